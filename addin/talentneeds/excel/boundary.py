@@ -1,0 +1,155 @@
+"""Declare an Excel function once for every runtime, and turn errors into Excel errors.
+
+:func:`excel_function` records a function's Excel metadata (name, category, one-line
+description, a description for every argument), hands the same metadata to xlwings
+(``xw.func`` and ``xw.arg`` -- classic xlwings on Windows, or the Office.js decorators
+when ``XLWINGS_ON_SERVER=true`` and in xlwings Lite), and wraps the function in the
+one place where errors become Excel-style errors:
+
+* classic xlwings and plain Python: a short string such as
+  ``#VALUE! teams must be a number >= 0, got "abc"`` -- never a traceback in a cell;
+* Office.js (xlwings Lite, the xlwings Server code path): an ``xlwings.XlwingsError``
+  with the same message, which the runtime shows as the cell's error value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import inspect
+import logging
+import math
+import numbers
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+
+from talentneeds.errors import ImpossiblePlan, TalentNeedsError
+
+CATEGORY = "Talent Needs"
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ArgSpec:
+    name: str
+    description: str
+    optional: bool
+    table: bool  # a range argument that must arrive as a 2-D list
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    python_name: str
+    description: str
+    args: tuple[ArgSpec, ...]
+    returns_table: bool
+    category: str = CATEGORY
+
+    @property
+    def name(self) -> str:
+        return self.python_name.upper()
+
+    @property
+    def signature(self) -> str:
+        shown = [f"[{a.name}]" if a.optional else a.name for a in self.args]
+        return f"{self.name}({', '.join(shown)})"
+
+
+def office_js_runtime() -> bool:
+    """True where xlwings' decorators are the Office.js ones: xlwings Server's code path or Lite."""
+    return os.environ.get("XLWINGS_ON_SERVER") == "true" or sys.platform == "emscripten"
+
+
+def excel_error(error: Exception, function_name: str) -> str:
+    """The one translation of an exception into an Excel-style error string."""
+    if isinstance(error, TalentNeedsError):
+        return f"{error.excel_code} {error}"
+    logger.exception("unexpected error in %s", function_name)
+    return f"#VALUE! unexpected error in {function_name} ({type(error).__name__}: {error}); please report it"
+
+
+def to_cell(value: object) -> object:
+    """A model value as something every runtime writes into a cell."""
+    if value is None:
+        return ""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, bool) or isinstance(value, str):
+        return value
+    if isinstance(value, numbers.Integral):
+        value = float(value)
+    if isinstance(value, numbers.Real):
+        value = float(value)
+        if not math.isfinite(value):
+            raise ImpossiblePlan("the result is too large to be a number; use smaller inputs")
+        return value
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value
+    raise TypeError(f"cannot write a {type(value).__name__} into a cell")
+
+
+def to_cells(result: object) -> object:
+    if isinstance(result, (list, tuple)):
+        return [[to_cell(c) for c in row] for row in result]
+    return to_cell(result)
+
+
+def excel_function(*, returns_table: bool = False, tables: tuple[str, ...] = (), **arg_docs: str):
+    """Make ``f`` an Excel function: its docstring is the one-line description and
+    ``arg_docs`` describe every argument (all must be given). ``tables`` names the
+    arguments that are ranges and must arrive as 2-D lists.
+    """
+
+    def decorate(f: Callable) -> Callable:
+        parameters = inspect.signature(f).parameters
+        missing = set(parameters) ^ set(arg_docs)
+        if missing:
+            raise TypeError(f"{f.__name__}: describe exactly its arguments; mismatch: {sorted(missing)}")
+        description = inspect.cleandoc(f.__doc__ or "")
+        if not description or "\n" in description:
+            raise TypeError(f"{f.__name__}: the docstring must be one line, the Excel description")
+        spec = FunctionSpec(
+            python_name=f.__name__,
+            description=description,
+            args=tuple(ArgSpec(name, arg_docs[name], p.default is not inspect.Parameter.empty,
+                               name in tables) for name, p in parameters.items()),
+            returns_table=returns_table,
+        )
+
+        @functools.wraps(f)
+        def excel_cell(*args):
+            try:
+                return to_cells(f(*args))
+            except Exception as error:  # the one boundary: no traceback ever reaches a cell
+                message = excel_error(error, spec.name)
+            if office_js_runtime():
+                import xlwings
+
+                raise xlwings.XlwingsError(message)
+            return message
+
+        excel_cell.__talentneeds__ = spec
+        return register_with_xlwings(excel_cell, spec)
+
+    return decorate
+
+
+def register_with_xlwings(f: Callable, spec: FunctionSpec, func=None, arg=None) -> Callable:
+    """Apply xlwings' decorators (by default those of the current runtime) from ``spec``."""
+    if func is None or arg is None:
+        import xlwings
+
+        func, arg = xlwings.func, xlwings.arg
+    for a in reversed(spec.args):
+        options = {"ndim": 2} if a.table else {}
+        f = arg(a.name, doc=a.description, **options)(f)
+    return func(category=spec.category)(f)
+
+
+def specs(module) -> list[FunctionSpec]:
+    """The Excel functions a module defines, in the order they are defined."""
+    found = [obj.__talentneeds__ for obj in vars(module).values() if hasattr(obj, "__talentneeds__")]
+    return found

@@ -1,0 +1,126 @@
+"""Range arguments with a header row: the roster, the role catalogue, per-team needs."""
+
+from __future__ import annotations
+
+from talentneeds.errors import InvalidInput, UnknownRole
+from talentneeds.excel import cells
+from talentneeds.model import assumptions as A
+from talentneeds.model.archetypes import ARCHETYPES, Archetype, parse_archetype
+from talentneeds.model.pipeline import Person
+from talentneeds.model.ranges import Range
+from talentneeds.model.roles import DEFAULT_CATALOG, Catalog
+
+ROSTER_COLUMNS = {
+    "role": ("role", "roletitle", "title", "jobtitle", "position"),
+    "archetype": ("archetype",),
+    "start_date": ("startdate", "start", "hiredate", "datejoined", "joined"),
+    "soft_skills": ("softskills", "softskill"),
+    "name": ("name", "person", "employee", "fullname"),
+}
+CATALOG_COLUMNS = {"role": ROSTER_COLUMNS["role"], "archetype": ("archetype",)}
+
+
+def roster(value: object, catalog: Catalog = DEFAULT_CATALOG, name: str = "roster") -> list[Person]:
+    """People from a range whose first non-blank row is a header.
+
+    Columns are found by header (case and spacing ignored): Role (a title, mapped through
+    the catalogue) or Archetype, Start date, Soft skills. Other columns are ignored and
+    blank rows skipped. Errors name the row within the range and the column.
+    """
+    rows = cells.non_blank_rows(value)
+    if not rows:
+        return []
+    _, header = rows[0]
+    columns = cells.find_columns(header, ROSTER_COLUMNS)
+    if "start_date" not in columns:
+        raise InvalidInput(f"{name} needs a header row with a Start date column "
+                           "(and Role or Archetype, and Soft skills)")
+    if "role" not in columns and "archetype" not in columns:
+        raise InvalidInput(f"{name} needs a Role or an Archetype column in its header row")
+    people = []
+    for number, row in rows[1:]:
+        def cell(field):
+            index = columns.get(field)
+            return row[index] if index is not None and index < len(row) else None
+        where = f"{name} row {number}"
+        archetype_cell, role_cell = cell("archetype"), cell("role")
+        try:
+            if not cells.is_blank(archetype_cell):
+                archetype = parse_archetype(str(archetype_cell))
+            elif not cells.is_blank(role_cell):
+                archetype = catalog.archetype(str(role_cell))
+            else:
+                raise InvalidInput("Role is blank; give a role title or an Archetype")
+            start = cells.date(cell("start_date"), "Start date")
+            soft = cells.boolean(cell("soft_skills"), "Soft skills")
+        except UnknownRole as error:
+            raise UnknownRole(f"{where}: {error}") from None
+        except InvalidInput as error:
+            raise InvalidInput(f"{where}: {error}") from None
+        people.append(Person(archetype, start, soft, label=where))
+    return people
+
+
+def catalog(value: object, name: str = "catalog") -> Catalog:
+    """A two-column range Role, Archetype (a header row is optional); blank gives the default."""
+    rows = cells.non_blank_rows(value)
+    if not rows:
+        return DEFAULT_CATALOG
+    header = rows[0][1]
+    columns = cells.find_columns(header, CATALOG_COLUMNS)
+    if len(columns) == 2:
+        role_col, archetype_col, body = columns["role"], columns["archetype"], rows[1:]
+    else:
+        role_col, archetype_col, body = 0, 1, rows
+    entries = []
+    for number, row in body:
+        title = row[role_col] if role_col < len(row) else None
+        kind = row[archetype_col] if archetype_col < len(row) else None
+        if cells.is_blank(title) or cells.is_blank(kind):
+            raise InvalidInput(f"{name} row {number} needs a role title and an archetype "
+                               "(Amplifier, Iterator or Connector)")
+        try:
+            entries.append((str(title), parse_archetype(str(kind))))
+        except InvalidInput as error:
+            raise InvalidInput(f"{name} row {number}: {error}") from None
+    try:
+        return Catalog(entries)
+    except InvalidInput as error:
+        raise InvalidInput(f"{name}: {error}") from None
+
+
+def per_team(value: object, name: str = "per_team") -> dict[Archetype, Range]:
+    """Needs per team as a range of three rows (Amplifier, Iterator, Connector) by Low, High.
+
+    A header row and a first column of archetype names are optional; blank gives the
+    source's defaults.
+    """
+    rows = cells.non_blank_rows(value)
+    if not rows:
+        return dict(A.PER_TEAM)
+    if any(isinstance(c, str) and cells.parse_number_text(c) is None
+           for c in rows[0][1][-2:]):
+        rows = rows[1:]  # a header row
+    if len(rows) != len(ARCHETYPES):
+        raise InvalidInput(f"{name} must have 3 rows (Amplifier, Iterator, Connector) of "
+                           f"low and high, got {len(rows)}")
+    result = {}
+    for default_archetype, (number, row) in zip(ARCHETYPES, rows):
+        archetype = default_archetype
+        if len(row) == 3 and not cells.is_blank(row[0]):
+            archetype = parse_archetype(row[0])
+        elif len(row) != 2:
+            raise InvalidInput(f"{name} row {number} must hold low and high "
+                               "(optionally after an archetype name)")
+        low = cells.number(row[-2], f"{name} row {number} low")
+        high = cells.number(row[-1], f"{name} row {number} high")
+        result[archetype] = bounded_range(low, high, f"{name} row {number} low", f"{name} row {number} high")
+    if set(result) != set(ARCHETYPES):
+        raise InvalidInput(f"{name} must name each of Amplifier, Iterator and Connector once")
+    return result
+
+
+def bounded_range(low: float, high: float, low_name: str, high_name: str) -> Range:
+    if low > high:
+        raise InvalidInput(f"{low_name} ({low:g}) must be <= {high_name} ({high:g})")
+    return Range(low, high)

@@ -1,0 +1,126 @@
+"""Where Amplifiers come from: internal promotion (claims 5-6) and external hires.
+
+Many orgs promote managers from within: people in associate (Iterator) positions who
+have been with the org *more than* the minimum tenure and have the soft skills to
+manage. Every promoted Iterator leaves an Iterator seat to backfill.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from talentneeds.errors import InvalidInput
+from talentneeds.model import assumptions as A
+from talentneeds.model.archetypes import Archetype
+from talentneeds.model.needs import needed, require_count
+from talentneeds.model.ranges import DEFAULT_POINT, Range
+
+
+@dataclass(frozen=True)
+class Person:
+    """One row of a roster. ``soft_skills`` is None where the roster does not say."""
+
+    archetype: Archetype
+    start_date: dt.date
+    soft_skills: bool | None = None
+    label: str = "a roster row"  # names the row in error messages, e.g. "roster row 5"
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """Calendar month arithmetic; the 31st of a short month clamps to its last day."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def tenure_threshold(start_date: dt.date, min_tenure_years: float) -> dt.date:
+    """The day on which someone who started on ``start_date`` reaches the minimum tenure.
+
+    Whole months are counted on the calendar (so one year after 2023-03-01 is 2024-03-01,
+    leap day or not); a fraction of a month is counted in days (1/12 of 365.25 a month).
+    """
+    total_months = min_tenure_years * 12
+    whole_months = math.floor(total_months + 1e-9)
+    extra_days = round((total_months - whole_months) * 365.25 / 12)
+    try:
+        return add_months(start_date, whole_months) + dt.timedelta(days=extra_days)
+    except (OverflowError, ValueError):
+        return dt.date.max
+
+
+def check_tenure(min_tenure_years: float) -> float:
+    if isinstance(min_tenure_years, bool) or not isinstance(min_tenure_years, (int, float)) \
+            or not math.isfinite(min_tenure_years) or not 0 <= min_tenure_years <= 100:
+        raise InvalidInput(f"min_tenure_years must be a number from 0 to 100, got {min_tenure_years!r}")
+    return float(min_tenure_years)
+
+
+def check_share(value: float, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        raise InvalidInput(f"{name} must be a number from 0 to 1, got {value!r}")
+    return float(value)
+
+
+def is_candidate(person: Person, as_of: dt.date, min_tenure_years: float = A.MIN_TENURE_YEARS,
+                 soft_skills_required: bool = A.SOFT_SKILLS_REQUIRED) -> bool:
+    """An Iterator whose tenure on ``as_of`` is strictly more than the minimum, with soft skills if required."""
+    if person.archetype is not Archetype.ITERATOR:
+        return False
+    if soft_skills_required:
+        if person.soft_skills is None:
+            raise InvalidInput(f"{person.label} has no Soft skills value; give TRUE or FALSE "
+                               "in a Soft skills column, or set soft_skills_required to FALSE")
+        if not person.soft_skills:
+            return False
+    return as_of > tenure_threshold(person.start_date, min_tenure_years)
+
+
+def promotion_candidates(roster: Iterable[Person], as_of: dt.date,
+                         min_tenure_years: float = A.MIN_TENURE_YEARS,
+                         soft_skills_required: bool = A.SOFT_SKILLS_REQUIRED) -> list[Person]:
+    """The people on the roster who could be promoted to Amplifier as of ``as_of``."""
+    min_tenure_years = check_tenure(min_tenure_years)
+    return [p for p in roster if is_candidate(p, as_of, min_tenure_years, soft_skills_required)]
+
+
+def internal_amplifiers(roster: Iterable[Person], as_of: dt.date,
+                        min_tenure_years: float = A.MIN_TENURE_YEARS,
+                        soft_skills_required: bool = A.SOFT_SKILLS_REQUIRED,
+                        take_up: float = A.TAKE_UP) -> float:
+    """Expected internal promotions: candidates x take-up (FTE, may be fractional)."""
+    take_up = check_share(take_up, "take_up")
+    return len(promotion_candidates(roster, as_of, min_tenure_years, soft_skills_required)) * take_up
+
+
+@dataclass(frozen=True)
+class Hires:
+    """Where the people for a set of new teams come from (FTE)."""
+
+    amplifiers_needed: float
+    promoted: float            # internal promotions actually used: min(internal, need)
+    amplifier_hires: float     # external Amplifier hires: need - promoted
+    iterators_needed: float
+    backfill: float            # an Iterator seat for every promoted Iterator
+    iterator_hires: float      # iterators_needed + backfill
+
+
+def hires(teams: float, internal: float = 0.0, point=DEFAULT_POINT,
+          amplifiers_per_team: Range = A.AMPLIFIERS_PER_TEAM,
+          iterators_per_team: Range = A.ITERATORS_PER_TEAM) -> Hires:
+    """External hires after promoting up to ``internal`` Iterators into the Amplifier seats."""
+    internal = require_count(internal, "internal")
+    amplifier_need = needed(teams, amplifiers_per_team, point)
+    iterator_need = needed(teams, iterators_per_team, point)
+    promoted = min(internal, amplifier_need)
+    return Hires(
+        amplifiers_needed=amplifier_need,
+        promoted=promoted,
+        amplifier_hires=amplifier_need - promoted,
+        iterators_needed=iterator_need,
+        backfill=promoted,
+        iterator_hires=iterator_need + promoted,
+    )

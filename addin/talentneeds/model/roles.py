@@ -1,0 +1,112 @@
+"""Role title -> archetype (claim 10), through an editable catalogue.
+
+A title is looked up exactly (ignoring case, spacing and punctuation). If that misses,
+the lookup retries with the decorations a real HR export adds taken off: a team after
+" - ", "," or "(" ("Research Engineer, Interpretability"), a seniority word in front
+("Senior", "Staff", "Principal", ...) and a level at the end ("II", "L5", "3").
+A title that still does not match is an :class:`UnknownRole`, never a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+from talentneeds.errors import InvalidInput, UnknownRole
+from talentneeds.model.archetypes import Archetype, parse_archetype
+
+A, I, C = Archetype.AMPLIFIER, Archetype.ITERATOR, Archetype.CONNECTOR
+
+DEFAULT_ROLES: tuple[tuple[str, Archetype], ...] = (
+    ("Research Engineer", I),
+    ("Research Scientist", I),
+    ("Member of Technical Staff", I),
+    ("Machine Learning Engineer", I),
+    ("ML Engineer", I),
+    ("Software Engineer", I),
+    ("Research Software Engineer", I),
+    ("Applied Scientist", I),
+    ("Research Associate", I),
+    ("Research Fellow", I),
+    ("Postdoctoral Researcher", I),
+    ("PhD Student", I),
+    ("People Manager", A),
+    ("Research Manager", A),
+    ("Engineering Manager", A),
+    ("Team Manager", A),
+    ("Manager", A),
+    ("Technical Program Manager", A),
+    ("TPM", A),
+    ("Program Manager", A),
+    ("Project Manager", A),
+    ("Research Lead", C),
+    ("Research Director", C),
+    ("Head of Research", C),
+    ("Principal Investigator", C),
+    ("Chief Scientist", C),
+    ("Founder", C),
+    ("Co-founder", C),
+)
+
+_SENIORITY = r"(senior|sr|junior|jr|staff|principal|distinguished|associate|lead|chief)"
+_LEVEL = r"(i{1,3}|iv|v|l?\d+)"
+
+
+def normalise_title(title: str) -> str:
+    """Lower case, punctuation to spaces, single spaces: "Sr. Research-Engineer" -> "sr research engineer"."""
+    return " ".join(re.sub(r"[^\w]+", " ", title.casefold()).split())
+
+
+def _variants(title: str) -> list[str]:
+    """The title, then with team suffix, seniority prefixes and level suffixes removed."""
+    base = re.split(r"\s[-–—]\s|,|\(|/|\|", title, maxsplit=1)[0]
+    variants = [normalise_title(title), normalise_title(base)]
+    words = normalise_title(base)
+    stripped = re.sub(rf"\s+{_LEVEL}$", "", words)
+    variants.append(stripped)
+    while True:
+        shorter = re.sub(rf"^{_SENIORITY}\s+", "", stripped)
+        if shorter == stripped:
+            break
+        stripped = shorter
+        variants.append(stripped)
+    return variants
+
+
+class Catalog:
+    """An editable mapping of role titles to archetypes."""
+
+    def __init__(self, entries: Iterable[tuple[str, Archetype | str]]):
+        self._by_title: dict[str, Archetype] = {}
+        self.entries: list[tuple[str, Archetype]] = []
+        for title, archetype in entries:
+            if not isinstance(title, str) or not normalise_title(title):
+                raise InvalidInput(f"catalog role titles must be text, got {title!r}")
+            archetype = parse_archetype(archetype)
+            key = normalise_title(title)
+            previous = self._by_title.get(key)
+            if previous is not None and previous is not archetype:
+                raise InvalidInput(f"catalog lists {title!r} twice, as {previous.value} "
+                                   f"and as {archetype.value}; keep one")
+            self._by_title[key] = archetype
+            self.entries.append((title, archetype))
+
+    def archetype(self, title: object) -> Archetype:
+        """The archetype of ``title``; :class:`UnknownRole` if the catalogue does not know it."""
+        if not isinstance(title, str) or not normalise_title(title):
+            raise InvalidInput(f"role_title must be a role title (text), got {title!r}")
+        for variant in _variants(title):
+            if variant in self._by_title:
+                return self._by_title[variant]
+        raise UnknownRole(f'role "{title.strip()}" is not in the catalogue; add it '
+                          "with its archetype (Amplifier, Iterator or Connector)")
+
+    def as_mapping(self) -> Mapping[str, Archetype]:
+        return dict(self._by_title)
+
+
+DEFAULT_CATALOG = Catalog(DEFAULT_ROLES)
+
+
+def archetype(title: object, catalog: Catalog = DEFAULT_CATALOG) -> Archetype:
+    return catalog.archetype(title)

@@ -1,0 +1,287 @@
+"""The Excel functions of Talent Needs -- the module an ``xlwings.conf`` sheet names.
+
+Each function converts its arguments (:mod:`talentneeds.excel.cells`), calls the model
+(:mod:`talentneeds.model`) and converts the result; it has no planning logic of its own.
+One definition serves classic xlwings on Windows, xlwings Lite and the Office.js code
+path, and plain Python (where the functions return values or Excel-style error strings).
+Excel shows them in UPPER_SNAKE (``AMPLIFIERS_NEEDED``) in the category "Talent Needs".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from talentneeds.excel import cells, tables
+from talentneeds.excel.boundary import excel_function
+from talentneeds.model import assumptions as A
+from talentneeds.model import bottleneck as bottleneck_model
+from talentneeds.model import cohort, needs, pipeline
+from talentneeds.model.archetypes import Archetype
+from talentneeds.model.ranges import Range, point_fraction
+
+POINT_DOC = 'Where in each range to plan: "low", "mid" (default), "high", or a number from 0 to 1.'
+NO_LIMIT = "no limit"
+
+
+def _point(value: object) -> str | float:
+    point = cells.text_or_number(value, "point")
+    if point is None:
+        return "mid"
+    point_fraction(point)  # raises with a message that names point
+    return point
+
+
+def _range(low: object, high: object, default: Range, low_name: str, high_name: str) -> Range:
+    return tables.bounded_range(cells.number(low, low_name, default=default.low),
+                                cells.number(high, high_name, default=default.high),
+                                low_name, high_name)
+
+
+def _count(value: object, name: str, default: float | None = None) -> float:
+    return cells.number(value, name, default=default)
+
+
+def _share(value: object, name: str, default: float) -> float:
+    return cells.number(value, name, default=default, maximum=1.0)
+
+
+# ---------------------------------------------------------------- needs of new teams
+
+@excel_function(
+    teams="Number of new teams to staff (>= 0).",
+    point=POINT_DOC,
+    low="Amplifiers per team at the low end (default 1, from the source).",
+    high="Amplifiers per team at the high end (default 2, from the source).",
+)
+def amplifiers_needed(teams, point=None, low=None, high=None):
+    """Amplifiers (managers) that new teams need, in FTE: teams x 1-2 per team."""
+    return needs.amplifiers_needed(_count(teams, "teams"), _point(point),
+                                   _range(low, high, A.AMPLIFIERS_PER_TEAM, "low", "high"))
+
+
+@excel_function(
+    teams="Number of new teams to staff (>= 0).",
+    point=POINT_DOC,
+    low="Iterators per team at the low end (default 5, from the source).",
+    high="Iterators per team at the high end (default 10, from the source).",
+)
+def iterators_needed(teams, point=None, low=None, high=None):
+    """Iterators (research engineers and scientists) that new teams need, in FTE: teams x 5-10."""
+    return needs.iterators_needed(_count(teams, "teams"), _point(point),
+                                  _range(low, high, A.ITERATORS_PER_TEAM, "low", "high"))
+
+
+@excel_function(
+    teams="Number of new teams to staff (>= 0).",
+    point=POINT_DOC,
+    low="Connectors per team at the low end (default 0: teams in an existing org inherit its agenda-setters).",
+    high="Connectors per team at the high end (default 0).",
+)
+def connectors_needed(teams, point=None, low=None, high=None):
+    """Connectors (agenda-setting research leads) that new teams need, in FTE."""
+    return needs.connectors_needed(_count(teams, "teams"), _point(point),
+                                   _range(low, high, A.CONNECTORS_PER_TEAM, "low", "high"))
+
+
+@excel_function(
+    tables=("per_team",),
+    returns_table=True,
+    teams="Number of new teams to staff (>= 0).",
+    header="TRUE (default) to start the table with a header row; FALSE for numbers only.",
+    per_team="Optional needs per team: 3 rows (Amplifier, Iterator, Connector) of low and high.",
+)
+def team_needs(teams, header=None, per_team=None):
+    """Table of the FTE each archetype needs for new teams, at the low, mid and high points."""
+    frame = needs.team_needs(_count(teams, "teams"), tables.per_team(per_team))
+    rows = [[archetype, *values] for archetype, values in zip(frame.index, frame.to_numpy().tolist())]
+    if cells.boolean(header, "header", default=True):
+        rows.insert(0, [frame.index.name, *frame.columns])
+    return rows
+
+
+# ---------------------------------------------------------------- management capacity
+
+_SPAN_LOW_DOC = "Span of control at the low end: Iterators per Amplifier (default 5, from the source)."
+_SPAN_HIGH_DOC = "Span of control at the high end (default 10, from the source)."
+
+
+def _span(span_low: object, span_high: object) -> Range:
+    return _range(span_low, span_high, A.SPAN_OF_CONTROL, "span_low", "span_high")
+
+
+@excel_function(
+    amplifiers="Amplifiers (managers) in post (>= 0).",
+    point=POINT_DOC,
+    span_low=_SPAN_LOW_DOC,
+    span_high=_SPAN_HIGH_DOC,
+)
+def iterator_capacity(amplifiers, point=None, span_low=None, span_high=None):
+    """Iterators that this many Amplifiers can support: amplifiers x span of control (5-10)."""
+    return needs.iterator_capacity(_count(amplifiers, "amplifiers"), _point(point),
+                                   _span(span_low, span_high))
+
+
+@excel_function(
+    amplifiers="Amplifiers (managers) in post (>= 0).",
+    iterators="Iterators in post (>= 0).",
+    point=POINT_DOC,
+    span_low=_SPAN_LOW_DOC,
+    span_high=_SPAN_HIGH_DOC,
+)
+def iterator_headroom(amplifiers, iterators, point=None, span_low=None, span_high=None):
+    """Iterators still hireable before managers bind (amplifiers x span - iterators); negative if over."""
+    return needs.iterator_headroom(_count(amplifiers, "amplifiers"), _count(iterators, "iterators"),
+                                   _point(point), _span(span_low, span_high))
+
+
+@excel_function(
+    iterators="Iterators to be managed (>= 0).",
+    point='Which span to plan with: "low" is the narrow span (most Amplifiers), "high" the wide one.',
+    span_low=_SPAN_LOW_DOC,
+    span_high=_SPAN_HIGH_DOC,
+)
+def amplifiers_for(iterators, point=None, span_low=None, span_high=None):
+    """Amplifiers (FTE) needed to manage this many Iterators: iterators / span of control."""
+    return needs.amplifiers_for(_count(iterators, "iterators"), _point(point), _span(span_low, span_high))
+
+
+@excel_function(
+    point=POINT_DOC,
+    output_share="Share of a team's output a manager is responsible for, 0-1 (default 0.5, from the source).",
+    fill_rate="Share of the seats a manager opens that can be filled, 0-1 (default 1, assumption).",
+    counterfactual_share="Share of those hires that could not happen without the manager, 0-1 (default 1, assumption).",
+    span_low=_SPAN_LOW_DOC,
+    span_high=_SPAN_HIGH_DOC,
+)
+def manager_leverage(point=None, output_share=None, fill_rate=None, counterfactual_share=None,
+                     span_low=None, span_high=None):
+    """What one manager is worth in employees: output share x span x fill rate x counterfactual share."""
+    return needs.manager_leverage(
+        _point(point),
+        _share(output_share, "output_share", A.OUTPUT_SHARE),
+        _share(fill_rate, "fill_rate", A.FILL_RATE),
+        _share(counterfactual_share, "counterfactual_share", A.COUNTERFACTUAL_SHARE),
+        _span(span_low, span_high),
+    )
+
+
+# ---------------------------------------------------------------- where people come from
+
+@excel_function(
+    tables=("roster", "catalog"),
+    roster="Roster range with a header row: Role (or Archetype), Start date, Soft skills; other columns ignored.",
+    as_of="Date to measure tenure on (default: today).",
+    min_tenure_years="Tenure must be strictly more than this many years (default 1, from the source).",
+    soft_skills_required="TRUE (default, from the source) to count only people with the soft skills to manage.",
+    take_up="Share of candidates who take a management role, 0-1 (default 1, assumption).",
+    catalog="Optional Role, Archetype range that maps titles to archetypes (default: the built-in catalogue).",
+)
+def internal_amplifiers(roster, as_of=None, min_tenure_years=None, soft_skills_required=None,
+                        take_up=None, catalog=None):
+    """Iterators on a roster who could be promoted to Amplifier (tenure > 1 year, soft skills) x take-up."""
+    people = tables.roster(roster, tables.catalog(catalog))
+    return pipeline.internal_amplifiers(
+        people,
+        cells.date(as_of, "as_of", default=dt.date.today()),
+        cells.number(min_tenure_years, "min_tenure_years", default=A.MIN_TENURE_YEARS, maximum=100),
+        cells.boolean(soft_skills_required, "soft_skills_required", default=A.SOFT_SKILLS_REQUIRED),
+        _share(take_up, "take_up", A.TAKE_UP),
+    )
+
+
+@excel_function(
+    teams="Number of new teams to staff (>= 0).",
+    internal="Amplifiers available by internal promotion, e.g. INTERNAL_AMPLIFIERS(...) (default 0).",
+    point=POINT_DOC,
+    low="Amplifiers per team at the low end (default 1, from the source).",
+    high="Amplifiers per team at the high end (default 2, from the source).",
+)
+def amplifier_hires(teams, internal=None, point=None, low=None, high=None):
+    """External Amplifier hires: the Amplifiers needed less internal promotions, never below 0."""
+    return pipeline.hires(_count(teams, "teams"), _count(internal, "internal", 0.0), _point(point),
+                          amplifiers_per_team=_range(low, high, A.AMPLIFIERS_PER_TEAM, "low", "high"),
+                          ).amplifier_hires
+
+
+@excel_function(
+    teams="Number of new teams to staff (>= 0).",
+    promoted="Iterators promoted to Amplifier (default 0); only as many as Amplifiers are needed count.",
+    point=POINT_DOC,
+    low="Iterators per team at the low end (default 5, from the source).",
+    high="Iterators per team at the high end (default 10, from the source).",
+    amplifiers_low="Amplifiers per team at the low end (default 1), which caps the promotions.",
+    amplifiers_high="Amplifiers per team at the high end (default 2).",
+)
+def iterator_hires(teams, promoted=None, point=None, low=None, high=None,
+                   amplifiers_low=None, amplifiers_high=None):
+    """External Iterator hires: the Iterators needed plus a backfill for every promoted Iterator."""
+    return pipeline.hires(
+        _count(teams, "teams"), _count(promoted, "promoted", 0.0), _point(point),
+        amplifiers_per_team=_range(amplifiers_low, amplifiers_high, A.AMPLIFIERS_PER_TEAM,
+                                   "amplifiers_low", "amplifiers_high"),
+        iterators_per_team=_range(low, high, A.ITERATORS_PER_TEAM, "low", "high"),
+    ).iterator_hires
+
+
+# ---------------------------------------------------------------- bottleneck and cohort
+
+@excel_function(
+    tables=("per_team",),
+    returns_table=True,
+    amplifiers="Amplifiers available to staff new teams (>= 0).",
+    iterators="Iterators available (>= 0).",
+    connectors="Connectors available (>= 0, default 0).",
+    point=POINT_DOC,
+    per_team="Optional needs per team: 3 rows (Amplifier, Iterator, Connector) of low and high.",
+)
+def bottleneck(amplifiers, iterators, connectors=None, point=None, per_team=None):
+    """Table of the whole new teams each archetype can staff, and the archetype that binds."""
+    available = {
+        Archetype.AMPLIFIER: _count(amplifiers, "amplifiers"),
+        Archetype.ITERATOR: _count(iterators, "iterators"),
+        Archetype.CONNECTOR: _count(connectors, "connectors", 0.0),
+    }
+    result = bottleneck_model.bottleneck(available, _point(point), tables.per_team(per_team))
+    rows = [["Archetype", "Available", "Per team", "Teams staffable", "Binding"]]
+    for row in result.rows:
+        rows.append([row.archetype, row.available, row.per_team,
+                     NO_LIMIT if row.teams is None else row.teams, row.archetype in result.binding])
+    rows.append(["Bottleneck", "", "", NO_LIMIT if result.teams is None else result.teams,
+                 result.binding_label])
+    return rows
+
+
+@excel_function(
+    returns_table=True,
+    cohort_size="Seats in the cohort (a whole number >= 0).",
+    amplifiers="Amplifiers needed (e.g. AMPLIFIERS_NEEDED(...)), >= 0.",
+    iterators="Iterators needed, >= 0.",
+    connectors="Connectors needed, >= 0 (default 0).",
+    weighting='"heads" (default) shares seats by people needed; "value" weights Amplifiers by '
+              "manager leverage (3.75 at mid); a number is the leverage to use.",
+)
+def cohort_mix(cohort_size, amplifiers, iterators, connectors=None, weighting=None):
+    """Table of whole cohort seats per archetype (adding up to the cohort size), by heads or by value."""
+    heads = {
+        Archetype.AMPLIFIER: _count(amplifiers, "amplifiers"),
+        Archetype.ITERATOR: _count(iterators, "iterators"),
+        Archetype.CONNECTOR: _count(connectors, "connectors", 0.0),
+    }
+    size = cells.number(cohort_size, "cohort_size", maximum=cohort.MAX_COHORT, whole=True)
+    weights = cohort.weights(heads, cells.text_or_number(weighting, "weighting"))
+    seats = cohort.cohort_mix(size, weights)
+    rows = [["Archetype", "Weight", "Share", "Seats"]]
+    rows += [[s.archetype, s.weight, s.share, s.seats] for s in seats]
+    rows.append(["Total", sum(s.weight for s in seats), 1.0 if seats else 0.0, sum(s.seats for s in seats)])
+    return rows
+
+
+@excel_function(
+    tables=("catalog",),
+    role_title='A role title, e.g. "Senior Research Engineer, Interpretability".',
+    catalog="Optional Role, Archetype range (default: the built-in catalogue).",
+)
+def archetype(role_title, catalog=None):
+    """The archetype of a role title: "Amplifier", "Iterator" or "Connector"."""
+    title = cells.single_cell(role_title, "role_title")
+    return tables.catalog(catalog).archetype(title)
