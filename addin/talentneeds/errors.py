@@ -16,6 +16,9 @@ Excel-style errors happens in exactly one place: ``talentneeds.excel.boundary``.
 
 from __future__ import annotations
 
+import datetime as dt
+import numbers
+
 
 class TalentNeedsError(Exception):
     """Base class of every error the model raises on purpose."""
@@ -39,3 +42,21 @@ class ImpossiblePlan(TalentNeedsError):
     """The inputs are valid but the plan they describe cannot be computed."""
 
     excel_code = "#NUM!"
+
+
+def shown(value: object) -> str:
+    """How a value reads in an error message: text in quotes, TRUE/FALSE, a blank cell."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return "a blank cell"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, str):
+        text = value if len(value) <= 40 else value[:37] + "..."
+        return f'"{text}"'
+    if isinstance(value, (dt.date, dt.datetime)):
+        return f"the date {value:%Y-%m-%d}"
+    if isinstance(value, numbers.Real):
+        return f"{float(value):g}"
+    if isinstance(value, (list, tuple)):
+        return "a range"
+    return f"a {type(value).__name__}"

@@ -13,7 +13,7 @@ import numbers
 import re
 from collections.abc import Sequence
 
-from talentneeds.errors import InvalidInput
+from talentneeds.errors import InvalidInput, shown
 
 # Excel's 1900 date system: serial 1 is 1900-01-01, and Excel counts a 29 February
 # 1900 that never was (serial 60), so from serial 61 on the epoch is 1899-12-30.
@@ -23,24 +23,6 @@ _TEXT_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d %b %Y", "%d %B %Y", "%b %d, %Y
                       "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
 _TRUE = {"true", "yes", "y", "1", "x"}
 _FALSE = {"false", "no", "n", "0"}
-
-
-def shown(value: object) -> str:
-    """How a value reads in an error message: text in quotes, TRUE/FALSE, a blank cell."""
-    if is_blank(value):
-        return "a blank cell"
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, str):
-        text = value if len(value) <= 40 else value[:37] + "..."
-        return f'"{text}"'
-    if isinstance(value, (dt.date, dt.datetime)):
-        return f"the date {value:%Y-%m-%d}"
-    if isinstance(value, numbers.Real):
-        return f"{float(value):g}"
-    if isinstance(value, (list, tuple)):
-        return "a range"
-    return f"a {type(value).__name__}"
 
 
 def is_blank(value: object) -> bool:

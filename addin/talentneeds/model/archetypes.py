@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import Enum
 
-from talentneeds.errors import InvalidInput
+from talentneeds.errors import InvalidInput, shown
 
 
 class Archetype(str, Enum):
@@ -26,4 +26,4 @@ def parse_archetype(text: object) -> Archetype:
         return text
     if isinstance(text, str) and text.strip().lower() in _BY_NAME:
         return _BY_NAME[text.strip().lower()]
-    raise InvalidInput(f'archetype must be "Amplifier", "Iterator" or "Connector", got {text!r}')
+    raise InvalidInput(f'archetype must be "Amplifier", "Iterator" or "Connector", got {shown(text)}')

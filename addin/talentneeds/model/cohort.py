@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
-from talentneeds.errors import ImpossiblePlan, InvalidInput
+from talentneeds.errors import ImpossiblePlan, InvalidInput, shown
 from talentneeds.model.archetypes import ARCHETYPES, Archetype
 from talentneeds.model.needs import manager_leverage, require_count
 
@@ -34,7 +34,7 @@ def check_cohort_size(cohort_size: float) -> int:
             or not math.isfinite(cohort_size) or cohort_size != int(cohort_size) \
             or not 0 <= cohort_size <= MAX_COHORT:
         raise InvalidInput(f"cohort_size must be a whole number from 0 to {MAX_COHORT:,}, "
-                           f"got {cohort_size!r}")
+                           f"got {shown(cohort_size)}")
     return int(cohort_size)
 
 
@@ -57,7 +57,7 @@ def weights(heads: Mapping[Archetype, float], weighting: str | float | None = "h
     elif isinstance(weighting, (int, float)) and not isinstance(weighting, bool) \
             and math.isfinite(weighting) and weighting >= 0:
         return value_weights(heads, weighting)
-    raise InvalidInput(f'weighting must be "heads", "value" or a leverage number >= 0, got {weighting!r}')
+    raise InvalidInput(f'weighting must be "heads", "value" or a leverage number >= 0, got {shown(weighting)}')
 
 
 def largest_remainder(total: int, weights: list[float]) -> list[int]:

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from talentneeds.errors import ImpossiblePlan, InvalidInput
+from talentneeds.errors import ImpossiblePlan, InvalidInput, shown
 from talentneeds.model import assumptions as A
 from talentneeds.model.archetypes import ARCHETYPES, Archetype
 from talentneeds.model.ranges import DEFAULT_POINT, Range
@@ -18,9 +18,9 @@ POINT_COLUMNS = {"Low": "low", "Mid": "mid", "High": "high"}
 def require_count(value: float, name: str) -> float:
     """A finite number >= 0 (FTE, heads or teams)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise InvalidInput(f"{name} must be a number >= 0, got {value!r}")
+        raise InvalidInput(f"{name} must be a number >= 0, got {shown(value)}")
     if not math.isfinite(value) or value < 0:
-        raise InvalidInput(f"{name} must be a finite number >= 0, got {value!r}")
+        raise InvalidInput(f"{name} must be a finite number >= 0, got {shown(value)}")
     return float(value)
 
 
@@ -101,6 +101,6 @@ def manager_leverage(point=DEFAULT_POINT, output_share: float = A.OUTPUT_SHARE,
     for name, share in (("output_share", output_share), ("fill_rate", fill_rate),
                         ("counterfactual_share", counterfactual_share)):
         if isinstance(share, bool) or not isinstance(share, (int, float)) or not (0 <= share <= 1):
-            raise InvalidInput(f"{name} must be a number from 0 to 1, got {share!r}")
+            raise InvalidInput(f"{name} must be a number from 0 to 1, got {shown(share)}")
     return finite(output_share * span.at(point) * fill_rate * counterfactual_share,
                   "the manager leverage")

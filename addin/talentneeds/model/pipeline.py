@@ -13,7 +13,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from talentneeds.errors import InvalidInput
+from talentneeds.errors import InvalidInput, shown
 from talentneeds.model import assumptions as A
 from talentneeds.model.archetypes import Archetype
 from talentneeds.model.needs import needed, require_count
@@ -55,13 +55,13 @@ def tenure_threshold(start_date: dt.date, min_tenure_years: float) -> dt.date:
 def check_tenure(min_tenure_years: float) -> float:
     if isinstance(min_tenure_years, bool) or not isinstance(min_tenure_years, (int, float)) \
             or not math.isfinite(min_tenure_years) or not 0 <= min_tenure_years <= 100:
-        raise InvalidInput(f"min_tenure_years must be a number from 0 to 100, got {min_tenure_years!r}")
+        raise InvalidInput(f"min_tenure_years must be a number from 0 to 100, got {shown(min_tenure_years)}")
     return float(min_tenure_years)
 
 
 def check_share(value: float, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
-        raise InvalidInput(f"{name} must be a number from 0 to 1, got {value!r}")
+        raise InvalidInput(f"{name} must be a number from 0 to 1, got {shown(value)}")
     return float(value)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from talentneeds.errors import InvalidInput
+from talentneeds.errors import InvalidInput, shown
 
 POINT_NAMES = {"low": 0.0, "mid": 0.5, "high": 1.0}
 DEFAULT_POINT = "mid"
@@ -25,11 +25,11 @@ def point_fraction(point: str | float | None = DEFAULT_POINT) -> float:
         key = point.strip().lower()
         if key in POINT_NAMES:
             return POINT_NAMES[key]
-        raise InvalidInput(f"point must be {POINT_HELP}, got {point!r}")
+        raise InvalidInput(f"point must be {POINT_HELP}, got {shown(point)}")
     if isinstance(point, bool) or not isinstance(point, (int, float)):
-        raise InvalidInput(f"point must be {POINT_HELP}, got {point!r}")
+        raise InvalidInput(f"point must be {POINT_HELP}, got {shown(point)}")
     if not (0.0 <= point <= 1.0):  # also rejects NaN
-        raise InvalidInput(f"point must be {POINT_HELP}, got {point!r}")
+        raise InvalidInput(f"point must be {POINT_HELP}, got {shown(point)}")
     return float(point)
 
 
@@ -43,9 +43,9 @@ class Range:
     def __post_init__(self) -> None:
         for bound in (self.low, self.high):
             if isinstance(bound, bool) or not isinstance(bound, (int, float)):
-                raise InvalidInput(f"range bounds must be numbers, got {bound!r}")
+                raise InvalidInput(f"range bounds must be numbers, got {shown(bound)}")
             if not math.isfinite(bound) or bound < 0:
-                raise InvalidInput(f"range bounds must be finite numbers >= 0, got {bound!r}")
+                raise InvalidInput(f"range bounds must be finite numbers >= 0, got {shown(bound)}")
         if self.low > self.high:
             raise InvalidInput(f"low ({self.low:g}) must be <= high ({self.high:g})")
 

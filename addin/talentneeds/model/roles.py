@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-from talentneeds.errors import InvalidInput, UnknownRole
+from talentneeds.errors import InvalidInput, UnknownRole, shown
 from talentneeds.model.archetypes import Archetype, parse_archetype
 
 A, I, C = Archetype.AMPLIFIER, Archetype.ITERATOR, Archetype.CONNECTOR
@@ -81,12 +81,12 @@ class Catalog:
         self.entries: list[tuple[str, Archetype]] = []
         for title, archetype in entries:
             if not isinstance(title, str) or not normalise_title(title):
-                raise InvalidInput(f"catalog role titles must be text, got {title!r}")
+                raise InvalidInput(f"catalog role titles must be text, got {shown(title)}")
             archetype = parse_archetype(archetype)
             key = normalise_title(title)
             previous = self._by_title.get(key)
             if previous is not None and previous is not archetype:
-                raise InvalidInput(f"catalog lists {title!r} twice, as {previous.value} "
+                raise InvalidInput(f"catalog lists {shown(title)} twice, as {previous.value} "
                                    f"and as {archetype.value}; keep one")
             self._by_title[key] = archetype
             self.entries.append((title, archetype))
@@ -94,7 +94,7 @@ class Catalog:
     def archetype(self, title: object) -> Archetype:
         """The archetype of ``title``; :class:`UnknownRole` if the catalogue does not know it."""
         if not isinstance(title, str) or not normalise_title(title):
-            raise InvalidInput(f"role_title must be a role title (text), got {title!r}")
+            raise InvalidInput(f"role_title must be a role title (text), got {shown(title)}")
         for variant in _variants(title):
             if variant in self._by_title:
                 return self._by_title[variant]

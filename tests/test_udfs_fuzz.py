@@ -1,0 +1,105 @@
+"""Property-based fuzzing of every Excel function with arbitrary cell-like values.
+
+Whatever a cell or range holds, every call returns a value or an Excel-style error
+string: no exception escapes, no NaN or infinity is returned as a number, and no error
+is an "unexpected" one (every bad input is caught on purpose, with a message).
+"""
+
+import datetime as dt
+import inspect
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from talentneeds import examples, udfs
+from talentneeds.excel.boundary import specs
+
+EXCEL_ERROR_CODES = ("#VALUE!", "#NUM!", "#N/A")
+
+scalars = st.one_of(
+    st.none(),
+    st.just(""),
+    st.text(max_size=12),
+    st.booleans(),
+    st.just(float("nan")),
+    st.sampled_from([float("inf"), float("-inf"), 1e308, -1e308, 1e-320, 2**63, 10**30]),
+    st.integers(min_value=-10**6, max_value=10**6),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.floats(min_value=0, max_value=50),
+    st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 1, 1)),
+    st.datetimes(min_value=dt.datetime(1900, 1, 1), max_value=dt.datetime(2100, 1, 1)),
+    st.sampled_from(["low", "mid", "high", "HIGH", "0.3", "4", "heads", "value", "yes", "n",
+                     "Research Engineer", "People Manager", "Research Lead", "2024-03-01", "80%"]),
+)
+row_lists = st.lists(scalars, min_size=1, max_size=5)
+ranges_2d = st.integers(1, 5).flatmap(
+    lambda width: st.lists(st.lists(scalars, min_size=width, max_size=width), min_size=1, max_size=6))
+roster_like = st.lists(
+    st.tuples(st.sampled_from(["Research Engineer", "People Manager", "Wizard", None, "", 3]),
+              st.one_of(st.integers(-5, 60000), st.dates(), st.none(), st.text(max_size=5)),
+              st.one_of(st.booleans(), st.none(), st.sampled_from(["yes", "no", "maybe"]))),
+    max_size=8,
+).map(lambda rows: [["Role", "Start date", "Soft skills"], *[list(r) for r in rows], [None, None, None]])
+per_team_like = st.lists(st.lists(st.one_of(st.floats(0, 20), scalars), min_size=2, max_size=2),
+                         min_size=3, max_size=3)
+cell_like = st.one_of(scalars, scalars, scalars, row_lists, ranges_2d, roster_like, per_team_like,
+                      st.just(examples.roster_range()))
+
+FUNCTIONS = [getattr(udfs, spec.python_name) for spec in specs(udfs)]
+
+
+def assert_cell_value(value):
+    assert not isinstance(value, (list, tuple, dict)), value
+    assert isinstance(value, (bool, str, float, dt.date)), type(value)
+    if isinstance(value, float):
+        assert math.isfinite(value), value
+    if isinstance(value, str) and value.startswith(EXCEL_ERROR_CODES):
+        assert "unexpected error" not in value, value
+
+
+def assert_excel_result(result):
+    if isinstance(result, list):
+        assert result and all(isinstance(row, list) and len(row) == len(result[0]) for row in result)
+        for row in result:
+            for cell in row:
+                assert_cell_value(cell)
+    else:
+        assert_cell_value(result)
+
+
+@pytest.mark.parametrize("function", FUNCTIONS, ids=lambda f: f.__name__)
+@given(data=st.data())
+def test_every_function_returns_a_value_or_an_excel_error(function, data):
+    parameters = list(inspect.signature(function).parameters.values())
+    required = sum(1 for p in parameters if p.default is inspect.Parameter.empty)
+    count = data.draw(st.integers(required, len(parameters)), label="argument count")
+    args = [data.draw(cell_like, label=p.name) for p in parameters[:count]]
+    assert_excel_result(function(*args))
+
+
+@pytest.mark.parametrize("function", FUNCTIONS, ids=lambda f: f.__name__)
+@given(data=st.data())
+def test_plausible_inputs_mostly_compute(function, data):
+    """With valid-looking arguments the functions return numbers or tables, not errors."""
+    plausible = {
+        "teams": st.integers(0, 50), "amplifiers": st.floats(0, 100), "iterators": st.floats(0, 500),
+        "connectors": st.floats(0, 20), "point": st.sampled_from(["low", "mid", "high", 0.25, None]),
+        "internal": st.floats(0, 10), "promoted": st.floats(0, 10), "cohort_size": st.integers(0, 200),
+        "weighting": st.sampled_from(["heads", "value", 4.0, None]),
+        "roster": st.just(examples.roster_range()), "as_of": st.dates(dt.date(2020, 1, 1), dt.date(2030, 1, 1)),
+        "role_title": st.sampled_from([r[1] for r in examples.ROSTER]),
+    }
+    parameters = inspect.signature(function).parameters
+    args = []
+    for name, parameter in parameters.items():
+        if name not in plausible:
+            break
+        args.append(data.draw(plausible[name], label=name))
+    result = function(*args)
+    assert_excel_result(result)
+    if function is udfs.cohort_mix and sum(args[1:4]) == 0:
+        assert result.startswith("#NUM!")
+    else:
+        assert not (isinstance(result, str) and result.startswith("#")), (args, result)
