@@ -39,7 +39,7 @@ def roster(value: object, catalog: Catalog = DEFAULT_CATALOG, name: str = "roste
         raise InvalidInput(f"{name} needs a Role or an Archetype column in its header row")
     people = []
     for number, row in rows[1:]:
-        def cell(field):
+        def cell(field, row=row):
             index = columns.get(field)
             return row[index] if index is not None and index < len(row) else None
         where = f"{name} row {number}"
