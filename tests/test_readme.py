@@ -29,7 +29,7 @@ FORMULA_ROWS = re.findall(r"^\| `=(\w+)\((.*?)\)` \| (-?[\d.]+) ", README, flags
 @pytest.mark.parametrize("name, arguments, expected", FORMULA_ROWS)
 def test_formulas_in_the_readme_table(name, arguments, expected):
     args = eval(f"[{arguments}]")  # the table's arguments are Python-compatible literals
-    assert getattr(udfs, name.lower())(*args) == float(expected)
+    assert getattr(udfs, name)(*args) == float(expected)
 
 
 def test_the_readme_formula_table_was_found():

@@ -12,20 +12,20 @@ ROSTER_HEADER = ["Name", "Role", "Start date", "Soft skills"]
 
 @pytest.mark.parametrize("x", TEAMS)
 def test_source_figures_for_1_to_20_teams(x):
-    assert udfs.amplifiers_needed(x, "low") == x
-    assert udfs.amplifiers_needed(x, "high") == 2 * x
-    assert udfs.iterators_needed(x, "low") == 5 * x
-    assert udfs.iterators_needed(x, "high") == 10 * x
-    assert udfs.amplifiers_needed(x) == 1.5 * x  # point defaults to mid
+    assert udfs.AMPLIFIERS_NEEDED(x, "low") == x
+    assert udfs.AMPLIFIERS_NEEDED(x, "high") == 2 * x
+    assert udfs.ITERATORS_NEEDED(x, "low") == 5 * x
+    assert udfs.ITERATORS_NEEDED(x, "high") == 10 * x
+    assert udfs.AMPLIFIERS_NEEDED(x) == 1.5 * x  # point defaults to mid
 
 
 def test_capacity_and_leverage_figures():
-    assert udfs.iterator_capacity(1, "low") == 5
-    assert udfs.iterator_capacity(1, "high") == 10
-    assert udfs.manager_leverage("low") == 2.5
-    assert udfs.manager_leverage("high") == 5
-    assert udfs.iterator_headroom(2, 12, "low") == -2        # 2 x 5 - 12
-    assert udfs.amplifiers_for(30, "high") == 3              # 30 / 10
+    assert udfs.ITERATOR_CAPACITY(1, "low") == 5
+    assert udfs.ITERATOR_CAPACITY(1, "high") == 10
+    assert udfs.MANAGER_LEVERAGE("low") == 2.5
+    assert udfs.MANAGER_LEVERAGE("high") == 5
+    assert udfs.ITERATOR_HEADROOM(2, 12, "low") == -2        # 2 x 5 - 12
+    assert udfs.AMPLIFIERS_FOR(30, "high") == 3              # 30 / 10
 
 
 @pytest.mark.parametrize("x", [1, 2, 5, 20])
@@ -33,19 +33,19 @@ def test_capacity_and_leverage_figures():
 def test_promoting_k_lowers_amplifier_hires_by_k_never_below_zero(x, k):
     for point, per_team in (("low", 1), ("high", 2)):
         need = per_team * x
-        assert udfs.amplifier_hires(x, k, point) == max(0, need - k)
+        assert udfs.AMPLIFIER_HIRES(x, k, point) == max(0, need - k)
         promoted = min(k, need)
-        assert udfs.iterator_hires(x, k, point) - udfs.iterator_hires(x, 0, point) == promoted
+        assert udfs.ITERATOR_HIRES(x, k, point) - udfs.ITERATOR_HIRES(x, 0, point) == promoted
 
 
 def test_exactly_one_year_on_the_roster_is_not_yet_a_candidate():
     roster = [ROSTER_HEADER, ["Ann", "Research Engineer", dt.datetime(2023, 3, 1), True]]
-    assert udfs.internal_amplifiers(roster, dt.datetime(2024, 3, 1)) == 0
-    assert udfs.internal_amplifiers(roster, dt.datetime(2024, 3, 2)) == 1
+    assert udfs.INTERNAL_AMPLIFIERS(roster, dt.datetime(2024, 3, 1)) == 0
+    assert udfs.INTERNAL_AMPLIFIERS(roster, dt.datetime(2024, 3, 2)) == 1
     # the same as Excel serial numbers (Office.js): 45352 = 2024-03-01, 44986 = 2023-03-01
     serial_roster = [ROSTER_HEADER, ["Ann", "Research Engineer", 44986, True]]
-    assert udfs.internal_amplifiers(serial_roster, 45352) == 0
-    assert udfs.internal_amplifiers(serial_roster, 45353) == 1
+    assert udfs.INTERNAL_AMPLIFIERS(serial_roster, 45352) == 0
+    assert udfs.INTERNAL_AMPLIFIERS(serial_roster, 45353) == 1
 
 
 def test_internal_amplifiers_on_a_roster_with_blank_rows_and_extra_columns():
@@ -58,54 +58,54 @@ def test_internal_amplifiers_on_a_roster_with_blank_rows_and_extra_columns():
         ["Di", "Evals", "Member of Technical Staff", 45200, True, None],  # 2023-10-01: 3 months
         ["Ed", "Evals", "Senior Research Engineer", 44200, True, None],  # 2021-01-04: yes
     ]
-    assert udfs.internal_amplifiers(roster, "2024-01-01") == 2
-    assert udfs.internal_amplifiers(roster, "2024-01-01", None, None, 0.5) == 1
-    assert udfs.internal_amplifiers(roster, "2024-01-01", 5) == 0         # nobody has > 5 years
-    assert udfs.internal_amplifiers(roster, "2024-01-01", None, False) == 3  # Bo counts too
+    assert udfs.INTERNAL_AMPLIFIERS(roster, "2024-01-01") == 2
+    assert udfs.INTERNAL_AMPLIFIERS(roster, "2024-01-01", None, None, 0.5) == 1
+    assert udfs.INTERNAL_AMPLIFIERS(roster, "2024-01-01", 5) == 0         # nobody has > 5 years
+    assert udfs.INTERNAL_AMPLIFIERS(roster, "2024-01-01", None, False) == 3  # Bo counts too
 
 
 def test_table_functions_spill_with_a_header_row():
-    assert udfs.team_needs(2) == [
+    assert udfs.TEAM_NEEDS(2) == [
         ["Archetype", "Low", "Mid", "High"],
         ["Amplifier", 2, 3, 4], ["Iterator", 10, 15, 20], ["Connector", 0, 0, 0]]
-    assert udfs.team_needs(2, False)[0] == ["Amplifier", 2, 3, 4]
-    table = udfs.bottleneck(3, 25)
+    assert udfs.TEAM_NEEDS(2, False)[0] == ["Amplifier", 2, 3, 4]
+    table = udfs.BOTTLENECK(3, 25)
     assert table[0] == ["Archetype", "Available", "Per team", "Teams staffable", "Binding"]
     assert table[1] == ["Amplifier", 3, 1.5, 2, True]     # 3 / 1.5
     assert table[2] == ["Iterator", 25, 7.5, 3, False]    # 25 / 7.5 = 3.33
     assert table[-1] == ["Bottleneck", "", "", 2, "Amplifier"]
-    mix = udfs.cohort_mix(30, 4.5, 22.5)
+    mix = udfs.COHORT_MIX(30, 4.5, 22.5)
     assert [row[3] for row in mix[1:]] == [5, 25, 0, 30]
-    assert [row[3] for row in udfs.cohort_mix(30, 4.5, 22.5, 0, "value")[1:]] == [13, 17, 0, 30]
+    assert [row[3] for row in udfs.COHORT_MIX(30, 4.5, 22.5, 0, "value")[1:]] == [13, 17, 0, 30]
 
 
 def test_custom_ranges_through_arguments():
-    assert udfs.amplifiers_needed(4, "high", 1, 3) == 12
-    assert udfs.iterators_needed(4, 0.5, 4, 8) == 24
-    assert udfs.connectors_needed(4, "high", 0, 0.5) == 2
+    assert udfs.AMPLIFIERS_NEEDED(4, "high", 1, 3) == 12
+    assert udfs.ITERATORS_NEEDED(4, 0.5, 4, 8) == 24
+    assert udfs.CONNECTORS_NEEDED(4, "high", 0, 0.5) == 2
     per_team = [[1, 1], [4, 4], [1, 1]]
-    assert udfs.team_needs(3, True, per_team)[3] == ["Connector", 3, 3, 3]
-    assert udfs.bottleneck(10, 40, 2, "mid", per_team)[-1] == ["Bottleneck", "", "", 2, "Connector"]
+    assert udfs.TEAM_NEEDS(3, True, per_team)[3] == ["Connector", 3, 3, 3]
+    assert udfs.BOTTLENECK(10, 40, 2, "mid", per_team)[-1] == ["Bottleneck", "", "", 2, "Connector"]
 
 
 def test_text_numbers_and_single_cell_ranges_are_accepted():
-    assert udfs.amplifiers_needed("4", "HIGH") == 8
-    assert udfs.amplifiers_needed([[4]], [["low"]]) == 4
-    assert udfs.iterators_needed(2, "0.5") == 15
+    assert udfs.AMPLIFIERS_NEEDED("4", "HIGH") == 8
+    assert udfs.AMPLIFIERS_NEEDED([[4]], [["low"]]) == 4
+    assert udfs.ITERATORS_NEEDED(2, "0.5") == 15
 
 
 @pytest.mark.parametrize("call, message", [
-    (lambda: udfs.amplifiers_needed("abc"), '#VALUE! teams must be a number >= 0, got "abc"'),
-    (lambda: udfs.amplifiers_needed(-1), "#VALUE! teams must be a number >= 0, got -1"),
-    (lambda: udfs.amplifiers_needed(None), "#VALUE! teams is required: a number >= 0, got a blank cell"),
-    (lambda: udfs.amplifiers_needed(3, "max"),
+    (lambda: udfs.AMPLIFIERS_NEEDED("abc"), '#VALUE! teams must be a number >= 0, got "abc"'),
+    (lambda: udfs.AMPLIFIERS_NEEDED(-1), "#VALUE! teams must be a number >= 0, got -1"),
+    (lambda: udfs.AMPLIFIERS_NEEDED(None), "#VALUE! teams is required: a number >= 0, got a blank cell"),
+    (lambda: udfs.AMPLIFIERS_NEEDED(3, "max"),
      '#VALUE! point must be "low", "mid", "high" or a number from 0 to 1, got "max"'),
-    (lambda: udfs.amplifiers_needed(3, "mid", 3, 2), "#VALUE! low (3) must be <= high (2)"),
-    (lambda: udfs.cohort_mix(2.5, 1, 1), "#VALUE! cohort_size must be a whole number from 0 to 1,000,000,000, got 2.5"),
-    (lambda: udfs.cohort_mix(10, 0, 0), "#NUM! amplifiers, iterators and connectors are all 0"),
-    (lambda: udfs.archetype("Wizard"), '#N/A role "Wizard" is not in the catalogue'),
-    (lambda: udfs.manager_leverage("mid", 2), "#VALUE! output_share must be a number from 0 to 1, got 2"),
-    (lambda: udfs.amplifiers_for(5, "mid", 0, 0), "#NUM! a span of control of 0 cannot manage any Iterators"),
+    (lambda: udfs.AMPLIFIERS_NEEDED(3, "mid", 3, 2), "#VALUE! low (3) must be <= high (2)"),
+    (lambda: udfs.COHORT_MIX(2.5, 1, 1), "#VALUE! cohort_size must be a whole number from 0 to 1,000,000,000, got 2.5"),
+    (lambda: udfs.COHORT_MIX(10, 0, 0), "#NUM! amplifiers, iterators and connectors are all 0"),
+    (lambda: udfs.ARCHETYPE("Wizard"), '#N/A role "Wizard" is not in the catalogue'),
+    (lambda: udfs.MANAGER_LEVERAGE("mid", 2), "#VALUE! output_share must be a number from 0 to 1, got 2"),
+    (lambda: udfs.AMPLIFIERS_FOR(5, "mid", 0, 0), "#NUM! a span of control of 0 cannot manage any Iterators"),
 ])
 def test_bad_input_is_an_excel_style_error_naming_the_argument(call, message):
     result = call()
@@ -113,8 +113,8 @@ def test_bad_input_is_an_excel_style_error_naming_the_argument(call, message):
 
 
 def test_archetype_with_the_default_and_a_custom_catalogue():
-    assert udfs.archetype("Research Engineer") == "Iterator"
-    assert udfs.archetype("People Manager") == "Amplifier"
-    assert udfs.archetype("Research Lead") == "Connector"
+    assert udfs.ARCHETYPE("Research Engineer") == "Iterator"
+    assert udfs.ARCHETYPE("People Manager") == "Amplifier"
+    assert udfs.ARCHETYPE("Research Lead") == "Connector"
     catalog = [["Role", "Archetype"], ["Research Engineer", "Connector"]]
-    assert udfs.archetype("research engineer", catalog) == "Connector"
+    assert udfs.ARCHETYPE("research engineer", catalog) == "Connector"

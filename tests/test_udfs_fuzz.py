@@ -98,7 +98,7 @@ def test_plausible_inputs_mostly_compute(function, data):
         args.append(data.draw(plausible[name], label=name))
     result = function(*args)
     assert_excel_result(result)
-    if function is udfs.cohort_mix and sum(args[1:4]) == 0:
+    if function is udfs.COHORT_MIX and sum(args[1:4]) == 0:
         assert result.startswith("#NUM!")
     else:
         assert not (isinstance(result, str) and result.startswith("#")), (args, result)

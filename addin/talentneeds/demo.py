@@ -29,35 +29,35 @@ def report() -> str:
     """The demo's text: needs, where Amplifiers come from, leverage, bottleneck, cohort mix."""
     teams = examples.NEW_TEAMS
     roster = examples.roster_range()
-    internal = udfs.internal_amplifiers(roster, examples.AS_OF)
+    internal = udfs.INTERNAL_AMPLIFIERS(roster, examples.AS_OF)
     iterators_on_roster = sum(1 for person in examples.ROSTER
-                              if udfs.archetype(person[1]) == "Iterator")
+                              if udfs.ARCHETYPE(person[1]) == "Iterator")
     hires = [["Point", "Amplifiers", "Promoted", "Amplifier hires", "Iterators", "Iterator hires"]]
     for point in ("low", "mid", "high"):
-        amplifiers = udfs.amplifiers_needed(teams, point)
-        hires.append([point, amplifiers, min(internal, amplifiers), udfs.amplifier_hires(teams, internal, point),
-                      udfs.iterators_needed(teams, point), udfs.iterator_hires(teams, internal, point)])
-    by_heads = udfs.cohort_mix(examples.COHORT_SIZE, udfs.amplifiers_needed(teams),
-                               udfs.iterators_needed(teams), udfs.connectors_needed(teams), "heads")
-    by_value = udfs.cohort_mix(examples.COHORT_SIZE, udfs.amplifiers_needed(teams),
-                               udfs.iterators_needed(teams), udfs.connectors_needed(teams), "value")
+        amplifiers = udfs.AMPLIFIERS_NEEDED(teams, point)
+        hires.append([point, amplifiers, min(internal, amplifiers), udfs.AMPLIFIER_HIRES(teams, internal, point),
+                      udfs.ITERATORS_NEEDED(teams, point), udfs.ITERATOR_HIRES(teams, internal, point)])
+    by_heads = udfs.COHORT_MIX(examples.COHORT_SIZE, udfs.AMPLIFIERS_NEEDED(teams),
+                               udfs.ITERATORS_NEEDED(teams), udfs.CONNECTORS_NEEDED(teams), "heads")
+    by_value = udfs.COHORT_MIX(examples.COHORT_SIZE, udfs.AMPLIFIERS_NEEDED(teams),
+                               udfs.ITERATORS_NEEDED(teams), udfs.CONNECTORS_NEEDED(teams), "value")
     cohort = [["Archetype", "Seats by heads", "Seats by value"]]
     cohort += [[h[0], h[3], v[3]] for h, v in zip(by_heads[1:], by_value[1:])]
-    bottleneck = udfs.bottleneck(internal, examples.ITERATORS_AVAILABLE, examples.CONNECTORS_AVAILABLE)
+    bottleneck = udfs.BOTTLENECK(internal, examples.ITERATORS_AVAILABLE, examples.CONNECTORS_AVAILABLE)
     sections = [
         f"Talent Needs: an existing org starting {teams} new teams "
         f"(roster of {len(examples.ROSTER)}, tenure as of {examples.AS_OF:%Y-%m-%d})",
         "",
         "Needs of the new teams (FTE)",
-        format_table(udfs.team_needs(teams)),
+        format_table(udfs.TEAM_NEEDS(teams)),
         "",
         f"Internal promotion candidates: {internal:g} of {iterators_on_roster} Iterators on the roster "
         "(tenure > 1 year and soft skills)",
         "Where they come from (FTE; each promoted Iterator leaves a seat that an Iterator hire backfills)",
         format_table(hires),
         "",
-        f"Manager leverage: {udfs.manager_leverage('low'):g}-{udfs.manager_leverage('high'):g} "
-        f"employees per manager (mid {udfs.manager_leverage():g})",
+        f"Manager leverage: {udfs.MANAGER_LEVERAGE('low'):g}-{udfs.MANAGER_LEVERAGE('high'):g} "
+        f"employees per manager (mid {udfs.MANAGER_LEVERAGE():g})",
         "",
         f"Bottleneck with {internal:g} promotable Amplifiers, {examples.ITERATORS_AVAILABLE} Iterator "
         f"and {examples.CONNECTORS_AVAILABLE} Connector hires (mid needs per team)",

@@ -4,7 +4,10 @@ Each function converts its arguments (:mod:`talentneeds.excel.cells`), calls the
 (:mod:`talentneeds.model`) and converts the result; it has no planning logic of its own.
 One definition serves classic xlwings on Windows, xlwings Lite and the Office.js code
 path, and plain Python (where the functions return values or Excel-style error strings).
-Excel shows them in UPPER_SNAKE (``AMPLIFIERS_NEEDED``) in the category "Talent Needs".
+The Python names are the Excel names (UPPER_SNAKE, ``AMPLIFIERS_NEEDED``): classic xlwings
+declares each function in VBA under its Python name, so this is what makes Excel show
+them in upper case in every runtime. ``from talentneeds.udfs import *`` (xlwings Lite's
+``main.py``) imports exactly these fourteen.
 """
 
 from __future__ import annotations
@@ -18,6 +21,13 @@ from talentneeds.model import bottleneck as bottleneck_model
 from talentneeds.model import cohort, needs, pipeline
 from talentneeds.model.archetypes import Archetype
 from talentneeds.model.ranges import Range, point_fraction
+
+__all__ = [
+    "AMPLIFIERS_NEEDED", "ITERATORS_NEEDED", "CONNECTORS_NEEDED", "TEAM_NEEDS",
+    "ITERATOR_CAPACITY", "ITERATOR_HEADROOM", "AMPLIFIERS_FOR", "MANAGER_LEVERAGE",
+    "INTERNAL_AMPLIFIERS", "AMPLIFIER_HIRES", "ITERATOR_HIRES", "BOTTLENECK", "COHORT_MIX",
+    "ARCHETYPE",
+]
 
 POINT_DOC = 'Where in each range to plan: "low", "mid" (default), "high", or a number from 0 to 1.'
 NO_LIMIT = "no limit"
@@ -53,7 +63,7 @@ def _share(value: object, name: str, default: float) -> float:
     low="Amplifiers per team at the low end (default 1, from the source).",
     high="Amplifiers per team at the high end (default 2, from the source).",
 )
-def amplifiers_needed(teams, point=None, low=None, high=None):
+def AMPLIFIERS_NEEDED(teams, point=None, low=None, high=None):
     """Amplifiers (managers) that new teams need, in FTE: teams x 1-2 per team."""
     return needs.amplifiers_needed(_count(teams, "teams"), _point(point),
                                    _range(low, high, A.AMPLIFIERS_PER_TEAM, "low", "high"))
@@ -65,7 +75,7 @@ def amplifiers_needed(teams, point=None, low=None, high=None):
     low="Iterators per team at the low end (default 5, from the source).",
     high="Iterators per team at the high end (default 10, from the source).",
 )
-def iterators_needed(teams, point=None, low=None, high=None):
+def ITERATORS_NEEDED(teams, point=None, low=None, high=None):
     """Iterators (research engineers and scientists) that new teams need, in FTE: teams x 5-10."""
     return needs.iterators_needed(_count(teams, "teams"), _point(point),
                                   _range(low, high, A.ITERATORS_PER_TEAM, "low", "high"))
@@ -77,7 +87,7 @@ def iterators_needed(teams, point=None, low=None, high=None):
     low="Connectors per team at the low end (default 0: teams in an existing org inherit its agenda-setters).",
     high="Connectors per team at the high end (default 0).",
 )
-def connectors_needed(teams, point=None, low=None, high=None):
+def CONNECTORS_NEEDED(teams, point=None, low=None, high=None):
     """Connectors (agenda-setting research leads) that new teams need, in FTE."""
     return needs.connectors_needed(_count(teams, "teams"), _point(point),
                                    _range(low, high, A.CONNECTORS_PER_TEAM, "low", "high"))
@@ -90,7 +100,7 @@ def connectors_needed(teams, point=None, low=None, high=None):
     header="TRUE (default) to start the table with a header row; FALSE for numbers only.",
     per_team="Optional needs per team: 3 rows (Amplifier, Iterator, Connector) of low and high.",
 )
-def team_needs(teams, header=None, per_team=None):
+def TEAM_NEEDS(teams, header=None, per_team=None):
     """Table of the FTE each archetype needs for new teams, at the low, mid and high points."""
     frame = needs.team_needs(_count(teams, "teams"), tables.per_team(per_team))
     rows = [[archetype, *values] for archetype, values in zip(frame.index, frame.to_numpy().tolist())]
@@ -115,7 +125,7 @@ def _span(span_low: object, span_high: object) -> Range:
     span_low=_SPAN_LOW_DOC,
     span_high=_SPAN_HIGH_DOC,
 )
-def iterator_capacity(amplifiers, point=None, span_low=None, span_high=None):
+def ITERATOR_CAPACITY(amplifiers, point=None, span_low=None, span_high=None):
     """Iterators that this many Amplifiers can support: amplifiers x span of control (5-10)."""
     return needs.iterator_capacity(_count(amplifiers, "amplifiers"), _point(point),
                                    _span(span_low, span_high))
@@ -128,7 +138,7 @@ def iterator_capacity(amplifiers, point=None, span_low=None, span_high=None):
     span_low=_SPAN_LOW_DOC,
     span_high=_SPAN_HIGH_DOC,
 )
-def iterator_headroom(amplifiers, iterators, point=None, span_low=None, span_high=None):
+def ITERATOR_HEADROOM(amplifiers, iterators, point=None, span_low=None, span_high=None):
     """Iterators still hireable before managers bind (amplifiers x span - iterators); negative if over."""
     return needs.iterator_headroom(_count(amplifiers, "amplifiers"), _count(iterators, "iterators"),
                                    _point(point), _span(span_low, span_high))
@@ -140,7 +150,7 @@ def iterator_headroom(amplifiers, iterators, point=None, span_low=None, span_hig
     span_low=_SPAN_LOW_DOC,
     span_high=_SPAN_HIGH_DOC,
 )
-def amplifiers_for(iterators, point=None, span_low=None, span_high=None):
+def AMPLIFIERS_FOR(iterators, point=None, span_low=None, span_high=None):
     """Amplifiers (FTE) needed to manage this many Iterators: iterators / span of control."""
     return needs.amplifiers_for(_count(iterators, "iterators"), _point(point), _span(span_low, span_high))
 
@@ -153,7 +163,7 @@ def amplifiers_for(iterators, point=None, span_low=None, span_high=None):
     span_low=_SPAN_LOW_DOC,
     span_high=_SPAN_HIGH_DOC,
 )
-def manager_leverage(point=None, output_share=None, fill_rate=None, counterfactual_share=None,
+def MANAGER_LEVERAGE(point=None, output_share=None, fill_rate=None, counterfactual_share=None,
                      span_low=None, span_high=None):
     """What one manager is worth in employees: output share x span x fill rate x counterfactual share."""
     return needs.manager_leverage(
@@ -176,7 +186,7 @@ def manager_leverage(point=None, output_share=None, fill_rate=None, counterfactu
     take_up="Share of candidates who take a management role, 0-1 (default 1, assumption).",
     catalog="Optional Role, Archetype range that maps titles to archetypes (default: the built-in catalogue).",
 )
-def internal_amplifiers(roster, as_of=None, min_tenure_years=None, soft_skills_required=None,
+def INTERNAL_AMPLIFIERS(roster, as_of=None, min_tenure_years=None, soft_skills_required=None,
                         take_up=None, catalog=None):
     """Iterators on a roster who could be promoted to Amplifier (tenure > 1 year, soft skills) x take-up."""
     people = tables.roster(roster, tables.catalog(catalog))
@@ -196,7 +206,7 @@ def internal_amplifiers(roster, as_of=None, min_tenure_years=None, soft_skills_r
     low="Amplifiers per team at the low end (default 1, from the source).",
     high="Amplifiers per team at the high end (default 2, from the source).",
 )
-def amplifier_hires(teams, internal=None, point=None, low=None, high=None):
+def AMPLIFIER_HIRES(teams, internal=None, point=None, low=None, high=None):
     """External Amplifier hires: the Amplifiers needed less internal promotions, never below 0."""
     return pipeline.hires(_count(teams, "teams"), _count(internal, "internal", 0.0), _point(point),
                           amplifiers_per_team=_range(low, high, A.AMPLIFIERS_PER_TEAM, "low", "high"),
@@ -212,7 +222,7 @@ def amplifier_hires(teams, internal=None, point=None, low=None, high=None):
     amplifiers_low="Amplifiers per team at the low end (default 1), which caps the promotions.",
     amplifiers_high="Amplifiers per team at the high end (default 2).",
 )
-def iterator_hires(teams, promoted=None, point=None, low=None, high=None,
+def ITERATOR_HIRES(teams, promoted=None, point=None, low=None, high=None,
                    amplifiers_low=None, amplifiers_high=None):
     """External Iterator hires: the Iterators needed plus a backfill for every promoted Iterator."""
     return pipeline.hires(
@@ -234,7 +244,7 @@ def iterator_hires(teams, promoted=None, point=None, low=None, high=None,
     point=POINT_DOC,
     per_team="Optional needs per team: 3 rows (Amplifier, Iterator, Connector) of low and high.",
 )
-def bottleneck(amplifiers, iterators, connectors=None, point=None, per_team=None):
+def BOTTLENECK(amplifiers, iterators, connectors=None, point=None, per_team=None):
     """Table of the whole new teams each archetype can staff, and the archetype that binds."""
     available = {
         Archetype.AMPLIFIER: _count(amplifiers, "amplifiers"),
@@ -260,7 +270,7 @@ def bottleneck(amplifiers, iterators, connectors=None, point=None, per_team=None
     weighting='"heads" (default) shares seats by people needed; "value" weights Amplifiers by '
               "manager leverage (3.75 at mid); a number is the leverage to use.",
 )
-def cohort_mix(cohort_size, amplifiers, iterators, connectors=None, weighting=None):
+def COHORT_MIX(cohort_size, amplifiers, iterators, connectors=None, weighting=None):
     """Table of whole cohort seats per archetype (adding up to the cohort size), by heads or by value."""
     heads = {
         Archetype.AMPLIFIER: _count(amplifiers, "amplifiers"),
@@ -281,7 +291,7 @@ def cohort_mix(cohort_size, amplifiers, iterators, connectors=None, weighting=No
     role_title='A role title, e.g. "Senior Research Engineer, Interpretability".',
     catalog="Optional Role, Archetype range (default: the built-in catalogue).",
 )
-def archetype(role_title, catalog=None):
+def ARCHETYPE(role_title, catalog=None):
     """The archetype of a role title: "Amplifier", "Iterator" or "Connector"."""
     title = cells.single_cell(role_title, "role_title")
     return tables.catalog(catalog).archetype(title)

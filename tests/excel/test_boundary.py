@@ -51,7 +51,7 @@ def test_every_function_has_a_category_a_one_line_description_and_argument_descr
 
 def test_the_python_signature_is_what_xlwings_inspects():
     # xlwings reads the signature (following __wrapped__) to build the Excel arguments
-    params = inspect.signature(udfs.cohort_mix).parameters
+    params = inspect.signature(udfs.COHORT_MIX).parameters
     assert list(params) == ["cohort_size", "amplifiers", "iterators", "connectors", "weighting"]
     assert [p.default for p in params.values()][3:] == [None, None]
 
