@@ -25,6 +25,13 @@ class TalentNeedsError(Exception):
 
     excel_code = "#VALUE!"
 
+    def at(self, where: str) -> "TalentNeedsError":
+        """The same error, its message prefixed with where it happened ("roster row 5")."""
+        located = type(self).__new__(type(self))
+        located.__dict__.update(self.__dict__)
+        located.args = (f"{where}: {self}",)
+        return located
+
 
 class InvalidInput(TalentNeedsError, ValueError):
     """An argument is not a valid value; the message names it and the valid range."""
@@ -36,6 +43,15 @@ class UnknownRole(InvalidInput):
     """A role title is not in the catalogue."""
 
     excel_code = "#N/A"
+
+
+class ErrorInCell(InvalidInput):
+    """An argument comes from a cell that already shows an Excel error; the error passes on,
+    as it does through Excel's own functions."""
+
+    def __init__(self, name: str, code: str):
+        super().__init__(f"{name} comes from a cell that shows {code}; fix that cell first")
+        self.excel_code = code
 
 
 class ImpossiblePlan(TalentNeedsError):

@@ -93,3 +93,20 @@ def test_rows_of_and_blank_rows():
     assert cells.rows_of(5) == [[5]]
     assert cells.rows_of([1, 2]) == [[1, 2]]
     assert cells.non_blank_rows([[1, None], [None, ""], [None, 3]]) == [(1, [1, None]), (3, [None, 3])]
+
+
+@pytest.mark.parametrize("code", ["#N/A", "#DIV/0!", "#REF!", "#VALUE!", "#NUM!", "#NAME?", "#SPILL!"])
+def test_an_error_cell_passes_on_its_own_error_and_never_reads_as_blank(code):
+    # xlwings reads error cells with err_to_str=True, so they arrive as their code
+    with pytest.raises(InvalidInput) as error:
+        cells.number(code, "point", default=0.5)   # an optional argument: no default taken
+    assert error.value.excel_code == code
+    assert str(error.value) == f"point comes from a cell that shows {code}; fix that cell first"
+
+
+def test_an_error_cell_inside_a_roster_names_the_row():
+    from talentneeds import udfs
+
+    result = udfs.INTERNAL_AMPLIFIERS([["Role", "Start date", "Soft skills"],
+                                       ["Research Engineer", "#REF!", True]], "2024-01-01")
+    assert result == "#REF! roster row 2: Start date comes from a cell that shows #REF!; fix that cell first"

@@ -181,7 +181,7 @@ CALLS = {
     "teams_blank": ("AMPLIFIERS_NEEDED", [[[None]]], (None,)),
     "teams_true": ("AMPLIFIERS_NEEDED", [[[True]]], (True,)),
     "teams_two_cells": ("AMPLIFIERS_NEEDED", [[[1, 2]]], ([[1, 2]],)),
-    "teams_na_error": ("AMPLIFIERS_NEEDED", [[[NA_ERROR]]], (None,)),
+    "teams_na_error": ("AMPLIFIERS_NEEDED", [[[NA_ERROR]]], ("#N/A",)),
     # dates as serial numbers
     "roster_as_of_45352": ("INTERNAL_AMPLIFIERS", [ROSTER_SERIALS, [[45352]]],
                            (ROSTER_DATES, dt.datetime(2024, 3, 1))),
@@ -319,12 +319,14 @@ def test_office_js_bad_input_raises_xlwings_error_with_the_plain_python_message(
                                           "message": message}
 
 
-def test_office_js_error_value_in_a_required_argument_reads_as_a_blank(office_js):
+def test_office_js_error_value_in_an_argument_passes_on_as_that_error(office_js):
     # xlwings declares allowErrorForDataTypeAny, so Excel passes an #N/A argument to the
-    # function instead of propagating it; xlwings' officejs engine turns it into None.
+    # function instead of propagating it. Without err_to_str, xlwings' officejs engine
+    # turns it into None -- a blank, which would quietly take an optional argument's
+    # default. With err_to_str it arrives as "#N/A" and the function passes it on.
     assert _office_js(office_js, "teams_na_error") == {
         "raised": "XlwingsError", "is_xlwings_error": True,
-        "message": "#VALUE! teams is required: a number >= 0, got a blank cell"}
+        "message": "#N/A teams comes from a cell that shows #N/A; fix that cell first"}
 
 
 def test_excel_serials_used_here_are_the_dates_in_the_comments():
@@ -526,7 +528,9 @@ def test_classic_xlfunc_records_category_docs_and_range_arguments(classic):
         assert [a["doc"] for a in xlfunc["args"]] == [a.description for a in spec.args]
         for a in xlfunc["args"]:
             table = a["name"] in TABLE_ARGS.get(name, set())
-            assert a["options"] == ({"ndim": 2} if table else {}), (name, a["name"])
+            # err_to_str: an error cell reaches the function as "#N/A", not as a blank
+            expected = {"ndim": 2, "err_to_str": True} if table else {"err_to_str": True}
+            assert a["options"] == expected, (name, a["name"])
             assert a["vba"] is None and a["vararg"] is False
 
 

@@ -144,7 +144,9 @@ def register_with_xlwings(f: Callable, spec: FunctionSpec, func=None, arg=None) 
 
         func, arg = xlwings.func, xlwings.arg
     for a in reversed(spec.args):
-        options = {"ndim": 2} if a.table else {}
+        # err_to_str: an error cell arrives as "#N/A" (not as None, which would read as a
+        # blank and quietly take the default) so that the error passes on
+        options = {"ndim": 2, "err_to_str": True} if a.table else {"err_to_str": True}
         f = arg(a.name, doc=a.description, **options)(f)
     return func(category=spec.category)(f)
 

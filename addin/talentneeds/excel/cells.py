@@ -13,7 +13,7 @@ import numbers
 import re
 from collections.abc import Sequence
 
-from talentneeds.errors import InvalidInput, shown
+from talentneeds.errors import ErrorInCell, InvalidInput, shown
 
 # Excel's 1900 date system: serial 1 is 1900-01-01, and Excel counts a 29 February
 # 1900 that never was (serial 60), so from serial 61 on the epoch is 1899-12-30.
@@ -21,6 +21,10 @@ _EXCEL_EPOCH = dt.date(1899, 12, 30)
 MAX_EXCEL_SERIAL = 2958465  # 9999-12-31
 _TEXT_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y",
                       "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
+# What an error cell arrives as when xlwings reads it with err_to_str=True.
+EXCEL_ERRORS = frozenset({"#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!",
+                          "#SPILL!", "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!",
+                          "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#PYTHON!"})
 _TRUE = {"true", "yes", "y", "1", "x"}
 _FALSE = {"false", "no", "n", "0"}
 
@@ -41,17 +45,17 @@ def rows_of(value: object) -> list[list]:
 
 
 def single_cell(value: object, name: str) -> object:
-    """Unwrap a one-cell range; refuse a bigger one."""
-    if not isinstance(value, (list, tuple)):
-        return value
-    rows = rows_of(value)
-    cells = [cell for row in rows for cell in row]
-    if len(cells) == 1:
-        return cells[0]
-    if not cells:
-        return None
-    width = max(len(row) for row in rows)
-    raise InvalidInput(f"{name} must be a single cell, got a range of {len(rows)} x {width} cells")
+    """Unwrap a one-cell range; refuse a bigger one; pass on an error the cell shows."""
+    if isinstance(value, (list, tuple)):
+        rows = rows_of(value)
+        cells = [cell for row in rows for cell in row]
+        if len(cells) > 1:
+            width = max(len(row) for row in rows)
+            raise InvalidInput(f"{name} must be a single cell, got a range of {len(rows)} x {width} cells")
+        value = cells[0] if cells else None
+    if isinstance(value, str) and value.strip().upper() in EXCEL_ERRORS:
+        raise ErrorInCell(name, value.strip().upper())
+    return value
 
 
 def parse_number_text(text: str) -> float | None:

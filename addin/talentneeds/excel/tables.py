@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from talentneeds.errors import InvalidInput, UnknownRole
+from talentneeds.errors import InvalidInput
 from talentneeds.excel import cells
 from talentneeds.model import assumptions as A
 from talentneeds.model.archetypes import ARCHETYPES, Archetype, parse_archetype
@@ -43,8 +43,9 @@ def roster(value: object, catalog: Catalog = DEFAULT_CATALOG, name: str = "roste
             index = columns.get(field)
             return row[index] if index is not None and index < len(row) else None
         where = f"{name} row {number}"
-        archetype_cell, role_cell = cell("archetype"), cell("role")
         try:
+            archetype_cell = cells.single_cell(cell("archetype"), "Archetype")
+            role_cell = cells.single_cell(cell("role"), "Role")
             if not cells.is_blank(archetype_cell):
                 archetype = parse_archetype(str(archetype_cell))
             elif not cells.is_blank(role_cell):
@@ -53,10 +54,8 @@ def roster(value: object, catalog: Catalog = DEFAULT_CATALOG, name: str = "roste
                 raise InvalidInput("Role is blank; give a role title or an Archetype")
             start = cells.date(cell("start_date"), "Start date")
             soft = cells.boolean(cell("soft_skills"), "Soft skills")
-        except UnknownRole as error:
-            raise UnknownRole(f"{where}: {error}") from None
         except InvalidInput as error:
-            raise InvalidInput(f"{where}: {error}") from None
+            raise error.at(where) from None
         people.append(Person(archetype, start, soft, label=where))
     return people
 
@@ -82,11 +81,11 @@ def catalog(value: object, name: str = "catalog") -> Catalog:
         try:
             entries.append((str(title), parse_archetype(str(kind))))
         except InvalidInput as error:
-            raise InvalidInput(f"{name} row {number}: {error}") from None
+            raise error.at(f"{name} row {number}") from None
     try:
         return Catalog(entries)
     except InvalidInput as error:
-        raise InvalidInput(f"{name}: {error}") from None
+        raise error.at(name) from None
 
 
 def per_team(value: object, name: str = "per_team") -> dict[Archetype, Range]:
