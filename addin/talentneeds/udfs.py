@@ -47,10 +47,6 @@ def _range(low: object, high: object, default: Range, low_name: str, high_name: 
                                 low_name, high_name)
 
 
-def _count(value: object, name: str, default: float | None = None) -> float:
-    return cells.number(value, name, default=default)
-
-
 def _share(value: object, name: str, default: float) -> float:
     return cells.number(value, name, default=default, maximum=1.0)
 
@@ -65,7 +61,7 @@ def _share(value: object, name: str, default: float) -> float:
 )
 def AMPLIFIERS_NEEDED(teams, point=None, low=None, high=None):
     """Amplifiers (managers) that new teams need, in FTE: teams x 1-2 per team."""
-    return needs.amplifiers_needed(_count(teams, "teams"), _point(point),
+    return needs.amplifiers_needed(cells.number(teams, "teams"), _point(point),
                                    _range(low, high, A.AMPLIFIERS_PER_TEAM, "low", "high"))
 
 
@@ -77,7 +73,7 @@ def AMPLIFIERS_NEEDED(teams, point=None, low=None, high=None):
 )
 def ITERATORS_NEEDED(teams, point=None, low=None, high=None):
     """Iterators (research engineers and scientists) that new teams need, in FTE: teams x 5-10."""
-    return needs.iterators_needed(_count(teams, "teams"), _point(point),
+    return needs.iterators_needed(cells.number(teams, "teams"), _point(point),
                                   _range(low, high, A.ITERATORS_PER_TEAM, "low", "high"))
 
 
@@ -89,7 +85,7 @@ def ITERATORS_NEEDED(teams, point=None, low=None, high=None):
 )
 def CONNECTORS_NEEDED(teams, point=None, low=None, high=None):
     """Connectors (agenda-setting research leads) that new teams need, in FTE."""
-    return needs.connectors_needed(_count(teams, "teams"), _point(point),
+    return needs.connectors_needed(cells.number(teams, "teams"), _point(point),
                                    _range(low, high, A.CONNECTORS_PER_TEAM, "low", "high"))
 
 
@@ -102,7 +98,7 @@ def CONNECTORS_NEEDED(teams, point=None, low=None, high=None):
 )
 def TEAM_NEEDS(teams, header=None, per_team=None):
     """Table of the FTE each archetype needs for new teams, at the low, mid and high points."""
-    frame = needs.team_needs(_count(teams, "teams"), tables.per_team(per_team))
+    frame = needs.team_needs(cells.number(teams, "teams"), tables.per_team(per_team))
     rows = [[archetype, *values] for archetype, values in zip(frame.index, frame.to_numpy().tolist())]
     if cells.boolean(header, "header", default=True):
         rows.insert(0, [frame.index.name, *frame.columns])
@@ -127,7 +123,7 @@ def _span(span_low: object, span_high: object) -> Range:
 )
 def ITERATOR_CAPACITY(amplifiers, point=None, span_low=None, span_high=None):
     """Iterators that this many Amplifiers can support: amplifiers x span of control (5-10)."""
-    return needs.iterator_capacity(_count(amplifiers, "amplifiers"), _point(point),
+    return needs.iterator_capacity(cells.number(amplifiers, "amplifiers"), _point(point),
                                    _span(span_low, span_high))
 
 
@@ -140,7 +136,7 @@ def ITERATOR_CAPACITY(amplifiers, point=None, span_low=None, span_high=None):
 )
 def ITERATOR_HEADROOM(amplifiers, iterators, point=None, span_low=None, span_high=None):
     """Iterators still hireable before managers bind (amplifiers x span - iterators); negative if over."""
-    return needs.iterator_headroom(_count(amplifiers, "amplifiers"), _count(iterators, "iterators"),
+    return needs.iterator_headroom(cells.number(amplifiers, "amplifiers"), cells.number(iterators, "iterators"),
                                    _point(point), _span(span_low, span_high))
 
 
@@ -152,7 +148,7 @@ def ITERATOR_HEADROOM(amplifiers, iterators, point=None, span_low=None, span_hig
 )
 def AMPLIFIERS_FOR(iterators, point=None, span_low=None, span_high=None):
     """Amplifiers (FTE) needed to manage this many Iterators: iterators / span of control."""
-    return needs.amplifiers_for(_count(iterators, "iterators"), _point(point), _span(span_low, span_high))
+    return needs.amplifiers_for(cells.number(iterators, "iterators"), _point(point), _span(span_low, span_high))
 
 
 @excel_function(
@@ -208,7 +204,7 @@ def INTERNAL_AMPLIFIERS(roster, as_of=None, min_tenure_years=None, soft_skills_r
 )
 def AMPLIFIER_HIRES(teams, internal=None, point=None, low=None, high=None):
     """External Amplifier hires: the Amplifiers needed less internal promotions, never below 0."""
-    return pipeline.hires(_count(teams, "teams"), _count(internal, "internal", 0.0), _point(point),
+    return pipeline.hires(cells.number(teams, "teams"), cells.number(internal, "internal", default=0.0), _point(point),
                           amplifiers_per_team=_range(low, high, A.AMPLIFIERS_PER_TEAM, "low", "high"),
                           ).amplifier_hires
 
@@ -226,7 +222,7 @@ def ITERATOR_HIRES(teams, promoted=None, point=None, low=None, high=None,
                    amplifiers_low=None, amplifiers_high=None):
     """External Iterator hires: the Iterators needed plus a backfill for every promoted Iterator."""
     return pipeline.hires(
-        _count(teams, "teams"), _count(promoted, "promoted", 0.0), _point(point),
+        cells.number(teams, "teams"), cells.number(promoted, "promoted", default=0.0), _point(point),
         amplifiers_per_team=_range(amplifiers_low, amplifiers_high, A.AMPLIFIERS_PER_TEAM,
                                    "amplifiers_low", "amplifiers_high"),
         iterators_per_team=_range(low, high, A.ITERATORS_PER_TEAM, "low", "high"),
@@ -247,9 +243,9 @@ def ITERATOR_HIRES(teams, promoted=None, point=None, low=None, high=None,
 def BOTTLENECK(amplifiers, iterators, connectors=None, point=None, per_team=None):
     """Table of the whole new teams each archetype can staff, and the archetype that binds."""
     available = {
-        Archetype.AMPLIFIER: _count(amplifiers, "amplifiers"),
-        Archetype.ITERATOR: _count(iterators, "iterators"),
-        Archetype.CONNECTOR: _count(connectors, "connectors", 0.0),
+        Archetype.AMPLIFIER: cells.number(amplifiers, "amplifiers"),
+        Archetype.ITERATOR: cells.number(iterators, "iterators"),
+        Archetype.CONNECTOR: cells.number(connectors, "connectors", default=0.0),
     }
     result = bottleneck_model.bottleneck(available, _point(point), tables.per_team(per_team))
     rows = [["Archetype", "Available", "Per team", "Teams staffable", "Binding"]]
@@ -273,9 +269,9 @@ def BOTTLENECK(amplifiers, iterators, connectors=None, point=None, per_team=None
 def COHORT_MIX(cohort_size, amplifiers, iterators, connectors=None, weighting=None):
     """Table of whole cohort seats per archetype (adding up to the cohort size), by heads or by value."""
     heads = {
-        Archetype.AMPLIFIER: _count(amplifiers, "amplifiers"),
-        Archetype.ITERATOR: _count(iterators, "iterators"),
-        Archetype.CONNECTOR: _count(connectors, "connectors", 0.0),
+        Archetype.AMPLIFIER: cells.number(amplifiers, "amplifiers"),
+        Archetype.ITERATOR: cells.number(iterators, "iterators"),
+        Archetype.CONNECTOR: cells.number(connectors, "connectors", default=0.0),
     }
     size = cells.number(cohort_size, "cohort_size", maximum=cohort.MAX_COHORT, whole=True)
     weights = cohort.weights(heads, cells.text_or_number(weighting, "weighting"))

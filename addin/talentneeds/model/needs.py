@@ -24,6 +24,13 @@ def require_count(value: float, name: str) -> float:
     return float(value)
 
 
+def check_share(value: float, name: str) -> float:
+    """A share: a number from 0 to 1."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        raise InvalidInput(f"{name} must be a number from 0 to 1, got {shown(value)}")
+    return float(value)
+
+
 def finite(value: float, what: str) -> float:
     if not math.isfinite(value):
         raise ImpossiblePlan(f"{what} is too large to compute; use smaller inputs")
@@ -100,7 +107,6 @@ def manager_leverage(point=DEFAULT_POINT, output_share: float = A.OUTPUT_SHARE,
     """
     for name, share in (("output_share", output_share), ("fill_rate", fill_rate),
                         ("counterfactual_share", counterfactual_share)):
-        if isinstance(share, bool) or not isinstance(share, (int, float)) or not (0 <= share <= 1):
-            raise InvalidInput(f"{name} must be a number from 0 to 1, got {shown(share)}")
+        check_share(share, name)
     return finite(output_share * span.at(point) * fill_rate * counterfactual_share,
                   "the manager leverage")

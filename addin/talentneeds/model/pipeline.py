@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from talentneeds.errors import InvalidInput, shown
 from talentneeds.model import assumptions as A
 from talentneeds.model.archetypes import Archetype
-from talentneeds.model.needs import needed, require_count
+from talentneeds.model.needs import check_share, needed, require_count
 from talentneeds.model.ranges import DEFAULT_POINT, Range
 
 
@@ -57,12 +57,6 @@ def check_tenure(min_tenure_years: float) -> float:
             or not math.isfinite(min_tenure_years) or not 0 <= min_tenure_years <= 100:
         raise InvalidInput(f"min_tenure_years must be a number from 0 to 100, got {shown(min_tenure_years)}")
     return float(min_tenure_years)
-
-
-def check_share(value: float, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
-        raise InvalidInput(f"{name} must be a number from 0 to 1, got {shown(value)}")
-    return float(value)
 
 
 def is_candidate(person: Person, as_of: dt.date, min_tenure_years: float = A.MIN_TENURE_YEARS,
