@@ -1,0 +1,214 @@
+"""The one builder: a declarative workbook description -> an .xlsx, byte for byte
+reproducible (fixed document dates, fixed zip entry times)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tempfile
+import zipfile
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference, Series
+from openpyxl.chart.data_source import StrRef
+from openpyxl.chart.series import SeriesLabel
+from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill, Protection
+from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.filters import AutoFilter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.formula import ArrayFormula
+from openpyxl.worksheet.table import Table as XlTable
+from openpyxl.worksheet.table import TableColumn, TableFormula, TableStyleInfo
+
+from talentneeds.workbook.spec import Chart, Formula, Input, Sheet, Table, Text
+
+# A fixed moment for document properties and zip entries, so that the same description
+# always gives the same bytes.
+BUILD_TIME = dt.datetime(2026, 1, 1)
+_ZIP_TIME = (2026, 1, 1, 0, 0, 0)
+INPUT_FILL = "FFF2CC"
+
+
+def _styles() -> dict[str, NamedStyle]:
+    def style(name, font=None, fill=None, locked=True, wrap=False):
+        named = NamedStyle(name=name)
+        if font:
+            named.font = font
+        if fill:
+            named.fill = PatternFill("solid", fgColor=fill)
+        named.protection = Protection(locked=locked)
+        named.alignment = Alignment(wrap_text=wrap, vertical="top")
+        return named
+
+    return {
+        "Title": style("Title TN", Font(bold=True, size=14, color="1F4E79")),
+        "Heading": style("Heading TN", Font(bold=True, color="1F4E79")),
+        "Label": style("Label TN"),
+        "Note": style("Note TN", Font(italic=True, color="595959")),
+        "Input": style("Input TN", Font(color="0000FF"), INPUT_FILL, locked=False),
+        "Calculation": style("Calculation TN", Font(color="000000")),
+    }
+
+
+def _absolute(sheet: str, ref: str) -> str:
+    min_col, min_row, max_col, max_row = range_boundaries(ref)
+    start = f"${get_column_letter(min_col)}${min_row}"
+    end = f"${get_column_letter(max_col)}${max_row}"
+    quoted = f"'{sheet}'" if not sheet.replace("_", "").isalnum() else sheet
+    return f"{quoted}!{start}" if start == end else f"{quoted}!{start}:{end}"
+
+
+def build(description: tuple[Sheet, ...], extra_names: dict[str, str]) -> Workbook:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    styles = _styles()
+    for named in styles.values():
+        workbook.add_named_style(named)
+    for sheet in description:
+        ws = workbook.create_sheet(sheet.title)
+        if sheet.tab_color:
+            ws.sheet_properties.tabColor = sheet.tab_color
+        for column, width in sheet.column_widths.items():
+            ws.column_dimensions[column].width = width
+        for item in sheet.items:
+            _place(workbook, ws, item, styles)
+        if sheet.protect:
+            ws.protection.sheet = True
+    for name, ref in extra_names.items():
+        workbook.defined_names[name] = DefinedName(name, attr_text=ref)
+    workbook.properties.creator = "Talent Needs"
+    workbook.properties.created = BUILD_TIME
+    workbook.properties.modified = BUILD_TIME
+    workbook.calculation.fullCalcOnLoad = True
+    return workbook
+
+
+def _name(workbook: Workbook, ws, name: str, cell: str) -> None:
+    workbook.defined_names[name] = DefinedName(name, attr_text=_absolute(ws.title, cell))
+
+
+def _place(workbook: Workbook, ws, item, styles) -> None:
+    if isinstance(item, Text):
+        ws[item.cell] = item.value
+        ws[item.cell].style = styles[item.style].name
+    elif isinstance(item, Input):
+        cell = ws[item.cell]
+        cell.value = item.value
+        cell.style = styles["Input"].name
+        cell.number_format = item.number_format
+        _name(workbook, ws, item.name, item.cell)
+        if item.validation:
+            v = item.validation
+            rule = DataValidation(type=v.kind, formula1=v.formula1, formula2=v.formula2,
+                                  operator=v.operator, allow_blank=False, showErrorMessage=True,
+                                  errorTitle="Talent Needs", error=v.message)
+            rule.add(item.cell)
+            ws.add_data_validation(rule)
+    elif isinstance(item, Formula):
+        cells = ws[item.spill] if item.spill else ((ws[item.cell],),)
+        for row in cells:
+            for cell in row:
+                cell.style = styles[item.style].name
+                cell.number_format = item.number_format
+        # An array formula over the whole result range: Excel fills every cell of it and
+        # never shows it as =@FUNC(...), in every Excel version.
+        ws[item.cell] = ArrayFormula(item.spill, item.text) if item.spill else item.text
+        if item.name:
+            _name(workbook, ws, item.name, item.cell)
+    elif isinstance(item, Table):
+        _table(ws, item, styles)
+    elif isinstance(item, Chart):
+        _chart(ws, item)
+    else:
+        raise TypeError(f"cannot place a {type(item).__name__}")
+
+
+def _table(ws, table: Table, styles) -> None:
+    min_col, min_row, _, _ = range_boundaries(table.top_left)
+    for j, header in enumerate(table.columns):
+        cell = ws.cell(min_row, min_col + j, header)
+        cell.style = styles["Heading"].name
+    for i, row in enumerate(table.rows, start=1):
+        for j, header in enumerate(table.columns):
+            cell = ws.cell(min_row + i, min_col + j)
+            if header in table.formulas:
+                cell.value = table.formulas[header]
+                cell.style = styles["Calculation"].name
+            else:
+                cell.value = row[j]
+                cell.style = styles["Input"].name
+            if header in table.number_formats:
+                cell.number_format = table.number_formats[header]
+    last_col = get_column_letter(min_col + len(table.columns) - 1)
+    ref = f"{get_column_letter(min_col)}{min_row}:{last_col}{min_row + len(table.rows)}"
+    xl_table = XlTable(displayName=table.name, ref=ref)
+    xl_table.autoFilter = AutoFilter(ref=ref)
+    xl_table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
+    for j, header in enumerate(table.columns, start=1):
+        column = TableColumn(id=j, name=header)
+        if header in table.formulas:
+            column.calculatedColumnFormula = TableFormula(attr_text=table.formulas[header].lstrip("="))
+        xl_table.tableColumns.append(column)
+    ws.add_table(xl_table)
+
+
+def _chart(ws, chart: Chart) -> None:
+    bar = BarChart()
+    bar.type = "bar" if chart.kind == "barh" else "col"
+    bar.title = chart.title
+    bar.y_axis.title = chart.y_title
+    bar.height, bar.width = 8, 14
+    for title_cell, values in chart.series:
+        min_col, min_row, max_col, max_row = range_boundaries(values)
+        series = Series(Reference(ws, min_col=min_col, min_row=min_row, max_col=max_col, max_row=max_row),
+                        title_from_data=False)
+        series.tx = SeriesLabel(strRef=StrRef(_absolute(ws.title, title_cell)))
+        bar.series.append(series)
+    min_col, min_row, max_col, max_row = range_boundaries(chart.categories)
+    bar.set_categories(Reference(ws, min_col=min_col, min_row=min_row, max_col=max_col, max_row=max_row))
+    ws.add_chart(bar, chart.anchor)
+
+
+def _fixed_core_properties(xml: bytes) -> bytes:
+    # openpyxl stamps the save time as "modified" whatever the workbook says
+    stamp = BUILD_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    return re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + stamp + rb"\g<2>", xml)
+
+
+def normalise_zip(path: Path) -> None:
+    """Rewrite the zip with fixed entry times and document dates (same entry order),
+    so that the same description always gives the same bytes."""
+    with zipfile.ZipFile(path) as source:
+        entries = [(info.filename, source.read(info.filename)) for info in source.infolist()]
+    entries = [(name, _fixed_core_properties(data) if name == "docProps/core.xml" else data)
+               for name, data in entries]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for filename, data in entries:
+            info = zipfile.ZipInfo(filename, date_time=_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            target.writestr(info, data)
+
+
+def save(workbook: Workbook, path: Path) -> None:
+    """Write through a temporary file in the same folder, renamed into place."""
+    path = Path(path)
+    handle, temporary = tempfile.mkstemp(suffix=".xlsx", dir=path.parent or ".")
+    os.close(handle)
+    try:
+        workbook.save(temporary)
+        normalise_zip(Path(temporary))
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+
+
+def build_template(path: Path) -> Path:
+    from talentneeds.workbook.template import EXTRA_NAMES, TEMPLATE
+
+    save(build(TEMPLATE, EXTRA_NAMES), path)
+    return Path(path)

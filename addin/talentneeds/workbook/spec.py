@@ -1,0 +1,79 @@
+"""The vocabulary a workbook is described in: sheets holding text, inputs, formulas,
+tables and charts. The builder turns a description into an .xlsx; nothing here writes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Validation:
+    """Excel data validation for an input cell."""
+
+    kind: str                   # "decimal", "whole", "list", "date" or "custom"
+    formula1: str
+    formula2: str | None = None
+    operator: str | None = None  # "between", "greaterThanOrEqual", ...
+    message: str = ""           # what the error box says
+
+
+@dataclass(frozen=True)
+class Text:
+    cell: str
+    value: str
+    style: str = "Note"         # "Title", "Heading", "Note", "Label"
+
+
+@dataclass(frozen=True)
+class Input:
+    """A named input cell: the input style, unlocked, validated."""
+
+    cell: str
+    name: str
+    value: object
+    validation: Validation | None = None
+    number_format: str = "General"
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A formula; ``spill`` is the whole range an array-returning function fills."""
+
+    cell: str
+    text: str
+    name: str | None = None
+    spill: str | None = None
+    number_format: str = "General"
+    style: str = "Calculation"
+
+
+@dataclass(frozen=True)
+class Table:
+    """An Excel table: constant columns from ``rows``; ``formulas`` gives one formula per
+    calculated column (a structured reference formula, e.g. ``=ARCHETYPE([@Role])``)."""
+
+    name: str
+    top_left: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple, ...]
+    formulas: dict[str, str] = field(default_factory=dict)
+    number_formats: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Chart:
+    kind: str                   # "bar" (clustered columns) or "barh"
+    title: str
+    anchor: str
+    categories: str             # e.g. "A7:A9" on the same sheet
+    series: tuple[tuple[str, str], ...]  # (title cell, values range)
+    y_title: str = ""
+
+
+@dataclass(frozen=True)
+class Sheet:
+    title: str
+    items: tuple = ()
+    column_widths: dict[str, float] = field(default_factory=dict)
+    protect: bool = True        # protect the sheet; only input cells are unlocked
+    tab_color: str | None = None

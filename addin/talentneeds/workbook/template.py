@@ -1,0 +1,241 @@
+"""The Talent Needs template, described declaratively.
+
+Inputs live on Assumptions, Teams, Staff and Roles (one input style, the only unlocked
+cells); calculations and outputs on Needs, Cohort and Checks; Start explains and shows
+the master check. Every formula calls our functions or Excel's, never a constant
+assumption: point labels ("low", "mid", "high") and weightings sit in cells too.
+"""
+
+from __future__ import annotations
+
+from talentneeds import examples
+from talentneeds.model import assumptions as A
+from talentneeds.model.roles import DEFAULT_ROLES
+from talentneeds.workbook.spec import Chart, Formula, Input, Sheet, Table, Text, Validation
+
+SHEET_NAMES = ("Start", "Assumptions", "Teams", "Staff", "Roles", "Needs", "Cohort", "Checks",
+               "xlwings.conf")
+UDF_MODULE = "talentneeds.udfs"
+
+
+def _source(name: str) -> tuple[str, str]:
+    assumption = next(a for a in A.ASSUMPTIONS if a.name == name)
+    return ("Source: " + assumption.source), assumption.note
+
+
+def _non_negative(message: str) -> Validation:
+    return Validation("decimal", "0", operator="greaterThanOrEqual", message=message)
+
+
+def _share(message: str) -> Validation:
+    return Validation("decimal", "0", "1", operator="between", message=message)
+
+
+def _range_row(row: int, label: str, low_name: str, high_name: str, value, unit: str,
+               source_key: str) -> tuple:
+    source, note = _source(source_key)
+    low_cell, high_cell = f"B{row}", f"C{row}"
+    return (
+        Text(f"A{row}", label, "Label"),
+        Input(low_cell, low_name, value.low, _non_negative(f"{label}: low must be a number >= 0")),
+        Input(high_cell, high_name, value.high,
+              Validation("custom", f"AND(ISNUMBER({high_cell}),{high_cell}>={low_cell})",
+                         message=f"{label}: high must be a number >= low")),
+        Text(f"D{row}", unit), Text(f"E{row}", source), Text(f"F{row}", note),
+    )
+
+
+def _value_row(row: int, label: str, name: str, value, unit: str, source: str, note: str,
+               validation: Validation | None, number_format: str = "General") -> tuple:
+    return (
+        Text(f"A{row}", label, "Label"),
+        Input(f"B{row}", name, value, validation, number_format),
+        Text(f"D{row}", unit), Text(f"E{row}", source), Text(f"F{row}", note),
+    )
+
+
+def _assumption_value(name: str, label: str, row: int, validation: Validation, unit: str,
+                      number_format: str = "General") -> tuple:
+    assumption = next(a for a in A.ASSUMPTIONS if a.name == name)
+    return _value_row(row, label, assumption.name.title().replace("_", ""), assumption.value, unit,
+                      "Source: " + assumption.source, assumption.note, validation, number_format)
+
+
+START = Sheet("Start", (
+    Text("A1", "Talent Needs: how many Amplifiers, Iterators and Connectors your new teams need", "Title"),
+    Text("A3", "Fill in the yellow cells on Assumptions, Teams, Staff and Roles; read the results on "
+               "Needs and Cohort. Every other cell is a formula."),
+    Text("A5", "Switch on the functions", "Heading"),
+    Text("A6", "Windows Excel, classic xlwings: pip install talentneeds; xlwings addin install; "
+               "save this workbook as .xlsm; xlwings tab > Import Functions (UDF Modules is set on "
+               "the xlwings.conf sheet)."),
+    Text("A7", "xlwings Lite (Windows, macOS, web): in the Lite editor, requirements.txt names the "
+               "talentneeds wheel and main.py says: from talentneeds.udfs import *"),
+    Text("A8", "No Excel: talentneeds compute THIS.xlsx -o RESULT.xlsx evaluates every formula "
+               "and stores the values."),
+    Text("A10", "Legend", "Heading"),
+    Text("A11", "Input", "Input"),
+    Text("B11", "an input: type over it (validated)"),
+    Formula("A12", '=IF(AllChecksOK,"All checks pass","A check fails: see Checks")', name=None),
+    Text("B12", "the master check (from the Checks sheet)"),
+    Text("A14", "Defaults marked seed come from a public comment on the 2024 report 'Talent Needs "
+                "of Technical AI Safety Teams'; the rest are editable assumptions."),
+), column_widths={"A": 34, "B": 60}, tab_color="1F4E79")
+
+ASSUMPTIONS = Sheet("Assumptions", (
+    Text("A1", "Assumptions", "Title"),
+    Text("A2", "Yellow cells are inputs. Each default says where it comes from."),
+    Text("A4", "Per new team", "Heading"), Text("B4", "Low", "Heading"), Text("C4", "High", "Heading"),
+    Text("D4", "Unit", "Heading"), Text("E4", "Source", "Heading"), Text("F4", "Note", "Heading"),
+    *_range_row(5, "Amplifiers per team", "AmplifiersLow", "AmplifiersHigh", A.AMPLIFIERS_PER_TEAM,
+                "FTE per new team", "amplifiers_per_team"),
+    *_range_row(6, "Iterators per team", "IteratorsLow", "IteratorsHigh", A.ITERATORS_PER_TEAM,
+                "FTE per new team", "iterators_per_team"),
+    *_range_row(7, "Connectors per team", "ConnectorsLow", "ConnectorsHigh", A.CONNECTORS_PER_TEAM,
+                "FTE per new team", "connectors_per_team"),
+    *_range_row(8, "Span of control", "SpanLow", "SpanHigh", A.SPAN_OF_CONTROL,
+                "Iterators per Amplifier", "span_of_control"),
+    Text("A10", "Parameter", "Heading"), Text("B10", "Value", "Heading"),
+    Text("D10", "Unit", "Heading"), Text("E10", "Source", "Heading"), Text("F10", "Note", "Heading"),
+    *_value_row(11, "Planning point", "Point", "mid", "low, mid or high", "Choice",
+                "where in each range to plan", Validation("list", '"low,mid,high"',
+                                                          message="Point must be low, mid or high")),
+    *_assumption_value("output_share", "Output share", 12, _share("Output share must be from 0 to 1"),
+                       "share", "0%"),
+    *_assumption_value("fill_rate", "Fill rate", 13, _share("Fill rate must be from 0 to 1"), "share", "0%"),
+    *_assumption_value("counterfactual_share", "Counterfactual share", 14,
+                       _share("Counterfactual share must be from 0 to 1"), "share", "0%"),
+    *_assumption_value("min_tenure_years", "Minimum tenure", 15,
+                       Validation("decimal", "0", "100", "between", "Minimum tenure must be 0-100 years"),
+                       "years (strictly more than)"),
+    *_assumption_value("soft_skills_required", "Soft skills required", 16,
+                       Validation("list", '"TRUE,FALSE"', message="Soft skills required must be TRUE or FALSE"),
+                       "TRUE/FALSE"),
+    *_assumption_value("take_up", "Take-up", 17, _share("Take-up must be from 0 to 1"), "share", "0%"),
+    *_value_row(18, "Tenure measured on", "AsOf", examples.AS_OF, "date", "Example",
+                "replace with today's date or your plan date",
+                Validation("date", "1", "2958465", "between", "Enter a date"), "yyyy-mm-dd"),
+    *_value_row(19, "Cohort size", "CohortSize", examples.COHORT_SIZE, "seats", "Example",
+                "e.g. a training cohort",
+                Validation("whole", "0", "1000000000", "between", "Cohort size must be a whole number >= 0")),
+    *_value_row(20, "Cohort weighting", "Weighting", "value", "heads or value", "Choice",
+                "value weights Amplifiers by manager leverage",
+                Validation("list", '"heads,value"', message="Weighting must be heads or value")),
+    *_value_row(21, "Iterator hires available", "IteratorsAvailable", examples.ITERATORS_AVAILABLE,
+                "heads", "Example", "Iterators you can hire for the new teams",
+                _non_negative("Iterators available must be a number >= 0")),
+    *_value_row(22, "Connector hires available", "ConnectorsAvailable", examples.CONNECTORS_AVAILABLE,
+                "heads", "Example", "Connectors you can hire for the new teams",
+                _non_negative("Connectors available must be a number >= 0")),
+), column_widths={"A": 28, "B": 12, "C": 12, "D": 26, "E": 20, "F": 80}, tab_color="FFC000")
+
+TEAMS = Sheet("Teams", (
+    Text("A1", "Planned new teams", "Title"),
+    Text("A2", "One row per team (Count > 1 for several alike). Add rows at the bottom of the table."),
+    Table("Teams", "A4", ("Team", "Focus", "Start", "Count"),
+          (("Scalable Oversight", "oversight of models smarter than the overseers", "2026-Q3", 1),
+           ("Control Evaluations", "evaluations of control protocols", "2026-Q4", 1),
+           ("Model Organisms", "demonstrations of misalignment", "2027-Q1", 1))),
+), column_widths={"A": 24, "B": 48, "C": 12, "D": 10}, protect=False, tab_color="FFC000")
+
+STAFF = Sheet("Staff", (
+    Text("A1", "Roster", "Title"),
+    Text("A2", "Everyone in the org today. Role is mapped to an archetype through the Roles sheet."),
+    Table("Staff", "A4", (*examples.ROSTER_HEADER, "Archetype"),
+          tuple(tuple(person) for person in examples.ROSTER),
+          formulas={"Archetype": "=ARCHETYPE(Staff[[#This Row],[Role]],Roles[#All])"},
+          number_formats={"Start date": "yyyy-mm-dd"}),
+), column_widths={"A": 20, "B": 28, "C": 18, "D": 12, "E": 11, "F": 12}, protect=False,
+    tab_color="FFC000")
+
+ROLES = Sheet("Roles", (
+    Text("A1", "Role catalogue", "Title"),
+    Text("A2", "Title -> archetype. Edit freely; titles are matched ignoring case, seniority words and levels."),
+    Table("Roles", "A4", ("Role", "Archetype"), tuple((title, kind.value) for title, kind in DEFAULT_ROLES)),
+), column_widths={"A": 30, "B": 14}, protect=False, tab_color="FFC000")
+
+_POINTS = ("low", "mid", "high")
+_NEEDS_ROWS = (
+    (15, "Amplifiers needed", "=AMPLIFIERS_NEEDED(NewTeams,{p},AmplifiersLow,AmplifiersHigh)"),
+    (16, "Promoted from within", "=MIN(InternalAmplifiers,{c}15)"),
+    (17, "Amplifier hires (external)",
+     "=AMPLIFIER_HIRES(NewTeams,InternalAmplifiers,{p},AmplifiersLow,AmplifiersHigh)"),
+    (18, "Iterators needed", "=ITERATORS_NEEDED(NewTeams,{p},IteratorsLow,IteratorsHigh)"),
+    (19, "Iterator hires incl. backfill",
+     "=ITERATOR_HIRES(NewTeams,InternalAmplifiers,{p},IteratorsLow,IteratorsHigh,AmplifiersLow,AmplifiersHigh)"),
+    (20, "Connectors needed", "=CONNECTORS_NEEDED(NewTeams,{p},ConnectorsLow,ConnectorsHigh)"),
+    (21, "Manager leverage (employees)",
+     "=MANAGER_LEVERAGE({p},OutputShare,FillRate,CounterfactualShare,SpanLow,SpanHigh)"),
+    (22, "Iterators those Amplifiers can manage", "=ITERATOR_CAPACITY({c}15,{p},SpanLow,SpanHigh)"),
+)
+
+NEEDS = Sheet("Needs", (
+    Text("A1", "Needs", "Title"),
+    Text("A3", "New teams", "Label"), Formula("B3", "=SUM(Teams[Count])", name="NewTeams"),
+    Text("A5", "What the new teams need (FTE)", "Heading"),
+    Formula("A6", "=TEAM_NEEDS(NewTeams,TRUE,PerTeam)", spill="A6:D9", number_format="0.0"),
+    Text("F5", "Whole heads", "Heading"),
+    Text("F6", "Low", "Heading"), Text("G6", "Mid", "Heading"), Text("H6", "High", "Heading"),
+    *(Formula(f"{col}{row}", f"=ROUNDUP({src}{row},0)", number_format="0")
+      for row in (7, 8, 9) for col, src in (("F", "B"), ("G", "C"), ("H", "D"))),
+    Text("A11", "Where the Amplifiers come from", "Heading"),
+    Text("A12", "Promotion candidates on Staff", "Label"),
+    Formula("B12", "=INTERNAL_AMPLIFIERS(Staff[#All],AsOf,MinTenureYears,SoftSkillsRequired,TakeUp,Roles[#All])",
+            name="InternalAmplifiers", number_format="0.0"),
+    Text("C12", "Iterators with tenure > the minimum and the soft skills, x take-up"),
+    Text("B14", "low", "Heading"), Text("C14", "mid", "Heading"), Text("D14", "high", "Heading"),
+    *(item for row, label, text in _NEEDS_ROWS for item in (
+        Text(f"A{row}", label, "Label"),
+        *(Formula(f"{c}{row}", text.format(p=f"{c}$14", c=c), number_format="0.0") for c in "BCD"))),
+    Text("A24", "Bottleneck: whole teams each archetype can staff (at the planning point)", "Heading"),
+    Formula("A25", "=BOTTLENECK(InternalAmplifiers,IteratorsAvailable,ConnectorsAvailable,Point,PerTeam)",
+            spill="A25:E29", number_format="0.0"),
+    Chart("bar", "Needs of the new teams (FTE)", "G11", "A7:A9",
+          (("B6", "B7:B9"), ("C6", "C7:C9"), ("D6", "D7:D9")), y_title="FTE"),
+), column_widths={"A": 36, "B": 14, "C": 14, "D": 14, "E": 22, "F": 10, "G": 10, "H": 10})
+
+COHORT = Sheet("Cohort", (
+    Text("A1", "Cohort mix", "Title"),
+    Text("A3", "Needs at the planning point (FTE)", "Heading"),
+    Text("A4", "Amplifiers", "Label"),
+    Formula("B4", "=AMPLIFIERS_NEEDED(NewTeams,Point,AmplifiersLow,AmplifiersHigh)", number_format="0.0"),
+    Text("A5", "Iterators", "Label"),
+    Formula("B5", "=ITERATORS_NEEDED(NewTeams,Point,IteratorsLow,IteratorsHigh)", number_format="0.0"),
+    Text("A6", "Connectors", "Label"),
+    Formula("B6", "=CONNECTORS_NEEDED(NewTeams,Point,ConnectorsLow,ConnectorsHigh)", number_format="0.0"),
+    Text("A8", "Weighted by", "Label"), Text("B8", "heads", "Heading"), Text("G8", "value", "Heading"),
+    Formula("A9", "=COHORT_MIX(CohortSize,B4,B5,B6,B8)", spill="A9:D13", number_format="0.00"),
+    Formula("F9", "=COHORT_MIX(CohortSize,B4,B5,B6,G8)", spill="F9:I13", number_format="0.00"),
+    Text("A15", "Seats by the weighting chosen on Assumptions", "Label"),
+    Formula("D15", "=IF(Weighting=B8,D13,I13)", number_format="0"),
+    Chart("bar", "Cohort seats: by heads vs by value", "K3", "A10:A12",
+          (("B8", "D10:D12"), ("G8", "I10:I12")), y_title="Seats"),
+), column_widths={"A": 18, "B": 12, "C": 12, "D": 10, "E": 3, "F": 12, "G": 12, "H": 12, "I": 10})
+
+_CHECKS = (
+    ("Amplifiers per team: low <= high", "=AmplifiersLow<=AmplifiersHigh"),
+    ("Iterators per team: low <= high", "=IteratorsLow<=IteratorsHigh"),
+    ("Connectors per team: low <= high", "=ConnectorsLow<=ConnectorsHigh"),
+    ("Span of control: low <= high", "=SpanLow<=SpanHigh"),
+    ("Every role on Staff has an archetype", '=COUNTIF(Staff[Archetype],"#*")=0'),
+    ("The needs compute", "=COUNT(Needs!B15:D22)=ROWS(Needs!B15:D22)*COLUMNS(Needs!B15:D22)"),
+    ("The promotion candidates compute", "=ISNUMBER(InternalAmplifiers)"),
+    ("Cohort seats add up to the cohort size", "=AND(Cohort!D13=CohortSize,Cohort!I13=CohortSize)"),
+)
+
+CHECKS = Sheet("Checks", (
+    Text("A1", "Checks", "Title"),
+    Text("A3", "Check", "Heading"), Text("B3", "OK", "Heading"),
+    *(item for i, (label, text) in enumerate(_CHECKS, start=4)
+      for item in (Text(f"A{i}", label, "Label"), Formula(f"B{i}", text))),
+    Text(f"A{4 + len(_CHECKS) + 1}", "All checks pass", "Heading"),
+    Formula(f"B{4 + len(_CHECKS) + 1}", f"=AND(B4:B{3 + len(_CHECKS)})", name="AllChecksOK"),
+), column_widths={"A": 42, "B": 10})
+
+XLWINGS_CONF = Sheet("xlwings.conf", (
+    Text("A1", "UDF Modules", "Label"), Text("B1", UDF_MODULE, "Label"),
+), column_widths={"A": 18, "B": 24}, protect=False)
+
+EXTRA_NAMES = {"PerTeam": "Assumptions!$B$5:$C$7"}
+
+TEMPLATE = (START, ASSUMPTIONS, TEAMS, STAFF, ROLES, NEEDS, COHORT, CHECKS, XLWINGS_CONF)
