@@ -1,0 +1,527 @@
+"""Store computed values in a copy of a workbook, next to the formulas that made them.
+
+Why not openpyxl: it writes either a formula or a value into a cell, never both, and a
+load/save round trip can drop parts it does not model. Why not ``formulas``' own
+writer: it writes values only. What we want is the original workbook, every part as it
+was, plus a cached value (``<c><f>..</f><v>4.5</v></c>``) in every formula cell, so that
+anything that reads cached values (openpyxl ``data_only=True``, pandas, previews) sees
+the results while Excel keeps the formulas.
+
+How: only the worksheet parts that receive values are changed, and within them only the
+``<c>`` elements of those cells (plus ``<row>``/``<dimension>`` when an array formula's
+range needs a cell the file did not have). The sheet XML is scanned with the standard
+library's expat parser for byte offsets, and the new cells are spliced in; every other
+byte -- XML declaration, namespace declarations, ``mc:Ignorable`` prefixes, other cells,
+the content of other zip members -- is kept as it was. DTDs are refused (no entity
+expansion). The plan is to parse through ``defusedxml`` once it is a dependency; every
+parser is made by :func:`_parser`, so that is the one place to change.
+
+Value encoding (``values``: {(sheet, "A1"): value}): numbers, dates (as Excel serial
+numbers) -> ``<v>``; bool -> ``t="b"``; text -> ``t="str"``; an Excel error code
+(``"#N/A"``, or ``"#VALUE! message"``) -> ``t="e"``; None -> no cached value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import numbers
+import os
+import posixpath
+import re
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.parsers import expat
+
+from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
+
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+STRICT_NS = "http://purl.oclc.org/ooxml/spreadsheetml/main"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+OFFICE_DOCUMENT = REL_NS + "/officeDocument"
+ERROR_CODES = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"})
+EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+_CELL = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_ESCAPED_LOOKALIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+
+Address = tuple[str, str]
+
+
+class CachedValuesError(ValueError):
+    """The workbook cannot take the values (missing sheet, unsupported file)."""
+
+
+# ---------------------------------------------------------------- public
+
+def write_cached_values(in_path: str | Path, out_path: str | Path,
+                        values: dict[Address, object]) -> list[Address]:
+    """Copy ``in_path`` to ``out_path`` with ``values`` stored as cached values.
+
+    Only formula cells and cells inside an array formula's range are written; the
+    addresses of other cells (constants, blanks) are returned as skipped. ``in_path`` is
+    only read; ``out_path`` is written through a temporary file in its own folder and
+    renamed into place, so it is either the old file or the complete new one.
+    """
+    in_path, out_path = Path(in_path), Path(out_path)
+    if out_path.exists() and os.path.samefile(in_path, out_path):
+        raise CachedValuesError(f"{out_path} is the input workbook; write the values to another file")
+    skipped: list[Address] = []
+    with zipfile.ZipFile(in_path) as source:
+        parts = _worksheet_parts(source)
+        by_sheet: dict[str, dict[tuple[int, int], object]] = {}
+        for (sheet, cell), value in values.items():
+            by_sheet.setdefault(_find_sheet(sheet, parts), {})[_parse_cell(cell)] = value
+        patched = {}
+        for title, cells in by_sheet.items():
+            data, missed = _patch_sheet(source.read(parts[title]), cells)
+            patched[parts[title]] = data
+            skipped += [(title, f"{get_column_letter(c)}{r}") for c, r in missed]
+        _atomic_write(out_path, lambda handle: _copy_zip(source, handle, patched))
+    return skipped
+
+
+# ---------------------------------------------------------------- the package
+
+def _parser(namespaces: bool) -> expat.XMLParserType:
+    """An expat parser that refuses DTDs, hence entity definitions (billion laughs)."""
+    parser = expat.ParserCreate(namespace_separator=" " if namespaces else None)
+
+    def refuse(*_):
+        raise CachedValuesError("a workbook part declares a DTD; refusing to parse it")
+
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    return parser
+
+
+def _start_tags(data: bytes) -> list[tuple[str, dict[str, str]]]:
+    """(namespace-qualified name "uri local", attributes) of every element, in order."""
+    found = []
+    parser = _parser(namespaces=True)
+    parser.StartElementHandler = lambda name, attrs: found.append((name, attrs))
+    parser.Parse(data, True)
+    return found
+
+
+def _relationships(archive: zipfile.ZipFile, part: str) -> list[dict[str, str]]:
+    folder, name = posixpath.split(part)
+    rels = posixpath.join(folder, "_rels", name + ".rels")
+    if rels not in archive.namelist():
+        return []
+    return [attrs for tag, attrs in _start_tags(archive.read(rels)) if tag == f"{PKG_REL_NS} Relationship"]
+
+
+def _target(base_part: str, target: str) -> str:
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join(posixpath.dirname(base_part), target))
+
+
+def _worksheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """{sheet title: zip member of its XML}, found the way Excel finds them: package
+    relationships -> workbook part -> its relationships."""
+    workbook = next((_target("", r["Target"]) for r in _relationships(archive, "")
+                     if r.get("Type") == OFFICE_DOCUMENT), "xl/workbook.xml")
+    targets = {r["Id"]: _target(workbook, r["Target"]) for r in _relationships(archive, workbook)}
+    parts = {}
+    for tag, attrs in _start_tags(archive.read(workbook)):
+        if tag == f"{STRICT_NS} workbook":
+            raise CachedValuesError("Strict Open XML workbooks are not supported; save as a regular .xlsx")
+        if tag == f"{MAIN_NS} sheet":
+            parts[attrs["name"]] = targets[attrs[f"{REL_NS} id"]]
+    return parts
+
+
+def _find_sheet(sheet: str, parts: dict[str, str]) -> str:
+    if sheet in parts:
+        return sheet
+    for title in parts:  # Excel sheet names are unique ignoring case
+        if title.upper() == str(sheet).upper():
+            return title
+    raise CachedValuesError(f"no sheet {sheet!r} in the workbook (sheets: {', '.join(parts)})")
+
+
+def _copy_zip(source: zipfile.ZipFile, handle, patched: dict[str, bytes]) -> None:
+    with zipfile.ZipFile(handle, "w") as target:
+        target.comment = source.comment
+        for info in source.infolist():
+            data = patched.get(info.filename)
+            if data is None:
+                target.writestr(info, source.read(info.filename))
+            else:
+                new = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+                new.compress_type = zipfile.ZIP_DEFLATED
+                new.external_attr, new.create_system = info.external_attr, info.create_system
+                target.writestr(new, data)
+
+
+def _atomic_write(path: Path, write) -> None:
+    folder = path.parent if str(path.parent) else Path(".")
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            write(stream)
+        os.chmod(temporary, _file_mode(path))
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+
+
+def _file_mode(path: Path) -> int:
+    """Keep an existing file's mode; a new file gets the usual mode (mkstemp's is 0600)."""
+    if path.exists():
+        return path.stat().st_mode & 0o7777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+# ---------------------------------------------------------------- scanning a sheet
+
+@dataclass
+class _Element:
+    name: str
+    attrs: list[tuple[str, str]]
+    start: int                      # offset of "<"
+    end: int = -1                   # offset after the element's last ">"
+    end_tag: int = -1               # offset of "</name>" (-1 when self-closing)
+    children: list[_Element] = field(default_factory=list)
+    tracked: bool = True            # False: an element whose offsets we never need
+
+    def attr(self, key: str) -> str | None:
+        return next((v for k, v in self.attrs if k == key), None)
+
+
+@dataclass
+class _Sheet:
+    prefix: str
+    dimension: _Element | None = None
+    sheet_data: _Element | None = None
+    rows: list[_Element] = field(default_factory=list)
+    row_numbers: list[int] = field(default_factory=list)
+    cells: dict[tuple[int, int], _Element] = field(default_factory=dict)  # (col, row) -> <c>
+    cells_by_row: dict[int, list[tuple[int, _Element]]] = field(default_factory=dict)
+
+    def q(self, local: str) -> str:
+        return f"{self.prefix}:{local}" if self.prefix else local
+
+
+_TAG = re.compile(rb"""<(?:[^>"']|"[^"]*"|'[^']*')*>""")  # '>' may sit unescaped in a value
+
+
+def _tag_end(data: bytes, start: int) -> int:
+    """Offset after the ">" that closes the tag starting at ``start``."""
+    match = _TAG.match(data, start)
+    if match is None:
+        raise CachedValuesError("malformed sheet XML: unterminated tag")
+    return match.end()
+
+
+def _scan(data: bytes) -> _Sheet:
+    """Byte offsets of the elements we may change: dimension, sheetData, rows, cells
+    and the cells' children."""
+    parser = _parser(namespaces=False)
+    parser.ordered_attributes = True
+    stack: list[_Element] = []
+    sheet: _Sheet | None = None
+
+    def local(name: str) -> str | None:
+        """The name without the spreadsheetml prefix; None for other namespaces."""
+        if sheet.prefix:
+            return name[len(sheet.prefix) + 1:] if name.startswith(sheet.prefix + ":") else None
+        return None if ":" in name else name
+
+    def in_sheet_data(depth: int) -> bool:
+        return len(stack) >= depth and stack[1] is sheet.sheet_data
+
+    def start(name, attrs):
+        nonlocal sheet
+        element = _Element(name, list(zip(attrs[::2], attrs[1::2])), parser.CurrentByteIndex)
+        depth, kind = len(stack), None
+        if depth == 0:
+            sheet = _root(element)
+        else:
+            kind = local(name)
+        if depth == 1 and kind == "dimension":
+            sheet.dimension = element
+        elif depth == 1 and kind == "sheetData":
+            sheet.sheet_data = element
+        elif depth == 2 and kind == "row" and in_sheet_data(2):
+            previous = sheet.row_numbers[-1] if sheet.row_numbers else 0
+            sheet.rows.append(element)
+            sheet.row_numbers.append(int(element.attr("r") or previous + 1))  # r is optional
+        elif depth == 3 and kind == "c" and in_sheet_data(3):
+            pass  # a cell: tracked; filed by end() once its children are known
+        elif depth == 4 and stack[-1].tracked:  # a child of a cell
+            stack[-1].children.append(element)
+        else:
+            element.tracked = depth == 0
+        stack.append(element)
+
+    def end(name):
+        element = stack.pop()
+        if not element.tracked:
+            return  # offsets are only needed for the elements we may change
+        tag_end = _tag_end(data, element.start)
+        if data[tag_end - 2:tag_end] == b"/>":  # <x .../>
+            element.end = tag_end
+        else:  # expat is at the "<" of "</x>"
+            element.end_tag = parser.CurrentByteIndex
+            element.end = data.index(b">", element.end_tag) + 1
+        if len(stack) == 3 and local(name) == "c" and in_sheet_data(3):
+            _add_cell(sheet, element)
+
+    parser.StartElementHandler, parser.EndElementHandler = start, end
+    parser.Parse(data, True)
+    if sheet is None or sheet.sheet_data is None:
+        raise CachedValuesError("the worksheet XML has no sheetData")
+    return sheet
+
+
+def _root(element: _Element) -> _Sheet:
+    prefix = element.name.split(":")[0] if ":" in element.name else ""
+    if element.name.split(":")[-1] != "worksheet":
+        raise CachedValuesError(f"not a worksheet: <{element.name}>")
+    namespace = element.attr(f"xmlns:{prefix}" if prefix else "xmlns")
+    if namespace == STRICT_NS:
+        raise CachedValuesError("Strict Open XML workbooks are not supported; save as a regular .xlsx")
+    if namespace != MAIN_NS:
+        raise CachedValuesError(f"unexpected worksheet namespace {namespace!r}")
+    return _Sheet(prefix)
+
+
+def _add_cell(sheet: _Sheet, cell: _Element) -> None:
+    row = sheet.row_numbers[-1]
+    in_row = sheet.cells_by_row.setdefault(row, [])
+    ref = cell.attr("r")
+    col = _parse_cell(ref)[0] if ref else (in_row[-1][0] + 1 if in_row else 1)  # r is optional
+    in_row.append((col, cell))
+    sheet.cells[(col, row)] = cell
+
+
+# ---------------------------------------------------------------- patching a sheet
+
+def _patch_sheet(data: bytes, cells: dict[tuple[int, int], object]) -> tuple[bytes, list[tuple[int, int]]]:
+    """The sheet XML with ``cells`` ({(col, row): value}) stored; and the cells skipped."""
+    sheet = _scan(data)
+    arrays = [range_boundaries(f.attr("ref")) for c in sheet.cells.values() for f in c.children
+              if f.name == sheet.q("f") and f.attr("t") == "array" and f.attr("ref")]
+
+    def in_array(col: int, row: int) -> bool:
+        return any(c1 <= col <= c2 and r1 <= row <= r2 for c1, r1, c2, r2 in arrays)
+
+    edits: list[tuple[int, int, bytes]] = []
+    new_cells: dict[int, list[tuple[int, object]]] = {}
+    skipped = []
+    for (col, row), value in sorted(cells.items(), key=lambda item: (item[0][1], item[0][0])):
+        element = sheet.cells.get((col, row))
+        has_formula = element is not None and any(ch.name == sheet.q("f") for ch in element.children)
+        if not (has_formula or in_array(col, row)):
+            skipped.append((col, row))
+        elif element is not None:
+            edits.append((element.start, element.end, _render_cell(sheet, data, element, value)))
+        else:
+            new_cells.setdefault(row, []).append((col, value))
+    edits += _insertions(sheet, data, new_cells)
+    not_written = set(skipped)
+    written = [key for key in cells if key not in not_written]
+    if written and sheet.dimension is not None:
+        edits += _widen_dimension(sheet, written)
+    return _apply(data, edits), skipped
+
+
+def _insertions(sheet: _Sheet, data: bytes, new_cells: dict[int, list[tuple[int, object]]]):
+    """Edits that add cells an array formula covers but the file did not have."""
+    rows = dict(zip(sheet.row_numbers, sheet.rows))
+    new_rows = []
+    for row, items in sorted(new_cells.items()):
+        element = rows.get(row)
+        if element is None:
+            new_rows.append((row, items))
+            continue
+        existing = sheet.cells_by_row.get(row, [])
+        if element.end_tag < 0:  # <row .../>: rewrite it whole
+            body = b"".join(_new_cell(sheet, c, row, v) for c, v in items)
+            start_tag = _start_tag(element.name, _with_spans(element, items))
+            yield element.start, element.end, start_tag + body + f"</{element.name}>".encode()
+            continue
+        anchors: dict[int, list[bytes]] = {}
+        for col, value in items:
+            after = next((cell for c, cell in existing if c > col), None)
+            position = after.start if after is not None else element.end_tag
+            anchors.setdefault(position, []).append(_new_cell(sheet, col, row, value))
+        for position, parts in anchors.items():
+            yield position, position, b"".join(parts)
+        spans = _with_spans(element, items)
+        if spans != element.attrs:
+            yield element.start, _tag_end(data, element.start), _start_tag(element.name, spans)
+    if new_rows:
+        yield from _insert_rows(sheet, new_rows)
+
+
+def _insert_rows(sheet: _Sheet, new_rows):
+    sheet_data = sheet.sheet_data
+    row_tag = sheet.q("row")
+    anchors: dict[int, list[bytes]] = {}
+    for row, items in new_rows:
+        body = b"".join(_new_cell(sheet, c, row, v) for c, v in items)
+        xml = _start_tag(row_tag, [("r", str(row))]) + body + f"</{row_tag}>".encode()
+        after = next((e for n, e in zip(sheet.row_numbers, sheet.rows) if n > row), None)
+        position = after.start if after is not None else sheet_data.end_tag
+        anchors.setdefault(position, []).append(xml)
+    if sheet_data.end_tag < 0:  # <sheetData/>
+        rows = b"".join(b"".join(parts) for parts in anchors.values())
+        yield sheet_data.start, sheet_data.end, (
+            _start_tag(sheet_data.name, sheet_data.attrs) + rows + f"</{sheet_data.name}>".encode())
+        return
+    for position, parts in anchors.items():
+        yield position, position, b"".join(parts)
+
+
+def _with_spans(row: _Element, items) -> list[tuple[str, str]]:
+    """The row's attributes, its optional ``spans`` hint ("1:5" or "1:5 7:9") widened
+    to take the new cells."""
+    spans = row.attr("spans")
+    if not spans:
+        return row.attrs
+    try:
+        ranges = [tuple(int(x) for x in part.split(":")) for part in spans.split()]
+        if any(len(r) != 2 for r in ranges):
+            return row.attrs
+    except ValueError:
+        return row.attrs
+    cols = [c for c, _ in items]
+    if all(any(a <= c <= b for a, b in ranges) for c in cols):
+        return row.attrs
+    low, high = min([a for a, _ in ranges] + cols), max([b for _, b in ranges] + cols)
+    return [(k, f"{low}:{high}" if k == "spans" else v) for k, v in row.attrs]
+
+
+def _widen_dimension(sheet: _Sheet, written: list[tuple[int, int]]):
+    element = sheet.dimension
+    ref = element.attr("ref")
+    cols = [c for c, _ in written]
+    rows = [r for _, r in written]
+    try:
+        c1, r1, c2, r2 = range_boundaries(ref)
+    except (TypeError, ValueError):
+        return
+    c2, r2 = c2 or c1, r2 or r1
+    new = (min(c1, *cols), min(r1, *rows), max(c2, *cols), max(r2, *rows))
+    if new == (c1, r1, c2, r2):
+        return
+    start = f"{get_column_letter(new[0])}{new[1]}"
+    end = f"{get_column_letter(new[2])}{new[3]}"
+    attrs = [(k, f"{start}:{end}" if k == "ref" else v) for k, v in element.attrs]
+    yield element.start, element.end, _start_tag(element.name, attrs, empty=True)
+
+
+def _apply(data: bytes, edits: list[tuple[int, int, bytes]]) -> bytes:
+    """Splice edits (start, end, replacement) into data; an insertion (start == end) at
+    a replaced element's start goes before it."""
+    out, position = [], 0
+    for start, end, replacement in sorted(edits, key=lambda e: (e[0], e[1])):
+        if start < position:
+            raise AssertionError("overlapping edits")  # a bug here, not in the input
+        out += [data[position:start], replacement]
+        position = end
+    out.append(data[position:])
+    return b"".join(out)
+
+
+# ---------------------------------------------------------------- rendering
+
+def _render_cell(sheet: _Sheet, data: bytes, cell: _Element, value: object) -> bytes:
+    """The cell with its cached value replaced; its formula and other children kept as
+    they were in the file."""
+    kind, text = _encode(value)
+    attrs = [(k, v) for k, v in cell.attrs if k != "t"]
+    if kind:
+        attrs.append(("t", kind))
+    kept, value_xml = [], _value(sheet, text)
+    placed = False
+    for child in cell.children:
+        if child.name in (sheet.q("v"), sheet.q("is")):
+            continue
+        kept.append(data[child.start:child.end])
+        if child.name == sheet.q("f") and not placed:
+            kept.append(value_xml)
+            placed = True
+    if not placed:
+        kept.insert(0, value_xml)
+    return _start_tag(cell.name, attrs) + b"".join(kept) + f"</{cell.name}>".encode()
+
+
+def _new_cell(sheet: _Sheet, col: int, row: int, value: object) -> bytes:
+    kind, text = _encode(value)
+    attrs = [("r", f"{get_column_letter(col)}{row}")] + ([("t", kind)] if kind else [])
+    tag = sheet.q("c")
+    return _start_tag(tag, attrs) + _value(sheet, text) + f"</{tag}>".encode()
+
+
+def _value(sheet: _Sheet, text: str | None) -> bytes:
+    if text is None:
+        return b""
+    tag = sheet.q("v")
+    return f"<{tag}>{_escape_text(text)}</{tag}>".encode()
+
+
+def _start_tag(name: str, attrs: list[tuple[str, str]], empty: bool = False) -> bytes:
+    body = "".join(f' {k}="{_escape_attr(v)}"' for k, v in attrs)
+    return f"<{name}{body}{'/' if empty else ''}>".encode()
+
+
+def _escape_text(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+
+
+def _escape_attr(text: str) -> str:
+    return (_escape_text(text).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;"))
+
+
+def _encode(value: object) -> tuple[str | None, str | None]:
+    """A value -> (the cell's ``t`` attribute or None for a number, the ``<v>`` text)."""
+    if value is None:
+        return None, None
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):  # numpy scalar
+        value = value.item()
+    if isinstance(value, bool):
+        return "b", "1" if value else "0"
+    if isinstance(value, dt.datetime):
+        value = (value - EXCEL_EPOCH).total_seconds() / 86400
+    elif isinstance(value, dt.date):
+        value = (value - EXCEL_EPOCH.date()).days
+    if isinstance(value, numbers.Real):
+        number = float(value)
+        if not math.isfinite(number):
+            return "e", "#NUM!"
+        if number.is_integer() and abs(number) < 1e15:
+            return None, str(int(number))
+        return None, repr(number)
+    if isinstance(value, str):
+        code = value.split(" ", 1)[0]
+        if value.startswith("#") and code in ERROR_CODES:
+            return "e", code
+        return "str", _ooxml_string(value)
+    raise TypeError(f"cannot store a {type(value).__name__} as a cell value: {value!r}")
+
+
+def _ooxml_string(text: str) -> str:
+    """Text as OOXML stores it: characters XML cannot hold as _xHHHH_, and a literal
+    _xHHHH_ protected as _x005F_xHHHH_ so that it reads back unchanged."""
+    text = _ESCAPED_LOOKALIKE.sub(r"_x005F_\1", text)
+    return _XML_ILLEGAL.sub(lambda m: f"_x{ord(m.group(0)):04X}_", text)
+
+
+def _parse_cell(ref: str) -> tuple[int, int]:
+    match = _CELL.match(str(ref).strip())
+    if match is None:
+        raise ValueError(f"not a single cell address: {ref!r}")
+    return column_index_from_string(match.group(1).upper()), int(match.group(2))

@@ -1,0 +1,306 @@
+"""Evaluate a workbook's formulas without Excel: :class:`WorkbookEngine`.
+
+Why: the template is meant to be usable where there is no Excel (a server, CI, a
+Linux laptop), and the numbers it shows must be the ones Excel would show. So we run
+the workbook's own formulas, with our own function definitions (``talentneeds.udfs``,
+the same ones Excel calls through xlwings), in the ``formulas`` engine::
+
+    engine = WorkbookEngine("talent-needs.xlsx")
+    values = engine.calculate()                               # {(sheet, "A1"): value}
+    values = engine.calculate(inputs={("Teams", "D5"): 3})    # recalculate with a change
+    engine.messages[("Needs", "B12")]                         # "#VALUE! ..." if it failed
+
+How: the workbook is read once with openpyxl; on an in-memory copy structured table
+references are rewritten to A1 (:mod:`.structured_refs`; the engine cannot parse them)
+and omitted arguments of our functions are marked (:mod:`.udf_adapter`); the copy is
+saved to a temporary folder, loaded into ``formulas``, and deleted. Cell addresses are
+unchanged, so results map straight back onto the original workbook.
+
+Values come back as Excel shows them: numbers as floats, text, booleans, ``None`` for a
+blank, and errors as their code (``"#VALUE!"``). The message our function gave for an
+error is kept in :attr:`WorkbookEngine.messages`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import functools
+import logging
+import re
+import tempfile
+import types
+from pathlib import Path
+
+import formulas
+import formulas.excel
+import numpy as np
+import schedula as sh
+from formulas.cell import CellWrapper
+from formulas.ranges import Ranges
+from formulas.tokens.operand import Error
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
+
+from talentneeds.engines.structured_refs import rewrite_workbook
+from talentneeds.engines.udf_adapter import (
+    engine_value,
+    EXCEL_EPOCH, collecting, error_code, in_cell, mark_omitted_arguments, register_excel_functions,
+)
+
+logger = logging.getLogger(__name__)
+
+# The name of the evaluation copy: node ids embed it, so a fixed, plain name keeps them
+# free of whatever characters the user's file name has.
+_EVAL_NAME = "workbook.xlsx"
+_CELL = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
+
+Address = tuple[str, str]  # (sheet title, "A1")
+
+
+class FormulaEngineError(Exception):
+    """The workbook cannot be evaluated; the message says where and why."""
+
+
+# ---------------------------------------------------------------- engine internals
+
+class _InCell:
+    """A cell's compiled formula, run with that cell as the current cell, so that our
+    functions can file their error messages under it."""
+
+    def __init__(self, func, cell_id: str):
+        self.__wrapped__ = func
+        self._cell_id = cell_id
+
+    def __call__(self, *args, **kwargs):
+        with in_cell(self._cell_id):
+            return self.__wrapped__(*args, **kwargs)
+
+    def __getattr__(self, name):  # the engine reads .inputs, .dsp, ... of the formula
+        if name in ("__wrapped__", "_cell_id"):
+            raise AttributeError(name)
+        return getattr(self.__wrapped__, name)
+
+
+class _Model(formulas.ExcelModel):
+    """``formulas.ExcelModel`` that names the cell when a formula cannot be read, and
+    scopes the function calls the engine makes while loading (it evaluates calls whose
+    arguments are all constants right away) to the cell they belong to."""
+
+    def __init__(self, titles: dict[str, str]):
+        super().__init__()
+        self._titles = titles  # upper-cased title -> title
+
+    def _compile_cell(self, crd, val, context, check_formula, references):
+        sheet = self._titles.get(context.get("sheet", ""), context.get("sheet"))
+        try:
+            cell_id = Ranges().push(crd, context=context).ranges[0]["name"]
+            with in_cell(cell_id):
+                return formulas.ExcelModel._compile_cell(crd, val, context, check_formula, references)
+        except Exception as error:
+            raise FormulaEngineError(f"{sheet}!{crd}: the formula engine cannot read {val!r} "
+                                     f"({type(error).__name__}: {error})") from error
+
+
+@contextlib.contextmanager
+def _quiet_progress():
+    """formulas draws a progress bar on stderr while it completes a model; not in a
+    library call. Only the ``tqdm`` name that formulas.excel uses is swapped, for the
+    duration of the load."""
+    original = formulas.excel.tqdm
+    formulas.excel.tqdm = types.SimpleNamespace(tqdm=functools.partial(original.tqdm, disable=True))
+    try:
+        yield
+    finally:
+        formulas.excel.tqdm = original
+
+
+def _node_id(sheet: str, ref: str) -> str:
+    """The engine's id of a cell or range: ``'[workbook.xlsx]SHEET'!A1`` (the sheet
+    upper-cased, apostrophes not doubled: the engine's own convention)."""
+    return f"'[{_EVAL_NAME}]{sheet.upper()}'!{ref.replace('$', '').upper()}"
+
+
+def _to_engine(value: object) -> object:
+    """An input value as the engine stores a cell."""
+    if value is None:
+        return [[sh.EMPTY]]  # the engine's blank cell
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, dt.datetime):
+        return (value - EXCEL_EPOCH).total_seconds() / 86400
+    if isinstance(value, dt.date):
+        return float((value - EXCEL_EPOCH.date()).days)
+    if isinstance(value, (int, float, np.number)):
+        return float(value)
+    if isinstance(value, str):
+        return Error.errors[value] if value in Error.errors else value
+    raise TypeError(f"cannot put a {type(value).__name__} into a cell: {value!r}")
+
+
+# ---------------------------------------------------------------- the engine
+
+class WorkbookEngine:
+    """A workbook's formulas, loaded once and evaluated on demand (see the module doc).
+
+    Attributes: ``path``; ``sheets`` (titles in order); ``names`` ({defined name:
+    (sheet, ref)} for workbook names that point at one range); ``messages`` (the error
+    messages of the last :meth:`calculate`, {(sheet, "A1"): "#VALUE! ..."}).
+    """
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.function_names = register_excel_functions()  # before any formula is parsed
+        workbook = load_workbook(self.path)  # formulas, not cached values
+        self.sheets = tuple(ws.title for ws in workbook.worksheets)
+        self.names = _single_range_names(workbook)
+        self._outputs = _formula_cells(workbook)  # [(sheet, "A1", node id, (row, col) in node)]
+        _check_sheet_names(workbook)
+        rewrite_workbook(workbook)
+        _mark_omitted_arguments(workbook, frozenset(self.function_names))
+        self._load_messages: dict[str, list[str]] = {}
+        self.model = self._load(workbook)
+        self._wrap_cells()
+        missing = [f"{s}!{a}" for s, a, node, _ in self._outputs if node not in self.model.dsp.nodes]
+        if missing:
+            raise FormulaEngineError(f"the formula engine made no result for {', '.join(missing[:10])}")
+        self.messages: dict[Address, str] = {}
+
+    def _load(self, workbook) -> formulas.ExcelModel:
+        model = _Model({title.upper(): title for title in self.sheets})
+        with tempfile.TemporaryDirectory(prefix="talentneeds-engine-") as folder:
+            copy = Path(folder) / _EVAL_NAME
+            workbook.save(copy)
+            with collecting(self._load_messages), _quiet_progress():
+                model.loads(str(copy)).finish()
+        return model
+
+    def _wrap_cells(self) -> None:
+        for node in self.model.dsp.function_nodes.values():
+            function = node["function"]
+            if isinstance(function, CellWrapper) and not isinstance(function.func, _InCell):
+                function.func = _InCell(function.func, node["outputs"][0])
+
+    # ------------------------------------------------------------ calculation
+
+    def calculate(self, inputs: dict[Address, object] | None = None) -> dict[Address, object]:
+        """Evaluate every formula; ``inputs`` ({(sheet, "A1"): value}) replace cell values
+        for this calculation only (the loaded workbook is not changed). Returns the value
+        of every formula cell, every cell of an array formula included, and sets
+        :attr:`messages`."""
+        options = {}
+        if inputs:
+            options["inputs"] = {self._input_node(sheet, cell): _to_engine(value)
+                                 for (sheet, cell), value in inputs.items()}
+        collected: dict[str, list[str]] = {}
+        with collecting(collected):
+            solution = self.model.calculate(**options)
+        values: dict[Address, object] = {}
+        messages: dict[Address, str] = {}
+        for sheet, cell, node, (i, j) in self._outputs:
+            result = solution.get(node)
+            raw = result.value[i, j] if isinstance(result, Ranges) else result
+            value = values[(sheet, cell)] = engine_value(raw)
+            message = self._message(node, value, collected)
+            if message:
+                messages[(sheet, cell)] = message
+        self.messages = messages
+        return values
+
+    def _message(self, node: str, value: object, collected: dict[str, list[str]]) -> str | None:
+        """The message our function gave for the error a cell shows, if it was ours."""
+        code = error_code(value)
+        if code is None:
+            return None
+        for message in collected.get(node, []) + self._load_messages.get(node, []):
+            if error_code(message) == code:
+                return message
+        return None
+
+    def _input_node(self, sheet: str, cell: str) -> str:
+        title = next((t for t in self.sheets if t.upper() == str(sheet).upper()), None)
+        if title is None:
+            raise KeyError(f"no sheet {sheet!r} in {self.path.name} (sheets: {', '.join(self.sheets)})")
+        match = _CELL.match(str(cell).strip())
+        if match is None:
+            raise KeyError(f"{cell!r} is not a single cell address such as 'D5'")
+        node = _node_id(title, f"{match.group(1)}{match.group(2)}")
+        if node not in self.model.dsp.nodes:
+            raise KeyError(f"{title}!{cell.upper()} is not an input of the model: it is blank and no "
+                           "formula reads it as a cell of its own; write the value into the workbook instead")
+        return node
+
+
+# ---------------------------------------------------------------- reading the workbook
+
+def _formula_cells(workbook) -> list[tuple[str, str, str, tuple[int, int]]]:
+    """Every cell a formula fills: plain formula cells and each cell of an array formula."""
+    found = []
+    for ws in workbook.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                value = c.value
+                if isinstance(value, ArrayFormula):
+                    min_col, min_row, max_col, max_row = range_boundaries(value.ref)
+                    node = _node_id(ws.title, _canonical(value.ref))
+                    for r in range(min_row, max_row + 1):
+                        for k in range(min_col, max_col + 1):
+                            found.append((ws.title, f"{get_column_letter(k)}{r}", node,
+                                          (r - min_row, k - min_col)))
+                elif isinstance(value, DataTableFormula):
+                    logger.warning("%s!%s: data tables (What-If) are not evaluated", ws.title, c.coordinate)
+                elif c.data_type == "f":
+                    found.append((ws.title, c.coordinate, _node_id(ws.title, c.coordinate), (0, 0)))
+    return found
+
+
+def _canonical(ref: str) -> str:
+    """``B3:B3`` -> ``B3``: a one-cell array formula is a cell for the engine."""
+    min_col, min_row, max_col, max_row = range_boundaries(ref.replace("$", ""))
+    start = f"{get_column_letter(min_col)}{min_row}"
+    end = f"{get_column_letter(max_col)}{max_row}"
+    return start if start == end else f"{start}:{end}"
+
+
+def _single_range_names(workbook) -> dict[str, Address]:
+    names = {}
+    for name, defined in workbook.defined_names.items():
+        destinations = list(defined.destinations) if defined.attr_text else []
+        if len(destinations) == 1:
+            sheet, ref = destinations[0]
+            names[name] = (sheet, ref.replace("$", ""))
+    return names
+
+
+def _check_sheet_names(workbook) -> None:
+    """formulas 1.3 resolves no reference to a sheet whose title has an apostrophe (each
+    gives #REF!, even on that sheet itself); refuse rather than return wrong values."""
+    quoted = [ws for ws in workbook.worksheets if "'" in ws.title]
+    if not quoted:
+        return
+    texts = [c.value.text if isinstance(c.value, ArrayFormula) else str(c.value)
+             for ws in workbook.worksheets for row in ws.iter_rows() for c in row if c.data_type == "f"]
+    texts += [d.attr_text or "" for d in workbook.defined_names.values()]
+    for ws in quoted:
+        own = any(c.data_type == "f" for row in ws.iter_rows() for c in row)
+        if own or any(ws.title.replace("'", "''").upper() in t.upper() for t in texts):
+            raise FormulaEngineError(f"sheet {ws.title!r}: the formula engine cannot evaluate references to a "
+                                     "sheet whose name contains an apostrophe; rename the sheet")
+
+
+def _mark_omitted_arguments(workbook, names: frozenset[str]) -> None:
+    for ws in workbook.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                value = c.value
+                if isinstance(value, ArrayFormula):
+                    value.text = mark_omitted_arguments(value.text, names)
+                elif c.data_type == "f" and isinstance(value, str):
+                    c.value = mark_omitted_arguments(value, names)
+    for defined in workbook.defined_names.values():
+        if defined.attr_text:
+            defined.attr_text = mark_omitted_arguments("=" + defined.attr_text, names)[1:]
+

@@ -1,0 +1,273 @@
+"""Our Excel functions (``talentneeds.udfs``) as functions of the ``formulas`` engine.
+
+Why an adapter: the engine hands a function numpy arrays, its own blank and error
+objects and ints, while our functions are written for what xlwings gives them in Excel:
+a scalar for one cell, a list for a row or column, a 2-D list for a ``ndim=2`` (table)
+argument, ``None`` for a blank or an omitted argument, ``"#N/A"`` for an error cell, and
+floats for every number. The adapter makes the engine look like Excel, so that the very
+definitions Excel uses run unchanged, and it turns their results back: a 2-D list into an
+array, ``"#VALUE! teams must be ..."`` into the Excel error ``#VALUE!``.
+
+The error message itself would be lost in that last step, so every error a function
+returns is also reported to the message collector of the calculation that is running
+(:func:`collecting`), under the cell being evaluated (:func:`in_cell`); the engine keeps
+it next to the cell's value.
+
+:func:`register_excel_functions` puts the fourteen functions of ``talentneeds.udfs.__all__``
+into the engine's process-global function table, and nothing else: it refuses to shadow
+a function ``formulas`` already implements.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import datetime as dt
+import logging
+import threading
+from collections.abc import Callable, Iterator
+
+import numpy as np
+import schedula as sh
+from formulas.functions import Array, get_functions, not_implemented, wrap_ranges_func
+from formulas.tokens.operand import Error, XlError
+from openpyxl.formula.tokenizer import Token, Tokenizer, TokenizerError
+
+logger = logging.getLogger(__name__)
+
+EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+# A string literal no one types: stands for an omitted argument, e.g. the 2nd of
+# F(a,,b). The engine would pass 0 there (Excel passes "missing", xlwings None), so we
+# mark omitted arguments in the formula text and the adapter turns the mark into None.
+OMITTED = "\ue000omitted\ue000"
+_OMITTED_LITERAL = f'"{OMITTED}"'
+_ADAPTED = "__talentneeds_function__"  # set on an adapter: the function it wraps
+
+_messages: contextvars.ContextVar[dict | None] = contextvars.ContextVar("talentneeds_messages", default=None)
+_cell: contextvars.ContextVar[str | None] = contextvars.ContextVar("talentneeds_cell", default=None)
+_register_lock = threading.Lock()
+
+
+def excel_functions() -> dict[str, Callable]:
+    """The functions Excel calls, by Excel name: exactly ``talentneeds.udfs.__all__``."""
+    from talentneeds import udfs
+
+    return {name.upper(): getattr(udfs, name) for name in udfs.__all__}
+
+
+# ---------------------------------------------------------------- registration
+
+def register_excel_functions() -> tuple[str, ...]:
+    """Add our functions to ``formulas``' function table (idempotent); returns their names.
+
+    The table is process-global and formulas binds a function when it parses a formula,
+    so this must run before a workbook is loaded. Only our names are added or replaced.
+    """
+    functions = excel_functions()
+    with _register_lock:
+        table = get_functions()
+        for name, function in functions.items():
+            current = table.get(name)  # .get: the table is a defaultdict
+            if getattr(current, _ADAPTED, None) is function:
+                continue
+            if current is not None and current is not not_implemented and not hasattr(current, _ADAPTED):
+                raise RuntimeError(f"the formulas engine already defines {name}; "
+                                   "refusing to replace one of its functions")
+            table[name] = adapt(function)
+    return tuple(functions)
+
+
+def adapt(function: Callable) -> Callable:
+    """``function`` as the engine calls it (see the module docstring)."""
+    spec = getattr(function, "__talentneeds__", None)
+    tables = tuple(a.table for a in spec.args) if spec else ()
+    name = spec.name if spec else function.__name__.upper()
+
+    def engine_function(*args):
+        converted = [to_argument(a, table=i < len(tables) and tables[i]) for i, a in enumerate(args)]
+        try:
+            result = function(*converted)
+        except Exception as error:  # our functions never raise; guard the engine anyway
+            logger.exception("%s raised", name)
+            result = f"#VALUE! unexpected error in {name} ({type(error).__name__}: {error})"
+        return to_result(result)
+
+    engine_function.__name__ = name
+    engine_function.__doc__ = function.__doc__
+    wrapped = wrap_ranges_func(engine_function)  # engine ranges -> numpy arrays
+    setattr(wrapped, _ADAPTED, function)
+    return wrapped
+
+
+# ---------------------------------------------------------------- values in
+
+def engine_value(value: object) -> object:
+    """One engine value as xlwings gives it: blank None, error "#N/A", numbers float."""
+    if value is sh.EMPTY or value is None:
+        return None
+    if isinstance(value, XlError):  # before str: XlError is a str
+        return str(value)
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, str):
+        return None if value == OMITTED else value
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return float(value)  # every Excel number is a double
+    return value
+
+
+def to_argument(value: object, table: bool = False) -> object:
+    """An argument as xlwings passes it: ``table`` (ndim=2) arguments always as a 2-D list;
+    others as a scalar (one cell), a list (one row or column) or a 2-D list."""
+    if isinstance(value, np.ndarray):
+        if value.ndim == 0:
+            value = value.reshape(1, 1)
+        elif value.ndim == 1:
+            value = value.reshape(1, -1)
+        rows = [[engine_value(v) for v in row] for row in value.tolist()]
+        if table:
+            return rows
+        if len(rows) == 1 and len(rows[0]) == 1:
+            return rows[0][0]
+        if len(rows) == 1:
+            return rows[0]
+        if all(len(row) == 1 for row in rows):
+            return [row[0] for row in rows]
+        return rows
+    scalar = engine_value(value)
+    return [[scalar]] if table and scalar is not None else scalar
+
+
+# ---------------------------------------------------------------- values out
+
+def error_code(value: object) -> str | None:
+    """``"#VALUE!"`` for ``"#VALUE! some message"`` (or ``"#VALUE!"``), else None."""
+    if isinstance(value, str) and value.startswith("#"):
+        code = value.split(" ", 1)[0]
+        if code in Error.errors:
+            return code
+    return None
+
+
+def _cell_result(value: object) -> object:
+    code = error_code(value)
+    if code is not None:
+        _report(value)
+        return Error.errors[code]
+    if isinstance(value, dt.datetime):
+        return (value - EXCEL_EPOCH).total_seconds() / 86400
+    if isinstance(value, dt.date):
+        return float((value - EXCEL_EPOCH.date()).days)
+    return value
+
+
+class ExcelArray(Array):
+    """A function's table result. Placed into an array formula's range of another size,
+    Excel keeps the top-left part (and pads with #N/A, or repeats a single row or
+    column); ``formulas`` would instead refill the range in reading order when the table
+    is larger than the range (a 4x4 table in a 2x2 range would read Archetype, Low /
+    Mid, High). Reshapes that keep the size are ordinary reshapes."""
+
+    def reshape(self, shape, *shapes, order="C"):
+        target = (shape, *shapes) if shapes else shape
+        target = (target,) if isinstance(target, int) else tuple(target)
+        if len(target) == 2 and self.ndim == 2 and int(np.prod(target)) != self.size:
+            block = np.asarray(self)[:target[0], :target[1]].view(Array)
+            return block if block.shape == target else block.reshape(target)
+        return super().reshape(shape, *shapes, order=order)
+
+
+def to_result(result: object) -> object:
+    """A function's result as an engine value: 2-D lists become arrays (short rows padded
+    with #N/A, as Excel pads an array formula), error strings become Excel errors."""
+    if isinstance(result, (list, tuple)):
+        rows = [list(row) if isinstance(row, (list, tuple)) else [row] for row in result] or [[""]]
+        width = max(len(row) for row in rows) or 1
+        grid = np.empty((len(rows), width), object)
+        grid[:, :] = Error.errors["#N/A"]
+        for i, row in enumerate(rows):
+            for j, value in enumerate(row):
+                grid[i, j] = _cell_result(value)
+        return grid.view(ExcelArray)
+    return _cell_result(result)
+
+
+# ---------------------------------------------------------------- messages
+
+def _report(message: str) -> None:
+    collector, cell = _messages.get(), _cell.get()
+    if collector is not None and cell is not None:
+        found = collector.setdefault(cell, [])
+        if message not in found:
+            found.append(message)
+
+
+@contextlib.contextmanager
+def collecting(collector: dict[str, list[str]]) -> Iterator[dict[str, list[str]]]:
+    """Within the block, error messages go to ``collector[cell id]``."""
+    token = _messages.set(collector)
+    try:
+        yield collector
+    finally:
+        _messages.reset(token)
+
+
+@contextlib.contextmanager
+def in_cell(cell_id: str) -> Iterator[None]:
+    """Within the block, the cell being evaluated is ``cell_id`` (an engine node id)."""
+    token = _cell.set(cell_id)
+    try:
+        yield
+    finally:
+        _cell.reset(token)
+
+
+# ---------------------------------------------------------------- omitted arguments
+
+def mark_omitted_arguments(formula: str, names: frozenset[str] | set[str]) -> str:
+    """Formula text in which each omitted argument of a call to one of ``names`` (upper
+    case) holds the :data:`OMITTED` mark: ``=F(a,,b)`` -> ``=F(a,"<mark>",b)``. Other
+    calls, and formulas without omitted arguments, are returned unchanged."""
+    if not isinstance(formula, str) or not formula.startswith("="):
+        return formula
+    compact = "".join(formula.split())
+    if not any(gap in compact for gap in (",,", ",)", "(,")):
+        return formula  # the common case: nothing omitted
+    try:
+        items = Tokenizer(formula).items
+    except TokenizerError:
+        return formula  # the engine reports unparsable formulas itself
+    out: list[str] = []
+    stack: list[dict] = []  # one frame per open function, parenthesis or array
+    changed = False
+    for token in items:
+        frame = stack[-1] if stack else None
+        if token.type == Token.WSPACE:
+            out.append(token.value)
+            continue
+        if token.type == Token.SEP and token.subtype == Token.ARG and frame and frame["ours"]:
+            if frame["empty"]:
+                out.append(_OMITTED_LITERAL)
+                changed = True
+            frame["empty"], frame["separators"] = True, frame["separators"] + 1
+            out.append(token.value)
+            continue
+        if token.subtype == Token.CLOSE:
+            if frame and frame["ours"] and frame["empty"] and frame["separators"]:
+                out.append(_OMITTED_LITERAL)  # a trailing omitted argument: F(a,)
+                changed = True
+            if stack:
+                stack.pop()
+            if stack:
+                stack[-1]["empty"] = False
+            out.append(token.value)
+            continue
+        if frame:
+            frame["empty"] = False
+        if token.subtype == Token.OPEN:
+            name = token.value[:-1].upper() if token.type == Token.FUNC else ""
+            stack.append({"ours": name in names, "empty": True, "separators": 0})
+        out.append(token.value)
+    return "=" + "".join(out) if changed else formula

@@ -1,0 +1,312 @@
+"""The committed template, evaluated without Excel, gives the model's figures.
+
+Every expected number below is worked out by hand from the source's figures, not read
+from the engine: Amplifiers 1-2 per team (mid 1.5), Iterators 5-10 (mid 7.5), no
+Connectors, span of control 5-10 (mid 7.5), output share 0.5, fill rate and
+counterfactual share 1; the example org starts 3 teams, has 3 promotion candidates on
+2026-07-01 (Carmen Ortiz, Esi Mensah and Mateo Alvarez: Iterators with the soft skills
+and more than a year's tenure; Gabriel Rossi has exactly one year, Nadia Rahman less),
+can hire 25 Iterators and 1 Connector, and trains a cohort of 30.
+"""
+
+import datetime as dt
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from openpyxl.worksheet.formula import ArrayFormula
+
+from talentneeds import udfs
+from talentneeds.engines import compute
+from talentneeds.engines.formula_engine import FormulaEngineError, WorkbookEngine
+from talentneeds.engines.structured_refs import StructuredReferenceError
+
+TEMPLATE = Path(__file__).resolve().parents[2] / "workbook_templates" / "talent-needs.xlsx"
+TIMINGS = {}
+
+
+@pytest.fixture(scope="module")
+def engine() -> WorkbookEngine:
+    start = time.perf_counter()
+    loaded = WorkbookEngine(TEMPLATE)
+    TIMINGS["load"] = time.perf_counter() - start
+    return loaded
+
+
+@pytest.fixture(scope="module")
+def base(engine) -> dict:
+    start = time.perf_counter()
+    values = engine.calculate()
+    TIMINGS["calculate"] = time.perf_counter() - start
+    return values
+
+
+def cells(values, sheet, *addresses):
+    return [values[(sheet, a)] for a in addresses]
+
+
+def grid(values, sheet, columns, rows):
+    return [[values[(sheet, f"{c}{r}")] for c in columns] for r in rows]
+
+
+# ---------------------------------------------------------------- the template as committed
+
+def test_new_teams_and_what_they_need(base):
+    assert base[("Needs", "B3")] == 3  # NewTeams: 1 + 1 + 1
+    assert grid(base, "Needs", "ABCD", range(6, 10)) == [
+        ["Archetype", "Low", "Mid", "High"],
+        ["Amplifier", 3, 4.5, 6],        # 3 teams x 1, 1.5, 2
+        ["Iterator", 15, 22.5, 30],      # 3 teams x 5, 7.5, 10
+        ["Connector", 0, 0, 0],
+    ]
+    assert grid(base, "Needs", "FGH", range(7, 10)) == [[3, 5, 6], [15, 23, 30], [0, 0, 0]]  # ROUNDUP
+
+
+def test_where_the_amplifiers_come_from(base):
+    assert base[("Needs", "B12")] == 3  # InternalAmplifiers
+    assert grid(base, "Needs", "BCD", range(15, 23)) == [
+        [3, 4.5, 6],          # Amplifiers needed
+        [3, 3, 3],            # promoted: MIN(3, needed)
+        [0, 1.5, 3],          # Amplifier hires: needed - 3, never below 0
+        [15, 22.5, 30],       # Iterators needed
+        [18, 25.5, 33],       # Iterator hires: needed + a backfill per promoted Iterator
+        [0, 0, 0],            # Connectors needed
+        [2.5, 3.75, 5],       # manager leverage: 0.5 x span 5, 7.5, 10
+        [15, 33.75, 60],      # Iterators those Amplifiers can manage: needed x span
+    ]
+
+
+def test_bottleneck(base):
+    assert grid(base, "Needs", "ABCDE", range(25, 30)) == [
+        ["Archetype", "Available", "Per team", "Teams staffable", "Binding"],
+        ["Amplifier", 3, 1.5, 2, True],          # floor(3 / 1.5)
+        ["Iterator", 25, 7.5, 3, False],         # floor(25 / 7.5)
+        ["Connector", 1, 0, "no limit", False],  # none needed per team
+        ["Bottleneck", "", "", 2, "Amplifier"],
+    ]
+
+
+def test_cohort_by_heads_and_by_value(base):
+    assert cells(base, "Cohort", "B4", "B5", "B6") == [4.5, 22.5, 0]
+    heads = grid(base, "Cohort", "ABCD", range(9, 14))
+    assert heads[0] == ["Archetype", "Weight", "Share", "Seats"]
+    assert [row[3] for row in heads[1:]] == [5, 25, 0, 30]      # 30 x 1/6, 5/6
+    assert [row[1] for row in heads[1:]] == [4.5, 22.5, 0, 27]
+    assert heads[1][2] == pytest.approx(1 / 6) and heads[2][2] == pytest.approx(5 / 6)
+    value = grid(base, "Cohort", "FGHI", range(9, 14))
+    assert [row[3] for row in value[1:]] == [13, 17, 0, 30]     # 30 x 3/7 = 12.86 -> 13, 30 x 4/7 -> 17
+    assert [row[1] for row in value[1:]] == [16.875, 22.5, 0, 39.375]  # Amplifiers x leverage 3.75
+    assert value[1][2] == pytest.approx(3 / 7) and value[2][2] == pytest.approx(4 / 7)
+    assert base[("Cohort", "D15")] == 30  # the weighting chosen ("value") -> I13
+
+
+def test_all_checks_pass(base):
+    assert cells(base, "Checks", *[f"B{r}" for r in range(4, 12)], "B13") == [True] * 9
+    assert base[("Start", "A12")] == "All checks pass"
+
+
+def test_every_archetype_in_the_staff_table_is_what_archetype_says(base):
+    staff = load_workbook(TEMPLATE)["Staff"]
+    rows = range(5, 25)
+    assert [base[("Staff", f"F{r}")] for r in rows] == [udfs.ARCHETYPE(staff[f"B{r}"].value) for r in rows]
+    assert base[("Staff", "F14")] == "Iterator"  # Jasmine Okafor, Research Scientist
+
+
+def test_every_formula_cell_has_a_value_and_none_is_an_error(engine, base):
+    book = load_workbook(TEMPLATE)
+    expected = set()
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if c.data_type == "f":
+                    ref = getattr(c.value, "ref", c.coordinate)
+                    top, bottom = (ref.split(":") + [ref])[:2]
+                    for r in ws[f"{top}:{bottom}"]:
+                        expected.update((ws.title, x.coordinate) for x in r)
+    assert set(base) == expected and len(base) == 150
+    assert [k for k, v in base.items() if isinstance(v, str) and v.startswith("#")] == []
+    assert engine.messages == {}
+
+
+# ---------------------------------------------------------------- recalculation
+
+def _changed(before, after):
+    return {k: after[k] for k in after if after[k] != before[k]}
+
+
+def test_two_more_teams_change_exactly_what_depends_on_new_teams(engine, base):
+    start = time.perf_counter()
+    five = engine.calculate(inputs={("Teams", "D5"): 3})  # the first team's Count: 1 -> 3
+    TIMINGS["recalculate"] = time.perf_counter() - start
+    assert _changed(base, five) == {
+        ("Needs", "B3"): 5,
+        ("Needs", "B7"): 5, ("Needs", "C7"): 7.5, ("Needs", "D7"): 10,
+        ("Needs", "B8"): 25, ("Needs", "C8"): 37.5, ("Needs", "D8"): 50,
+        ("Needs", "F7"): 5, ("Needs", "G7"): 8, ("Needs", "H7"): 10,
+        ("Needs", "F8"): 25, ("Needs", "G8"): 38, ("Needs", "H8"): 50,
+        ("Needs", "B15"): 5, ("Needs", "C15"): 7.5, ("Needs", "D15"): 10,
+        ("Needs", "B17"): 2, ("Needs", "C17"): 4.5, ("Needs", "D17"): 7,       # needed - 3
+        ("Needs", "B18"): 25, ("Needs", "C18"): 37.5, ("Needs", "D18"): 50,
+        ("Needs", "B19"): 28, ("Needs", "C19"): 40.5, ("Needs", "D19"): 53,   # needed + 3
+        ("Needs", "B22"): 25, ("Needs", "C22"): 56.25, ("Needs", "D22"): 100,
+        ("Cohort", "B4"): 7.5, ("Cohort", "B5"): 37.5,
+        ("Cohort", "B10"): 7.5, ("Cohort", "B11"): 37.5, ("Cohort", "B13"): 45,
+        ("Cohort", "G10"): 28.125, ("Cohort", "G11"): 37.5, ("Cohort", "G13"): 65.625,
+    }
+    # unchanged: the promotion candidates, the bottleneck (it does not read NewTeams), the
+    # cohort seats (shares are the same 1/6 : 5/6 and 3/7 : 4/7), every check
+    assert five[("Needs", "B12")] == 3 and five[("Needs", "D29")] == 2
+    assert five[("Checks", "B13")] is True
+
+
+def test_a_promotable_iterator_with_soft_skills_is_one_more_internal_amplifier(engine, base):
+    staff = load_workbook(TEMPLATE)["Staff"]
+    assert [staff[f"{c}14"].value for c in "ABDE"] == [
+        "Jasmine Okafor", "Research Scientist", dt.datetime(2021, 10, 4), False]
+    promoted = engine.calculate(inputs={("Staff", "E14"): True})
+    assert _changed(base, promoted) == {
+        ("Needs", "B12"): 4,
+        ("Needs", "C16"): 4, ("Needs", "D16"): 4,        # MIN(4, 4.5), MIN(4, 6); low stays MIN(4, 3)
+        ("Needs", "C17"): 0.5, ("Needs", "D17"): 2,      # 4.5 - 4, 6 - 4; low stays 0
+        ("Needs", "C19"): 26.5, ("Needs", "D19"): 34,    # backfills: low stays 15 + 3
+        ("Needs", "B26"): 4,                             # floor(4 / 1.5) is still 2 teams
+    }
+
+
+def test_inputs_last_for_one_calculation_only(engine, base):
+    engine.calculate(inputs={("Teams", "D5"): 3, ("Staff", "E14"): True})
+    assert engine.calculate() == base
+
+
+def test_a_later_as_of_date_makes_more_candidates(engine):
+    later = engine.calculate(inputs={("Assumptions", "B18"): dt.date(2027, 7, 1)})
+    assert later[("Needs", "B12")] == 5  # + Gabriel Rossi (2 years) and Nadia Rahman (1.4 years)
+
+
+def test_a_blank_input_is_a_blank_cell(engine):
+    assert engine.calculate(inputs={("Teams", "D5"): None})[("Needs", "B3")] == 2  # SUM skips blanks
+
+
+def test_inputs_must_name_a_cell_the_model_has(engine):
+    with pytest.raises(KeyError, match="no sheet 'Nope'"):
+        engine.calculate(inputs={("Nope", "A1"): 1})
+    with pytest.raises(KeyError, match="not a single cell"):
+        engine.calculate(inputs={("Teams", "D5:D6"): 1})
+    with pytest.raises(KeyError, match="Teams!Z99 is not an input"):
+        engine.calculate(inputs={("Teams", "Z99"): 1})
+
+
+def test_an_edited_copy_gives_what_inputs_give(engine, tmp_path):
+    book = load_workbook(TEMPLATE)
+    book["Teams"]["D5"] = 3
+    book["Staff"]["E14"] = True
+    book.save(tmp_path / "edited.xlsx")
+    values = compute(tmp_path / "edited.xlsx", tmp_path / "computed.xlsx")
+    assert values == engine.calculate(inputs={("Teams", "D5"): 3, ("Staff", "E14"): True})
+    assert values[("Needs", "B3")] == 5 and values[("Needs", "B12")] == 4
+    assert values[("Needs", "C17")] == 3.5  # 7.5 needed - 4 promoted
+
+
+# ---------------------------------------------------------------- error messages
+
+def test_a_function_error_shows_as_the_excel_error_and_keeps_its_message(engine):
+    values = engine.calculate(inputs={("Assumptions", "B19"): 30.5})  # CohortSize
+    assert values[("Cohort", "A9")] == "#VALUE!" and values[("Cohort", "I13")] == "#VALUE!"
+    assert engine.messages[("Cohort", "A9")] == (
+        "#VALUE! cohort_size must be a whole number from 0 to 1,000,000,000, got 30.5")
+    assert engine.messages[("Cohort", "I13")] == engine.messages[("Cohort", "A9")]
+    assert values[("Checks", "B11")] == "#VALUE!" and ("Checks", "B11") not in engine.messages  # Excel's AND
+    engine.calculate()
+    assert engine.messages == {}
+
+
+def test_an_unknown_role_is_na_with_the_reason_and_the_check_catches_it(engine):
+    values = engine.calculate(inputs={("Staff", "B5"): "Chief Vibes Officer"})
+    assert values[("Staff", "F5")] == "#N/A"
+    assert "not in the catalogue" in engine.messages[("Staff", "F5")]
+    assert values[("Checks", "B8")] is False
+
+
+# ---------------------------------------------------------------- small workbooks
+
+def _workbook(tmp_path, formulas: dict, title="S") -> Path:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title
+    for cell, formula in formulas.items():
+        sheet[cell] = formula
+    path = tmp_path / "small.xlsx"
+    book.save(path)
+    return path
+
+
+def test_an_omitted_argument_takes_the_default_as_in_excel(tmp_path):
+    path = _workbook(tmp_path, {"A1": 3, "B1": "=AMPLIFIERS_NEEDED(A1,,1,3)", "B2": "=AMPLIFIERS_NEEDED(A1,0,1,3)",
+                                "B3": "=AMPLIFIERS_NEEDED(A1,)"})
+    values = WorkbookEngine(path).calculate()
+    assert values[("S", "B1")] == udfs.AMPLIFIERS_NEEDED(3, None, 1, 3) == 6   # mid of 1-3 per team
+    assert values[("S", "B2")] == udfs.AMPLIFIERS_NEEDED(3, 0, 1, 3) == 3      # the point 0 is "low"
+    assert values[("S", "B3")] == 4.5
+
+
+def test_a_table_result_fills_an_array_range_of_another_size_as_excel_does(tmp_path):
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "S"
+    sheet["A1"] = ArrayFormula("A1:E5", "=TEAM_NEEDS(3)")     # larger: padded with #N/A
+    sheet["A7"] = ArrayFormula("A7:C8", "=TEAM_NEEDS(3)")     # smaller: the top-left part
+    sheet["A10"] = ArrayFormula("A10:B11", "=AMPLIFIERS_NEEDED(3)")  # one value: repeated
+    sheet["A13"] = "=TEAM_NEEDS(3)"                           # one cell: the top-left value
+    sheet["A14"] = "=INDEX(TEAM_NEEDS(3),2,3)"
+    sheet["A15"] = "=SUM(TEAM_NEEDS(3,FALSE))"
+    book.save(tmp_path / "arrays.xlsx")
+    values = WorkbookEngine(tmp_path / "arrays.xlsx").calculate()
+    assert grid(values, "S", "ABCDE", [1, 4, 5]) == [
+        ["Archetype", "Low", "Mid", "High", "#N/A"],
+        ["Connector", 0, 0, 0, "#N/A"],
+        ["#N/A"] * 5]
+    assert grid(values, "S", "ABC", [7, 8]) == [["Archetype", "Low", "Mid"], ["Amplifier", 3, 4.5]]
+    assert grid(values, "S", "AB", [10, 11]) == [[4.5, 4.5], [4.5, 4.5]]
+    assert cells(values, "S", "A13", "A14", "A15") == ["Archetype", 4.5, 81]  # 3+4.5+6+15+22.5+30
+
+
+def test_a_call_with_constant_arguments_keeps_its_message(tmp_path):
+    # the engine evaluates such calls once, while loading
+    engine = WorkbookEngine(_workbook(tmp_path, {"A1": '=AMPLIFIERS_NEEDED("abc")'}))
+    assert engine.calculate() == {("S", "A1"): "#VALUE!"}
+    assert engine.messages == {("S", "A1"): '#VALUE! teams must be a number >= 0, got "abc"'}
+
+
+def test_a_reference_the_engine_cannot_resolve_is_named(tmp_path):
+    source = load_workbook(TEMPLATE)
+    source["Checks"]["C4"] = "=SUM(Teams[Headcount])"
+    source.save(tmp_path / "bad.xlsx")
+    with pytest.raises(StructuredReferenceError, match=r"Checks!C4: cannot resolve Teams\[Headcount\]"):
+        WorkbookEngine(tmp_path / "bad.xlsx")
+
+
+def test_a_formula_the_engine_cannot_parse_is_named(tmp_path):
+    with pytest.raises(FormulaEngineError, match=r"S!B1: the formula engine cannot read '=SUM\(A1:A3'"):
+        WorkbookEngine(_workbook(tmp_path, {"A1": 1, "B1": "=SUM(A1:A3"}))
+
+
+def test_a_sheet_name_with_an_apostrophe_is_refused_not_miscomputed(tmp_path):
+    with pytest.raises(FormulaEngineError, match="apostrophe"):
+        WorkbookEngine(_workbook(tmp_path, {"A1": 1, "A2": "=A1*2"}, title="Team's plan"))
+
+
+def test_the_input_file_is_only_read(tmp_path):
+    copy = tmp_path / "t.xlsx"
+    shutil.copy(TEMPLATE, copy)
+    before = copy.read_bytes()
+    WorkbookEngine(copy).calculate(inputs={("Teams", "D5"): 3})
+    assert copy.read_bytes() == before
+
+
+def test_report_timings(engine, base):
+    """Not an assertion of speed: the numbers are printed for the record (pytest -s)."""
+    engine.calculate()
+    print({k: round(v, 3) for k, v in TIMINGS.items()})
+    assert TIMINGS["load"] < 30
