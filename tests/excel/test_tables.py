@@ -68,3 +68,8 @@ def test_per_team_accepts_plain_labelled_and_headed_ranges():
         tables.per_team([[1, 2]])
     with pytest.raises(InvalidInput, match=r"per_team row 1 low \(3\) must be <= per_team row 1 high \(2\)"):
         tables.per_team([[3, 2], [5, 10], [0, 1]])
+
+
+def test_text_typed_into_per_team_is_named_not_mistaken_for_a_header():
+    with pytest.raises(InvalidInput, match='per_team row 1 low must be a number >= 0, got "abc"'):
+        tables.per_team([["abc", 2], [5, 10], [0, 0]])

@@ -97,9 +97,8 @@ def per_team(value: object, name: str = "per_team") -> dict[Archetype, Range]:
     rows = cells.non_blank_rows(value)
     if not rows:
         return dict(A.PER_TEAM)
-    if any(isinstance(c, str) and cells.parse_number_text(c) is None
-           for c in rows[0][1][-2:]):
-        rows = rows[1:]  # a header row
+    if len(rows) == len(ARCHETYPES) + 1:
+        rows = rows[1:]  # a header row: decided by the count, so a typo is never read as one
     if len(rows) != len(ARCHETYPES):
         raise InvalidInput(f"{name} must have 3 rows (Amplifier, Iterator, Connector) of "
                            f"low and high, got {len(rows)}")
