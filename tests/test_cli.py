@@ -13,14 +13,63 @@ def test_functions_lists_every_function_with_signature_and_description(capsys):
     assert "AMPLIFIERS_NEEDED(teams, [point], [low], [high])" in out
 
 
-def test_demo_prints_the_sources_example(capsys):
-    assert cli.main(["demo"]) == 0
+def test_demo_computes_the_template_and_prints_the_plan(capsys, tmp_path):
+    out_file = tmp_path / "demo.xlsx"
+    assert cli.main(["demo", "-o", str(out_file)]) == 0
     out = capsys.readouterr().out
-    assert "starting 3 new teams" in out
+    assert "starting 3 new teams" in out and out_file.exists()
     # 3 teams: Amplifiers 3 / 4.5 / 6 and Iterators 15 / 22.5 / 30 FTE
     needs_line = next(line for line in out.splitlines() if line.startswith("Amplifier ") and "4.5" in line)
     assert needs_line.split()[1:] == ["3", "4.5", "6"]
-    assert "2.5-5 employees per manager" in out
+    # 3 promotable (Carmen, Esi, Mateo): external Amplifier hires 0 / 1.5 / 3; leverage 2.5-5
+    assert next(l for l in out.splitlines() if l.startswith("Amplifier hires")).split()[-3:] == ["0", "1.5", "3"]
+    assert next(l for l in out.splitlines() if l.startswith("Manager leverage")).split()[-3:] == ["2.5", "3.75", "5"]
+    assert "Bottleneck: Amplifier (2 whole teams staffable)" in out
+
+
+def test_compute_refuses_what_is_not_a_template_workbook(tmp_path, capsys):
+    import openpyxl
+
+    assert cli.main(["compute", str(tmp_path / "missing.xlsx")]) == 1
+    assert "no such file" in capsys.readouterr().err
+    text = tmp_path / "notes.xlsx"
+    text.write_text("not a zip")
+    assert cli.main(["compute", str(text)]) == 1
+    assert "not an Excel workbook" in capsys.readouterr().err
+    other = tmp_path / "other.xlsx"
+    openpyxl.Workbook().save(other)
+    assert cli.main(["compute", str(other)]) == 1
+    err = capsys.readouterr().err
+    assert "not a Talent Needs workbook: no sheet Assumptions" in err and err.count("\n") == 1
+
+
+def test_compute_never_overwrites_without_being_asked(tmp_path, capsys):
+    from talentneeds.workbook.builder import build_template
+
+    source = build_template(tmp_path / "plan.xlsx")
+    before = source.read_bytes()
+    assert cli.main(["compute", str(source)]) == 0
+    assert (tmp_path / "plan-computed.xlsx").exists() and source.read_bytes() == before
+    assert cli.main(["compute", str(source)]) == 1
+    assert "exists; use --force" in capsys.readouterr().err
+    assert cli.main(["compute", str(source), "-o", str(source)]) == 1
+    assert cli.main(["compute", str(source), "--in-place"]) == 0
+    assert source.read_bytes() != before  # now holds the computed values
+
+
+def test_compute_exits_non_zero_naming_a_failed_check(tmp_path, capsys):
+    import openpyxl
+    from talentneeds.workbook.builder import build_template
+
+    source = build_template(tmp_path / "plan.xlsx")
+    wb = openpyxl.load_workbook(source)
+    wb["Staff"]["B5"] = "Chief Vibes Officer"   # not in the Roles catalogue
+    wb.save(source)
+    assert cli.main(["compute", str(source)]) == 1
+    err = capsys.readouterr().err.strip()
+    # the unknown role also stops INTERNAL_AMPLIFIERS (#N/A naming the roster row), so the
+    # needs built on it and the candidates check fail too: 3 checks, the first named
+    assert err == "talentneeds: check failed: Checks!B8 (Every role on Staff has an archetype); 3 check(s) fail in all"
 
 
 def test_a_user_mistake_is_one_line_and_a_non_zero_exit(capsys):

@@ -47,6 +47,79 @@ def write_template(output: str, force: bool) -> int:
     return 0
 
 
+def compute_command(input_: str, output: str | None, in_place: bool, force: bool) -> int:
+    import os
+    import tempfile
+    import zipfile
+    from pathlib import Path
+
+    source = Path(input_)
+    if not source.is_file():
+        return fail(f"{input_}: no such file")
+    if source.suffix.lower() not in (".xlsx", ".xlsm") or not zipfile.is_zipfile(source):
+        return fail(f"{input_}: not an Excel workbook (.xlsx or .xlsm)")
+    if in_place and output:
+        return fail("give either --in-place or -o OUTPUT, not both")
+    target = source if in_place else Path(output or source.with_name(f"{source.stem}-computed.xlsx"))
+    if not in_place and target.exists() and not force:
+        return fail(f"{target} exists; use --force to overwrite it, or -o to choose another name")
+    if not in_place and target.resolve() == source.resolve():
+        return fail("the output would overwrite the input; use --in-place if that is what you want")
+    try:
+        missing = _missing_template_sheets(source)
+    except Exception as error:  # openpyxl's many ways of failing on a damaged file
+        return fail(f"{input_}: cannot read the workbook ({type(error).__name__}: {error})")
+    if missing:
+        return fail(f"{input_}: not a Talent Needs workbook: no sheet {', '.join(missing)}")
+    from talentneeds.engines import compute
+    from talentneeds.workbook.summary import failed_checks, summary
+
+    try:
+        if in_place:
+            handle, temporary = tempfile.mkstemp(suffix=".xlsx", dir=source.parent)
+            os.close(handle)
+            os.unlink(temporary)
+            values = compute(source, temporary)
+            os.replace(temporary, source)
+        else:
+            values = compute(source, target)
+    except (ValueError, KeyError, OSError) as error:
+        return fail(f"{input_}: {error}")
+    print(summary(values))
+    print(f"\nwrote {target}")
+    failures = failed_checks(values)
+    if failures:
+        cell, label = failures[0]
+        return fail(f"check failed: Checks!{cell} ({label}); {len(failures)} check(s) fail in all")
+    return 0
+
+
+def _missing_template_sheets(path) -> list[str]:
+    from openpyxl import load_workbook
+
+    from talentneeds.workbook.template import SHEET_NAMES
+
+    workbook = load_workbook(path, read_only=True)
+    try:
+        present = set(workbook.sheetnames)
+    finally:
+        workbook.close()
+    return [name for name in SHEET_NAMES if name not in present and name != "Start"]
+
+
+def demo_command(output: str) -> int:
+    import tempfile
+    from pathlib import Path
+
+    from talentneeds.workbook.builder import build_template
+
+    with tempfile.TemporaryDirectory() as folder:
+        template = build_template(Path(folder) / "talent-needs.xlsx")
+        print("Talent Needs demo: the template's example (an existing org starting 3 new teams),"
+              " computed without Excel\n")
+        return compute_command(str(template), output, in_place=False, force=True)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="talentneeds",
@@ -54,7 +127,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands.add_parser("functions", help="list the Excel functions with their arguments")
-    commands.add_parser("demo", help="compute the built-in example and print the plan")
+    demo = commands.add_parser("demo", help="build the template with its example, compute it, print the plan")
+    demo.add_argument("-o", "--output", default="talent-plan-demo.xlsx",
+                      help="where to write the computed demo workbook (default: %(default)s)")
+    compute = commands.add_parser("compute", help="evaluate a filled-in workbook and store the results")
+    compute.add_argument("input", help="the filled-in template (.xlsx)")
+    compute.add_argument("-o", "--output", help="where to write the computed copy "
+                         "(default: INPUT-computed.xlsx next to the input)")
+    compute.add_argument("--in-place", action="store_true", help="store the results in the input file itself")
+    compute.add_argument("--force", action="store_true", help="overwrite an existing output file")
     template = commands.add_parser("template", help="write the template workbook")
     template.add_argument("-o", "--output", required=True, help="where to write the .xlsx")
     template.add_argument("--force", action="store_true", help="overwrite an existing file")
@@ -71,10 +152,10 @@ def main(argv: list[str] | None = None) -> int:
         print(functions_text())
     elif args.command == "template":
         return write_template(args.output, args.force)
+    elif args.command == "compute":
+        return compute_command(args.input, args.output, args.in_place, args.force)
     elif args.command == "demo":
-        from talentneeds.demo import report
-
-        print(report())
+        return demo_command(args.output)
     return 0
 
 

@@ -17,6 +17,15 @@ SHEET_NAMES = ("Start", "Assumptions", "Teams", "Staff", "Roles", "Needs", "Coho
                "xlwings.conf")
 UDF_MODULE = "talentneeds.udfs"
 
+# Where the results are: the formulas below and the summary of `talentneeds compute` both
+# use these, so the two cannot drift apart.
+NEEDS_TABLE = "A6:D9"          # TEAM_NEEDS: header + Amplifier, Iterator, Connector x Low, Mid, High
+BOTTLENECK_TABLE = "A25:E29"   # BOTTLENECK: header + 3 archetypes + the Bottleneck row
+COHORT_BY_HEADS = "A9:D13"     # COHORT_MIX: header + 3 archetypes + Total
+COHORT_BY_VALUE = "F9:I13"
+HIRES_ROWS = {"promoted": 16, "amplifier_hires": 17, "iterator_hires": 19, "leverage": 21}
+POINT_COLUMNS = {"low": "B", "mid": "C", "high": "D"}
+
 
 def _source(name: str) -> tuple[str, str]:
     assumption = next(a for a in A.ASSUMPTIONS if a.name == name)
@@ -173,7 +182,7 @@ NEEDS = Sheet("Needs", (
     Text("A1", "Needs", "Title"),
     Text("A3", "New teams", "Label"), Formula("B3", "=SUM(Teams[Count])", name="NewTeams"),
     Text("A5", "What the new teams need (FTE)", "Heading"),
-    Formula("A6", "=TEAM_NEEDS(NewTeams,TRUE,PerTeam)", spill="A6:D9", number_format="0.0"),
+    Formula("A6", "=TEAM_NEEDS(NewTeams,TRUE,PerTeam)", spill=NEEDS_TABLE, number_format="0.0"),
     Text("F5", "Whole heads", "Heading"),
     Text("F6", "Low", "Heading"), Text("G6", "Mid", "Heading"), Text("H6", "High", "Heading"),
     *(Formula(f"{col}{row}", f"=ROUNDUP({src}{row},0)", number_format="0")
@@ -189,7 +198,7 @@ NEEDS = Sheet("Needs", (
         *(Formula(f"{c}{row}", text.format(p=f"{c}$14", c=c), number_format="0.0") for c in "BCD"))),
     Text("A24", "Bottleneck: whole teams each archetype can staff (at the planning point)", "Heading"),
     Formula("A25", "=BOTTLENECK(InternalAmplifiers,IteratorsAvailable,ConnectorsAvailable,Point,PerTeam)",
-            spill="A25:E29", number_format="0.0"),
+            spill=BOTTLENECK_TABLE, number_format="0.0"),
     Chart("bar", "Needs of the new teams (FTE)", "G11", "A7:A9",
           (("B6", "B7:B9"), ("C6", "C7:C9"), ("D6", "D7:D9")), y_title="FTE"),
 ), column_widths={"A": 36, "B": 14, "C": 14, "D": 14, "E": 22, "F": 10, "G": 10, "H": 10})
@@ -204,8 +213,8 @@ COHORT = Sheet("Cohort", (
     Text("A6", "Connectors", "Label"),
     Formula("B6", "=CONNECTORS_NEEDED(NewTeams,Point,ConnectorsLow,ConnectorsHigh)", number_format="0.0"),
     Text("A8", "Weighted by", "Label"), Text("B8", "heads", "Heading"), Text("G8", "value", "Heading"),
-    Formula("A9", "=COHORT_MIX(CohortSize,B4,B5,B6,B8)", spill="A9:D13", number_format="0.00"),
-    Formula("F9", "=COHORT_MIX(CohortSize,B4,B5,B6,G8)", spill="F9:I13", number_format="0.00"),
+    Formula("A9", "=COHORT_MIX(CohortSize,B4,B5,B6,B8)", spill=COHORT_BY_HEADS, number_format="0.00"),
+    Formula("F9", "=COHORT_MIX(CohortSize,B4,B5,B6,G8)", spill=COHORT_BY_VALUE, number_format="0.00"),
     Text("A15", "Seats by the weighting chosen on Assumptions", "Label"),
     Formula("D15", "=IF(Weighting=B8,D13,I13)", number_format="0"),
     Chart("bar", "Cohort seats: by heads vs by value", "K3", "A10:A12",
@@ -223,13 +232,16 @@ _CHECKS = (
     ("Cohort seats add up to the cohort size", "=AND(Cohort!D13=CohortSize,Cohort!I13=CohortSize)"),
 )
 
+CHECK_ROWS = range(4, 4 + len(_CHECKS))
+MASTER_CHECK = ("Checks", f"B{CHECK_ROWS.stop + 1}")
+
 CHECKS = Sheet("Checks", (
     Text("A1", "Checks", "Title"),
     Text("A3", "Check", "Heading"), Text("B3", "OK", "Heading"),
     *(item for i, (label, text) in enumerate(_CHECKS, start=4)
       for item in (Text(f"A{i}", label, "Label"), Formula(f"B{i}", text))),
-    Text(f"A{4 + len(_CHECKS) + 1}", "All checks pass", "Heading"),
-    Formula(f"B{4 + len(_CHECKS) + 1}", f"=AND(B4:B{3 + len(_CHECKS)})", name="AllChecksOK"),
+    Text(f"A{CHECK_ROWS.stop + 1}", "All checks pass", "Heading"),
+    Formula(MASTER_CHECK[1], f"=AND(B{CHECK_ROWS.start}:B{CHECK_ROWS.stop - 1})", name="AllChecksOK"),
 ), column_widths={"A": 42, "B": 10})
 
 XLWINGS_CONF = Sheet("xlwings.conf", (
