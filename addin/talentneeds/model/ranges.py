@@ -53,10 +53,3 @@ class Range:
         """The value ``point`` picks from this range."""
         fraction = point_fraction(point)
         return self.low + fraction * (self.high - self.low)
-
-    @property
-    def mid(self) -> float:
-        return self.at("mid")
-
-    def scaled(self, factor: float) -> "Range":
-        return Range(self.low * factor, self.high * factor)

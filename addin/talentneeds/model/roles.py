@@ -10,7 +10,7 @@ A title that still does not match is an :class:`UnknownRole`, never a guess.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 from talentneeds.errors import InvalidInput, UnknownRole, shown
 from talentneeds.model.archetypes import Archetype, parse_archetype
@@ -100,9 +100,6 @@ class Catalog:
                 return self._by_title[variant]
         raise UnknownRole(f'role "{title.strip()}" is not in the catalogue; add it '
                           "with its archetype (Amplifier, Iterator or Connector)")
-
-    def as_mapping(self) -> Mapping[str, Archetype]:
-        return dict(self._by_title)
 
 
 DEFAULT_CATALOG = Catalog(DEFAULT_ROLES)

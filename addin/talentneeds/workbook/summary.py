@@ -24,30 +24,31 @@ def failed_checks(values: Values) -> list[tuple[str, str]]:
             if values.get(("Checks", f"B{row}")) is not True]
 
 
+def _number(value: object) -> str:
+    """A computed value for a sentence: 3 rather than 3.0; an error code as it is."""
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 def summary(values: Values) -> str:
-    point = {name: column for name, column in T.POINT_COLUMNS.items()}
     needs = block(values, "Needs", T.NEEDS_TABLE)
-    hires = [["", "Low", "Mid", "High"]]
-    for label, key in (("Promoted from within", "promoted"), ("Amplifier hires (external)", "amplifier_hires"),
-                       ("Iterator hires incl. backfill", "iterator_hires"),
-                       ("Manager leverage (employees)", "leverage")):
-        row = T.HIRES_ROWS[key]
-        hires.append([label, *(values.get(("Needs", f"{column}{row}")) for column in point.values())])
+    hires = [["", *(point.title() for point in T.POINT_COLUMNS)]]
+    for row, label, _, in_summary in T.NEEDS_ROWS:
+        if in_summary:
+            hires.append([label, *(values.get(("Needs", f"{column}{row}"))
+                                   for column in T.POINT_COLUMNS.values())])
     bottleneck = block(values, "Needs", T.BOTTLENECK_TABLE)[-1]
+    teams = bottleneck[3]
+    staffable = f"{teams:g} whole teams staffable" if isinstance(teams, float) else str(teams)
     heads = block(values, "Cohort", T.COHORT_BY_HEADS)
     value = block(values, "Cohort", T.COHORT_BY_VALUE)
     cohort = [["Archetype", "Seats by heads", "Seats by value"]]
     cohort += [[h[0], h[3], v[3]] for h, v in zip(heads[1:], value[1:], strict=True)]
-    teams = values.get(("Needs", "B3"))
-    internal = values.get(("Needs", "B12"))
     lines = [
-        f"New teams: {teams:g}" if isinstance(teams, float) else f"New teams: {teams}",
+        f"New teams: {_number(values.get(('Needs', T.NEW_TEAMS_CELL)))}",
         "", "Needs (FTE)", format_table(needs),
-        "", f"Internal promotion candidates: {internal:g}" if isinstance(internal, float)
-        else f"Internal promotion candidates: {internal}",
+        "", f"Internal promotion candidates: {_number(values.get(('Needs', T.INTERNAL_AMPLIFIERS_CELL)))}",
         format_table(hires),
-        "", f"Bottleneck: {bottleneck[4]} ({bottleneck[3]:g} whole teams staffable)"
-        if isinstance(bottleneck[3], float) else f"Bottleneck: {bottleneck[4]} ({bottleneck[3]})",
+        "", f"Bottleneck: {bottleneck[4]} ({staffable})",
         "", "Cohort mix", format_table(cohort, "{:,.0f}"),
     ]
     return "\n".join(lines)

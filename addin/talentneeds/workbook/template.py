@@ -23,8 +23,9 @@ NEEDS_TABLE = "A6:D9"          # TEAM_NEEDS: header + Amplifier, Iterator, Conne
 BOTTLENECK_TABLE = "A25:E29"   # BOTTLENECK: header + 3 archetypes + the Bottleneck row
 COHORT_BY_HEADS = "A9:D13"     # COHORT_MIX: header + 3 archetypes + Total
 COHORT_BY_VALUE = "F9:I13"
-HIRES_ROWS = {"promoted": 16, "amplifier_hires": 17, "iterator_hires": 19, "leverage": 21}
 POINT_COLUMNS = {"low": "B", "mid": "C", "high": "D"}
+NEW_TEAMS_CELL = "B3"
+INTERNAL_AMPLIFIERS_CELL = "B12"
 
 
 def _source(name: str) -> tuple[str, str]:
@@ -163,24 +164,24 @@ ROLES = Sheet("Roles", (
     Table("Roles", "A4", ("Role", "Archetype"), tuple((title, kind.value) for title, kind in DEFAULT_ROLES)),
 ), column_widths={"A": 30, "B": 14}, protect=False, tab_color="FFC000")
 
-_POINTS = ("low", "mid", "high")
-_NEEDS_ROWS = (
-    (15, "Amplifiers needed", "=AMPLIFIERS_NEEDED(NewTeams,{p},AmplifiersLow,AmplifiersHigh)"),
-    (16, "Promoted from within", "=MIN(InternalAmplifiers,{c}15)"),
+# (row, label, formula, shown in the summary of `talentneeds compute`)
+NEEDS_ROWS = (
+    (15, "Amplifiers needed", "=AMPLIFIERS_NEEDED(NewTeams,{p},AmplifiersLow,AmplifiersHigh)", False),
+    (16, "Promoted from within", "=MIN(InternalAmplifiers,{c}15)", True),
     (17, "Amplifier hires (external)",
-     "=AMPLIFIER_HIRES(NewTeams,InternalAmplifiers,{p},AmplifiersLow,AmplifiersHigh)"),
-    (18, "Iterators needed", "=ITERATORS_NEEDED(NewTeams,{p},IteratorsLow,IteratorsHigh)"),
+     "=AMPLIFIER_HIRES(NewTeams,InternalAmplifiers,{p},AmplifiersLow,AmplifiersHigh)", True),
+    (18, "Iterators needed", "=ITERATORS_NEEDED(NewTeams,{p},IteratorsLow,IteratorsHigh)", False),
     (19, "Iterator hires incl. backfill",
-     "=ITERATOR_HIRES(NewTeams,InternalAmplifiers,{p},IteratorsLow,IteratorsHigh,AmplifiersLow,AmplifiersHigh)"),
-    (20, "Connectors needed", "=CONNECTORS_NEEDED(NewTeams,{p},ConnectorsLow,ConnectorsHigh)"),
+     "=ITERATOR_HIRES(NewTeams,InternalAmplifiers,{p},IteratorsLow,IteratorsHigh,AmplifiersLow,AmplifiersHigh)", True),
+    (20, "Connectors needed", "=CONNECTORS_NEEDED(NewTeams,{p},ConnectorsLow,ConnectorsHigh)", False),
     (21, "Manager leverage (employees)",
-     "=MANAGER_LEVERAGE({p},OutputShare,FillRate,CounterfactualShare,SpanLow,SpanHigh)"),
-    (22, "Iterators those Amplifiers can manage", "=ITERATOR_CAPACITY({c}15,{p},SpanLow,SpanHigh)"),
+     "=MANAGER_LEVERAGE({p},OutputShare,FillRate,CounterfactualShare,SpanLow,SpanHigh)", True),
+    (22, "Iterators those Amplifiers can manage", "=ITERATOR_CAPACITY({c}15,{p},SpanLow,SpanHigh)", False),
 )
 
 NEEDS = Sheet("Needs", (
     Text("A1", "Needs", "Title"),
-    Text("A3", "New teams", "Label"), Formula("B3", "=SUM(Teams[Count])", name="NewTeams"),
+    Text("A3", "New teams", "Label"), Formula(NEW_TEAMS_CELL, "=SUM(Teams[Count])", name="NewTeams"),
     Text("A5", "What the new teams need (FTE)", "Heading"),
     Formula("A6", "=TEAM_NEEDS(NewTeams,TRUE,PerTeam)", spill=NEEDS_TABLE, number_format="0.0"),
     Text("F5", "Whole heads", "Heading"),
@@ -189,13 +190,13 @@ NEEDS = Sheet("Needs", (
       for row in (7, 8, 9) for col, src in (("F", "B"), ("G", "C"), ("H", "D"))),
     Text("A11", "Where the Amplifiers come from", "Heading"),
     Text("A12", "Promotion candidates on Staff", "Label"),
-    Formula("B12", "=INTERNAL_AMPLIFIERS(Staff[#All],AsOf,MinTenureYears,SoftSkillsRequired,TakeUp,Roles[#All])",
+    Formula(INTERNAL_AMPLIFIERS_CELL, "=INTERNAL_AMPLIFIERS(Staff[#All],AsOf,MinTenureYears,SoftSkillsRequired,TakeUp,Roles[#All])",
             name="InternalAmplifiers", number_format="0.0"),
     Text("C12", "Iterators with tenure > the minimum and the soft skills, x take-up"),
     Text("B14", "low", "Heading"), Text("C14", "mid", "Heading"), Text("D14", "high", "Heading"),
-    *(item for row, label, text in _NEEDS_ROWS for item in (
+    *(item for row, label, text, _ in NEEDS_ROWS for item in (
         Text(f"A{row}", label, "Label"),
-        *(Formula(f"{c}{row}", text.format(p=f"{c}$14", c=c), number_format="0.0") for c in "BCD"))),
+        *(Formula(f"{c}{row}", text.format(p=f"{c}$14", c=c), number_format="0.0") for c in POINT_COLUMNS.values()))),
     Text("A24", "Bottleneck: whole teams each archetype can staff (at the planning point)", "Heading"),
     Formula("A25", "=BOTTLENECK(InternalAmplifiers,IteratorsAvailable,ConnectorsAvailable,Point,PerTeam)",
             spill=BOTTLENECK_TABLE, number_format="0.0"),
