@@ -46,7 +46,7 @@ def test_compute_refuses_what_is_not_a_template_workbook(tmp_path, capsys):
 def test_compute_never_overwrites_without_being_asked(tmp_path, capsys):
     from talentneeds.workbook.builder import build_template
 
-    source = build_template(tmp_path / "plan.xlsx")
+    source = build_template(tmp_path / "plan.xlsx", computed=False)
     before = source.read_bytes()
     assert cli.main(["compute", str(source)]) == 0
     assert (tmp_path / "plan-computed.xlsx").exists() and source.read_bytes() == before

@@ -14,6 +14,7 @@ from openpyxl.worksheet.formula import ArrayFormula
 
 from talentneeds.engines import cached_values, compute
 from talentneeds.engines.cached_values import CachedValuesError, write_cached_values
+from talentneeds.workbook.builder import build_template
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "workbook_templates" / "talent-needs.xlsx"
 NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
@@ -24,14 +25,30 @@ NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
 @pytest.fixture(scope="module")
 def computed(tmp_path_factory):
     folder = tmp_path_factory.mktemp("computed")
-    digest = hashlib.sha256(TEMPLATE.read_bytes()).hexdigest()
-    values = compute(TEMPLATE, folder / "out.xlsx")
-    return {"values": values, "out": folder / "out.xlsx", "folder": folder, "digest": digest}
+    formulas_only = build_template(tmp_path_factory.mktemp("built") / "formulas-only.xlsx", computed=False)
+    digest = hashlib.sha256(formulas_only.read_bytes()).hexdigest()
+    values = compute(formulas_only, folder / "out.xlsx")
+    return {"values": values, "out": folder / "out.xlsx", "folder": folder, "digest": digest,
+            "in": formulas_only}
 
 
 def test_the_input_is_byte_identical_and_nothing_is_left_behind(computed):
-    assert hashlib.sha256(TEMPLATE.read_bytes()).hexdigest() == computed["digest"]
+    assert hashlib.sha256(computed["in"].read_bytes()).hexdigest() == computed["digest"]
     assert sorted(p.name for p in computed["folder"].iterdir()) == ["out.xlsx"]
+
+
+def test_the_committed_template_is_the_computed_build(computed):
+    """The template ships with its values stored; computing it again changes nothing."""
+    assert computed["out"].read_bytes() == TEMPLATE.read_bytes()
+
+
+def test_the_copy_no_longer_asks_for_a_full_recalculation_on_opening(computed):
+    def calculation(path):
+        with zipfile.ZipFile(path) as archive:
+            return ET.fromstring(archive.read("xl/workbook.xml")).find("m:calcPr", NS).attrib
+
+    assert calculation(computed["in"]) == {"calcId": "124519", "fullCalcOnLoad": "1"}
+    assert calculation(computed["out"]) == {"calcId": "191029"}
 
 
 def test_data_only_reads_back_every_computed_value(computed):
@@ -45,7 +62,7 @@ def test_data_only_reads_back_every_computed_value(computed):
 
 
 def test_every_formula_array_range_table_name_validation_and_chart_is_kept(computed):
-    source, out = load_workbook(TEMPLATE), load_workbook(computed["out"])
+    source, out = load_workbook(computed["in"]), load_workbook(computed["out"])
     assert out.sheetnames == source.sheetnames
     for before in source.worksheets:
         after = out[before.title]
@@ -69,10 +86,11 @@ def test_every_formula_array_range_table_name_validation_and_chart_is_kept(compu
 
 
 def test_only_the_sheets_with_formulas_change_in_the_zip(computed):
-    with zipfile.ZipFile(TEMPLATE) as before, zipfile.ZipFile(computed["out"]) as after:
+    with zipfile.ZipFile(computed["in"]) as before, zipfile.ZipFile(computed["out"]) as after:
         assert after.namelist() == before.namelist()
         changed = {n for n in before.namelist() if before.read(n) != after.read(n)}
-        assert changed == {f"xl/worksheets/sheet{i}.xml" for i in (1, 4, 6, 7, 8)}  # Start Staff Needs Cohort Checks
+        # Start Staff Needs Cohort Checks, and the workbook part's calcPr
+        assert changed == {f"xl/worksheets/sheet{i}.xml" for i in (1, 4, 6, 7, 8)} | {"xl/workbook.xml"}
         needs = after.read("xl/worksheets/sheet6.xml").decode()
     assert ('<c r="A6" s="9" t="str"><f t="array" ref="A6:D9">TEAM_NEEDS(NewTeams,TRUE,PerTeam)</f>'
             "<v>Archetype</v></c>") in needs
@@ -154,7 +172,12 @@ def test_excel_style_xml_keeps_its_declaration_namespaces_and_other_cells(tmp_pa
     assert [[c.value for c in row] for row in data["A1:E2"]] == [[2, 20, "label", 4, "#N/A"], [3, 30, None, 6, "#N/A"]]
     with zipfile.ZipFile(path) as zin, zipfile.ZipFile(tmp_path / "out.xlsx") as zout:
         assert zout.namelist() == zin.namelist()
-        assert all(zin.read(n) == zout.read(n) for n in zin.namelist() if n != "xl/worksheets/sheet1.xml")
+        assert all(zin.read(n) == zout.read(n) for n in zin.namelist()
+                   if n not in ("xl/worksheets/sheet1.xml", "xl/workbook.xml"))
+        calculation = re.compile(rb"<calcPr [^>]*>")
+        assert calculation.findall(zin.read("xl/workbook.xml")) == [b'<calcPr calcId="124519" fullCalcOnLoad="1" />']
+        assert calculation.findall(zout.read("xl/workbook.xml")) == [b'<calcPr calcId="191029"/>']
+        assert calculation.sub(b"", zout.read("xl/workbook.xml")) == calculation.sub(b"", zin.read("xl/workbook.xml"))
 
 
 def test_array_cells_and_rows_the_file_lacks_are_created_in_order(tmp_path):

@@ -4,9 +4,10 @@
 (``talentneeds.udfs``, the definitions Excel calls) -- and writes a copy of the original
 workbook in which every formula keeps its text and gains its computed value, so that
 anything that reads cached values (openpyxl ``data_only=True``, pandas, viewers, mail
-previews) sees the results. Excel itself recalculates on opening (the template asks
-it to: ``fullCalcOnLoad``), so there the add-in is still needed; LibreOffice shows the
-stored values of single-cell formulas but recalculates array formulas.
+previews) sees the results. The copy no longer asks for a full recalculation on
+opening, so Excel shows the stored values until an input changes (only then are the
+add-in's functions needed). LibreOffice shows the stored values of single-cell formulas
+but always recalculates array formulas, so our table functions show #NAME? there.
 
 The parts, each usable on its own:
 

@@ -9,7 +9,8 @@ the results while Excel keeps the formulas.
 
 How: only the worksheet parts that receive values are changed, and within them only the
 ``<c>`` elements of those cells (plus ``<row>``/``<dimension>`` when an array formula's
-range needs a cell the file did not have). The sheet XML is scanned with the standard
+range needs a cell the file did not have); and the workbook part's ``<calcPr>``, so that
+the values are shown rather than recalculated away on opening (:func:`_settle_calculation`). The sheet XML is scanned with the standard
 library's expat parser for byte offsets, and the new cells are spliced in; every other
 byte -- XML declaration, namespace declarations, ``mc:Ignorable`` prefixes, other cells,
 the content of other zip members -- is kept as it was. DTDs are refused (no entity
@@ -43,6 +44,7 @@ REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 OFFICE_DOCUMENT = REL_NS + "/officeDocument"
 ERROR_CODES = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"})
+CURRENT_CALC_ID = "191029"  # the calculation engine of Excel 2019 and Microsoft 365
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 _CELL = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -75,7 +77,8 @@ def write_cached_values(in_path: str | Path, out_path: str | Path,
         by_sheet: dict[str, dict[tuple[int, int], object]] = {}
         for (sheet, cell), value in values.items():
             by_sheet.setdefault(_find_sheet(sheet, parts), {})[_parse_cell(cell)] = value
-        patched = {}
+        workbook = _workbook_part(source)
+        patched = {workbook: _settle_calculation(source.read(workbook))}
         for title, cells in by_sheet.items():
             data, missed = _patch_sheet(source.read(parts[title]), cells)
             patched[parts[title]] = data
@@ -122,11 +125,15 @@ def _target(base_part: str, target: str) -> str:
     return posixpath.normpath(posixpath.join(posixpath.dirname(base_part), target))
 
 
+def _workbook_part(archive: zipfile.ZipFile) -> str:
+    return next((_target("", r["Target"]) for r in _relationships(archive, "")
+                 if r.get("Type") == OFFICE_DOCUMENT), "xl/workbook.xml")
+
+
 def _worksheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     """{sheet title: zip member of its XML}, found the way Excel finds them: package
     relationships -> workbook part -> its relationships."""
-    workbook = next((_target("", r["Target"]) for r in _relationships(archive, "")
-                     if r.get("Type") == OFFICE_DOCUMENT), "xl/workbook.xml")
+    workbook = _workbook_part(archive)
     targets = {r["Id"]: _target(workbook, r["Target"]) for r in _relationships(archive, workbook)}
     parts = {}
     for tag, attrs in _start_tags(archive.read(workbook)):
@@ -144,6 +151,48 @@ def _find_sheet(sheet: str, parts: dict[str, str]) -> str:
         if title.upper() == str(sheet).upper():
             return title
     raise CachedValuesError(f"no sheet {sheet!r} in the workbook (sheets: {', '.join(parts)})")
+
+
+def _settle_calculation(data: bytes) -> bytes:
+    """The workbook part with its ``<calcPr>`` saying that the stored values are current.
+
+    A workbook that asks for ``fullCalcOnLoad``, or that names an older calculation
+    engine (``calcId``), is recalculated in full when Excel opens it: without the add-in
+    every cell of ours would then show #NAME? instead of the values we just stored.
+    LibreOffice likewise recalculates on load when asked to. Dropping the flag and naming
+    the current engine keeps the values until an input changes, when the cells that
+    depend on it recalculate as usual.
+    """
+    parser = _parser(namespaces=True)
+    found: list[int] = []
+
+    def start(name, _attrs):
+        if name == f"{MAIN_NS} calcPr" and not found:
+            found.append(parser.CurrentByteIndex)
+
+    parser.StartElementHandler = start
+    parser.Parse(data, True)
+    if not found:
+        return data  # no calcPr: Excel's defaults already trust the stored values
+    start_at = found[0]
+    end_at = _tag_end(data, start_at)
+    tag = data[start_at:end_at]
+    attributes = _attributes(tag)
+    name = re.match(rb"<([^\s/>]+)", tag).group(1).decode()
+    kept = [(k, v) for k, v in attributes if k not in ("fullCalcOnLoad", "calcId")]
+    settled = _start_tag(name, [("calcId", CURRENT_CALC_ID)] + kept, empty=tag.endswith(b"/>"))
+    return data[:start_at] + settled + data[end_at:]
+
+
+def _attributes(tag: bytes) -> list[tuple[str, str]]:
+    """The attributes of one start tag, in order, unescaped."""
+    parser = _parser(namespaces=False)
+    parser.ordered_attributes = True
+    found: list[tuple[str, str]] = []
+    parser.StartElementHandler = lambda _n, attrs: found.extend(zip(attrs[::2], attrs[1::2]))
+    closed = tag if tag.endswith(b"/>") else tag[:-1] + b"/>"
+    parser.Parse(closed, True)
+    return found
 
 
 def _copy_zip(source: zipfile.ZipFile, handle, patched: dict[str, bytes]) -> None:

@@ -207,8 +207,19 @@ def save(workbook: Workbook, path: Path) -> None:
             os.unlink(temporary)
 
 
-def build_template(path: Path) -> Path:
+def build_template(path: Path, computed: bool = True) -> Path:
+    """Write the template to ``path``; ``computed``: with the example's values stored
+    in every formula cell, so that the numbers show before any add-in is loaded."""
     from talentneeds.workbook.template import EXTRA_NAMES, TEMPLATE
 
-    save(build(TEMPLATE, EXTRA_NAMES), path)
-    return Path(path)
+    path = Path(path)
+    if not computed:
+        save(build(TEMPLATE, EXTRA_NAMES), path)
+        return path
+    from talentneeds.engines import compute  # the engine is slow to import; only here
+
+    with tempfile.TemporaryDirectory(dir=path.parent if str(path.parent) else ".") as folder:
+        formulas_only = Path(folder) / "formulas-only.xlsx"
+        save(build(TEMPLATE, EXTRA_NAMES), formulas_only)
+        compute(formulas_only, path)
+    return path
