@@ -125,7 +125,8 @@ def test_every_function_the_template_calls_exists(built):
     ours = called & {name for name in udfs.__all__}
     native = called - ours
     assert len(ours) >= 10
-    assert native <= {"SUM", "ROUNDUP", "MIN", "IF", "AND", "COUNTIF", "COUNT", "ROWS", "COLUMNS", "ISNUMBER"}
+    assert native <= {"SUM", "ROUNDUP", "MIN", "IF", "AND", "COUNTIF", "COUNT", "ROWS", "COLUMNS", "ISNUMBER",
+                      "SUMPRODUCT", "ISERROR"}
 
 
 def test_cli_template_refuses_to_overwrite_and_needs_xlsx(tmp_path, capsys):

@@ -1,9 +1,17 @@
-"""A real spreadsheet engine opens the template: LibreOffice headless.
+"""A real spreadsheet engine opens the template and the computed demo: LibreOffice headless.
 
 `.ci/run` installs LibreOffice; where it is absent (a developer machine) these tests
 skip with that reason.
+
+LibreOffice is told to recalculate every formula on loading (its own default for .xlsx is
+to trust the stored values, which would make any comparison with ours one that cannot
+fail). Our functions do not exist in LibreOffice, so for the value comparison the cells
+that call them are frozen to the values we computed; every other formula -- Excel's
+own functions over those values and the inputs -- is then computed by LibreOffice and
+must equal what our engine stored.
 """
 
+import math
 import os
 import shutil
 import subprocess
@@ -11,12 +19,24 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.formula.tokenizer import Token, Tokenizer
+from openpyxl.utils import range_boundaries
+from openpyxl.worksheet.formula import ArrayFormula
 
+from talentneeds import cli, udfs
 from talentneeds.workbook.builder import build_template
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 pytestmark = pytest.mark.skipif(SOFFICE is None and not os.environ.get("CI"),
                                 reason="LibreOffice (soffice) is not installed")
+
+ALWAYS_RECALCULATE = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
+ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
+OUR_FUNCTIONS = frozenset(udfs.__all__)
 
 
 def test_ci_has_libreoffice():
@@ -25,8 +45,10 @@ def test_ci_has_libreoffice():
 
 
 def libreoffice_round_trip(source: Path, folder: Path) -> Path:
-    """Open ``source`` in LibreOffice, recalculate, and save it as .xlsx in ``folder``."""
+    """Open ``source`` in LibreOffice, recalculate every formula, save it as .xlsx in ``folder``."""
     profile = folder / "profile"
+    (profile / "user").mkdir(parents=True, exist_ok=True)
+    (profile / "user" / "registrymodifications.xcu").write_text(ALWAYS_RECALCULATE)
     out = folder / "out"
     done = subprocess.run(
         [SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
@@ -37,15 +59,73 @@ def libreoffice_round_trip(source: Path, folder: Path) -> Path:
     return result
 
 
+def functions_in(formula: str) -> set[str]:
+    return {token.value.rstrip("(").upper() for token in Tokenizer(formula).items
+            if token.type == Token.FUNC and token.subtype == Token.OPEN}
+
+
+def formula_text(value) -> str | None:
+    if isinstance(value, ArrayFormula):
+        return value.text
+    return value if isinstance(value, str) and value.startswith("=") else None
+
+
 @pytest.fixture(scope="module")
-def round_trip(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("libreoffice")
+def template(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("template")
     source = build_template(folder / "talent-needs.xlsx")
     return source, libreoffice_round_trip(source, folder)
 
 
-def test_libreoffice_keeps_sheets_names_tables_validation_and_charts(round_trip):
-    source, saved = round_trip
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("demo")
+    source = folder / "talent-plan-demo.xlsx"
+    assert cli.main(["demo", "-o", str(source)]) == 0
+    return source, libreoffice_round_trip(source, folder)
+
+
+def freeze_our_cells(source: Path, frozen: Path) -> dict[tuple[str, str], object]:
+    """Write ``source`` to ``frozen`` with every cell that calls one of our functions
+    replaced by the value we computed for it (LibreOffice recalculates everything else).
+    Returns our values of the other formula cells, {(sheet, cell): value}."""
+    formulas, values = openpyxl.load_workbook(source), openpyxl.load_workbook(source, data_only=True)
+    native = {}
+    for ws in formulas.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                text = formula_text(cell.value)
+                if text is None:
+                    continue
+                if not functions_in(text) & OUR_FUNCTIONS:
+                    native[(ws.title, cell.coordinate)] = values[ws.title][cell.coordinate].value
+                    continue
+                area = cell.value.ref if isinstance(cell.value, ArrayFormula) else cell.coordinate
+                min_col, min_row, max_col, max_row = range_boundaries(area)
+                for r in range(min_row, max_row + 1):
+                    for c in range(min_col, max_col + 1):
+                        ws.cell(r, c).value = values[ws.title].cell(r, c).value  # "#N/A" stays an error
+    formulas.save(frozen)
+    return native
+
+
+def differences(ours: dict, saved: Path) -> dict:
+    theirs = openpyxl.load_workbook(saved, data_only=True)
+    differ = {}
+    for (sheet, cell), value in ours.items():
+        other = theirs[sheet][cell].value
+        same = (math.isclose(value, other, rel_tol=1e-12, abs_tol=1e-12)
+                if isinstance(value, (int, float)) and not isinstance(value, bool)
+                and isinstance(other, (int, float)) and not isinstance(other, bool)
+                else value == other)
+        if not same:
+            differ[(sheet, cell)] = (value, other)
+    return differ
+
+
+@pytest.mark.parametrize("which", ["template", "demo"])
+def test_libreoffice_keeps_sheets_names_tables_validation_and_charts(which, request):
+    source, saved = request.getfixturevalue(which)
     before, after = openpyxl.load_workbook(source), openpyxl.load_workbook(saved)
     assert after.sheetnames == before.sheetnames
     assert set(after.defined_names) == set(before.defined_names)
@@ -56,8 +136,9 @@ def test_libreoffice_keeps_sheets_names_tables_validation_and_charts(round_trip)
         assert len(other._charts) == len(ws._charts), ws.title
 
 
-def test_libreoffice_keeps_the_array_formulas_over_their_ranges(round_trip):
-    _, saved = round_trip
+@pytest.mark.parametrize("which", ["template", "demo"])
+def test_libreoffice_keeps_the_array_formulas_over_their_ranges(which, request):
+    _, saved = request.getfixturevalue(which)
     wb = openpyxl.load_workbook(saved)
     refs = {(ws, cell): wb[ws][cell].value.ref for ws, cell in
             (("Needs", "A6"), ("Needs", "A25"), ("Cohort", "A9"), ("Cohort", "F9"))}
@@ -65,8 +146,38 @@ def test_libreoffice_keeps_the_array_formulas_over_their_ranges(round_trip):
                     ("Cohort", "A9"): "A9:D13", ("Cohort", "F9"): "F9:I13"}
 
 
-def test_libreoffice_computes_the_native_formulas_that_need_no_add_in(round_trip):
-    _, saved = round_trip
+def test_libreoffice_really_recalculates_on_loading(tmp_path):
+    """A stale stored value is replaced: the comparison below is LibreOffice's own arithmetic."""
+    wb = openpyxl.Workbook()
+    wb.active["A1"], wb.active["A2"] = 20, "=A1*2+1"
+    source = tmp_path / "stale.xlsx"
+    wb.save(source)  # openpyxl stores no value; LibreOffice must compute 41
+    assert openpyxl.load_workbook(libreoffice_round_trip(source, tmp_path), data_only=True).active["A2"].value == 41
+
+
+def test_libreoffice_computes_the_template_native_formulas(template):
+    _, saved = template
     values = openpyxl.load_workbook(saved, data_only=True)
     assert values["Needs"]["B3"].value == 3            # =SUM(Teams[Count]): 1 + 1 + 1
     assert [values["Checks"][f"B{row}"].value for row in range(4, 8)] == [True] * 4  # low <= high
+
+
+def test_every_native_formula_of_the_demo_has_libreoffices_value(demo, tmp_path):
+    source, _ = demo
+    ours = freeze_our_cells(source, tmp_path / "frozen.xlsx")
+    assert len(ours) >= 20  # the checks, the sums and the ROUNDUPs, not a handful
+    assert ours[("Needs", "G8")] == 23 and ours[("Checks", "B13")] is True  # ROUNDUP(22.5), all checks
+    assert differences(ours, libreoffice_round_trip(tmp_path / "frozen.xlsx", tmp_path)) == {}
+
+
+def test_a_failing_check_fails_in_libreoffice_too(tmp_path):
+    """An unknown role title: ARCHETYPE gives #N/A, and the Staff check (ISERROR and
+    COUNTIF) and the master check turn FALSE in both engines."""
+    source = build_template(tmp_path / "plan.xlsx")
+    wb = openpyxl.load_workbook(source)
+    wb["Staff"]["B5"] = "Chief Vibes Officer"
+    wb.save(source)
+    assert cli.main(["compute", str(source), "-o", str(tmp_path / "computed.xlsx")]) == 1  # a failed check
+    ours = freeze_our_cells(tmp_path / "computed.xlsx", tmp_path / "frozen.xlsx")
+    assert ours[("Checks", "B8")] is False and ours[("Checks", "B13")] is False
+    assert differences(ours, libreoffice_round_trip(tmp_path / "frozen.xlsx", tmp_path)) == {}

@@ -227,7 +227,10 @@ _CHECKS = (
     ("Iterators per team: low <= high", "=IteratorsLow<=IteratorsHigh"),
     ("Connectors per team: low <= high", "=ConnectorsLow<=ConnectorsHigh"),
     ("Span of control: low <= high", "=SpanLow<=SpanHigh"),
-    ("Every role on Staff has an archetype", '=COUNTIF(Staff[Archetype],"#*")=0'),
+    # an unknown title shows as an error value (xlwings Lite) or as "#N/A ..." text
+    # (classic xlwings passes errors as text): count both
+    ("Every role on Staff has an archetype",
+     '=SUMPRODUCT(--ISERROR(Staff[Archetype]))+COUNTIF(Staff[Archetype],"#*")=0'),
     ("The needs compute", "=COUNT(Needs!B15:D22)=ROWS(Needs!B15:D22)*COLUMNS(Needs!B15:D22)"),
     ("The promotion candidates compute", "=ISNUMBER(InternalAmplifiers)"),
     ("Cohort seats add up to the cohort size", "=AND(Cohort!D13=CohortSize,Cohort!I13=CohortSize)"),
