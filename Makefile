@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: test demo setup clean
+.PHONY: test demo setup templates clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,11 @@ test: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/talentneeds demo
+
+# rebuild the committed templates after changing the template's description
+templates: $(STAMP)
+	$(BIN)/talentneeds template -o workbook_templates/talent-needs.xlsx --force
+	$(BIN)/talentneeds template -o workbook_templates/talent-needs.xlsm --force
 
 clean:
 	rm -rf $(VENV) build addin/*.egg-info .pytest_cache .hypothesis

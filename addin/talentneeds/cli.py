@@ -33,11 +33,12 @@ def fail(message: str) -> int:
 def write_template(output: str, force: bool) -> int:
     from pathlib import Path
 
-    from talentneeds.workbook.builder import build_template
+    from talentneeds.workbook.builder import TEMPLATE_SUFFIXES, build_template
 
     path = Path(output)
-    if path.suffix.lower() != ".xlsx":
-        return fail(f"{output}: the template is an .xlsx file; give a name ending in .xlsx")
+    if path.suffix.lower() not in TEMPLATE_SUFFIXES:
+        return fail(f"{output}: give a name ending in .xlsx (the template) or .xlsm "
+                    "(its macro-enabled variant for classic xlwings)")
     if path.exists() and not force:
         return fail(f"{output} exists; use --force to overwrite it")
     if not path.parent.is_dir():
@@ -60,7 +61,11 @@ def compute_command(input_: str, output: str | None, in_place: bool, force: bool
         return fail(f"{input_}: not an Excel workbook (.xlsx or .xlsm)")
     if in_place and output:
         return fail("give either --in-place or -o OUTPUT, not both")
-    target = source if in_place else Path(output or source.with_name(f"{source.stem}-computed.xlsx"))
+    target = source if in_place else Path(output or source.with_name(f"{source.stem}-computed{source.suffix}"))
+    if target.suffix.lower() != source.suffix.lower():
+        # the copy keeps the input's parts (a VBA project or not): Excel refuses a
+        # macro-enabled workbook named .xlsx and the other way round
+        return fail(f"{target}: the output must be a {source.suffix} file like the input")
     if not in_place and target.exists() and not force:
         return fail(f"{target} exists; use --force to overwrite it, or -o to choose another name")
     if not in_place and target.resolve() == source.resolve():
@@ -72,15 +77,21 @@ def compute_command(input_: str, output: str | None, in_place: bool, force: bool
     if missing:
         return fail(f"{input_}: not a Talent Needs workbook: no sheet {', '.join(missing)}")
     from talentneeds.engines import compute
+    from talentneeds.files import file_mode
     from talentneeds.workbook.summary import failed_checks, summary
 
     try:
         if in_place:
-            handle, temporary = tempfile.mkstemp(suffix=".xlsx", dir=source.parent)
+            handle, temporary = tempfile.mkstemp(suffix=source.suffix, dir=source.parent)
             os.close(handle)
             os.unlink(temporary)
-            values = compute(source, temporary)
-            os.replace(temporary, source)
+            try:
+                values = compute(source, temporary)
+                os.chmod(temporary, file_mode(source))
+                os.replace(temporary, source)
+            finally:
+                if os.path.exists(temporary):
+                    os.unlink(temporary)
         else:
             values = compute(source, target)
     except (ValueError, KeyError, OSError) as error:
@@ -131,13 +142,14 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("-o", "--output", default="talent-plan-demo.xlsx",
                       help="where to write the computed demo workbook (default: %(default)s)")
     compute = commands.add_parser("compute", help="evaluate a filled-in workbook and store the results")
-    compute.add_argument("input", help="the filled-in template (.xlsx)")
+    compute.add_argument("input", help="the filled-in template (.xlsx or .xlsm)")
     compute.add_argument("-o", "--output", help="where to write the computed copy "
-                         "(default: INPUT-computed.xlsx next to the input)")
+                         "(default: INPUT-computed.xlsx or .xlsm next to the input)")
     compute.add_argument("--in-place", action="store_true", help="store the results in the input file itself")
     compute.add_argument("--force", action="store_true", help="overwrite an existing output file")
     template = commands.add_parser("template", help="write the template workbook")
-    template.add_argument("-o", "--output", required=True, help="where to write the .xlsx")
+    template.add_argument("-o", "--output", required=True, help="where to write it: .xlsx, or .xlsm for the "
+                          "macro-enabled variant (classic xlwings on Windows)")
     template.add_argument("--force", action="store_true", help="overwrite an existing file")
     return parser
 

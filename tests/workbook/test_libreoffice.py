@@ -54,7 +54,7 @@ def libreoffice_round_trip(source: Path, folder: Path) -> Path:
         [SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
          "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out), str(source)],
         capture_output=True, text=True, timeout=180)
-    result = out / source.name
+    result = out / f"{source.stem}.xlsx"
     assert done.returncode == 0 and result.exists(), done.stdout + done.stderr
     return result
 
@@ -74,6 +74,13 @@ def formula_text(value) -> str | None:
 def template(tmp_path_factory):
     folder = tmp_path_factory.mktemp("template")
     source = build_template(folder / "talent-needs.xlsx")
+    return source, libreoffice_round_trip(source, folder)
+
+
+@pytest.fixture(scope="module")
+def macro_enabled(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("macro-enabled")
+    source = build_template(folder / "talent-needs.xlsm")
     return source, libreoffice_round_trip(source, folder)
 
 
@@ -123,7 +130,7 @@ def differences(ours: dict, saved: Path) -> dict:
     return differ
 
 
-@pytest.mark.parametrize("which", ["template", "demo"])
+@pytest.mark.parametrize("which", ["template", "macro_enabled", "demo"])
 def test_libreoffice_keeps_sheets_names_tables_validation_and_charts(which, request):
     source, saved = request.getfixturevalue(which)
     before, after = openpyxl.load_workbook(source), openpyxl.load_workbook(saved)
@@ -136,7 +143,7 @@ def test_libreoffice_keeps_sheets_names_tables_validation_and_charts(which, requ
         assert len(other._charts) == len(ws._charts), ws.title
 
 
-@pytest.mark.parametrize("which", ["template", "demo"])
+@pytest.mark.parametrize("which", ["template", "macro_enabled", "demo"])
 def test_libreoffice_keeps_the_array_formulas_over_their_ranges(which, request):
     _, saved = request.getfixturevalue(which)
     wb = openpyxl.load_workbook(saved)

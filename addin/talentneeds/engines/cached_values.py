@@ -30,13 +30,14 @@ import numbers
 import os
 import posixpath
 import re
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.parsers import expat
 
 from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
+
+from talentneeds.files import atomic_write
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 STRICT_NS = "http://purl.oclc.org/ooxml/spreadsheetml/main"
@@ -83,7 +84,7 @@ def write_cached_values(in_path: str | Path, out_path: str | Path,
             data, missed = _patch_sheet(source.read(parts[title]), cells)
             patched[parts[title]] = data
             skipped += [(title, f"{get_column_letter(c)}{r}") for c, r in missed]
-        _atomic_write(out_path, lambda handle: _copy_zip(source, handle, patched))
+        atomic_write(out_path, lambda handle: _copy_zip(source, handle, patched))
     return skipped
 
 
@@ -207,29 +208,6 @@ def _copy_zip(source: zipfile.ZipFile, handle, patched: dict[str, bytes]) -> Non
                 new.compress_type = zipfile.ZIP_DEFLATED
                 new.external_attr, new.create_system = info.external_attr, info.create_system
                 target.writestr(new, data)
-
-
-def _atomic_write(path: Path, write) -> None:
-    folder = path.parent if str(path.parent) else Path(".")
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            write(stream)
-        os.chmod(temporary, _file_mode(path))
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
-
-
-def _file_mode(path: Path) -> int:
-    """Keep an existing file's mode; a new file gets the usual mode (mkstemp's is 0600)."""
-    if path.exists():
-        return path.stat().st_mode & 0o7777
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
 
 
 # ---------------------------------------------------------------- scanning a sheet

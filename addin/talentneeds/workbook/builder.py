@@ -4,7 +4,7 @@ reproducible (fixed document dates, fixed zip entry times)."""
 from __future__ import annotations
 
 import datetime as dt
-import os
+import io
 import re
 import tempfile
 import zipfile
@@ -23,6 +23,7 @@ from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.table import Table as XlTable
 from openpyxl.worksheet.table import TableColumn, TableFormula, TableStyleInfo
 
+from talentneeds.files import atomic_write
 from talentneeds.workbook.spec import Chart, Formula, Input, Sheet, Table, Text
 
 # A fixed moment for document properties and zip entries, so that the same description
@@ -67,8 +68,12 @@ def build(description: tuple[Sheet, ...], extra_names: dict[str, str]) -> Workbo
     styles = _styles()
     for named in styles.values():
         workbook.add_named_style(named)
-    for sheet in description:
+    # VBA binds document modules by code name; the macro-enabled variant's VBA project
+    # (xlwings' standalone one) has ThisWorkbook and Sheet1.., the names Excel would give
+    workbook.code_name = "ThisWorkbook"
+    for number, sheet in enumerate(description, start=1):
         ws = workbook.create_sheet(sheet.title)
+        ws.sheet_properties.codeName = f"Sheet{number}"
         if sheet.tab_color:
             ws.sheet_properties.tabColor = sheet.tab_color
         for column, width in sheet.column_widths.items():
@@ -178,48 +183,52 @@ def _fixed_core_properties(xml: bytes) -> bytes:
     return re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + stamp + rb"\g<2>", xml)
 
 
-def normalise_zip(path: Path) -> None:
-    """Rewrite the zip with fixed entry times and document dates (same entry order),
+def normalised_zip(data: bytes) -> bytes:
+    """The zip rewritten with fixed entry times and document dates (same entry order),
     so that the same description always gives the same bytes."""
-    with zipfile.ZipFile(path) as source:
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
         entries = [(info.filename, source.read(info.filename)) for info in source.infolist()]
-    entries = [(name, _fixed_core_properties(data) if name == "docProps/core.xml" else data)
-               for name, data in entries]
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
-        for filename, data in entries:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for filename, content in entries:
             info = zipfile.ZipInfo(filename, date_time=_ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o600 << 16
-            target.writestr(info, data)
+            target.writestr(info, _fixed_core_properties(content) if filename == "docProps/core.xml" else content)
+    return out.getvalue()
 
 
-def save(workbook: Workbook, path: Path) -> None:
+def save(workbook: Workbook, path: Path) -> Path:
     """Write through a temporary file in the same folder, renamed into place."""
-    path = Path(path)
-    handle, temporary = tempfile.mkstemp(suffix=".xlsx", dir=path.parent or ".")
-    os.close(handle)
-    try:
-        workbook.save(temporary)
-        normalise_zip(Path(temporary))
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+    built = io.BytesIO()
+    workbook.save(built)
+    data = normalised_zip(built.getvalue())
+    return atomic_write(path, lambda stream: stream.write(data))
+
+
+TEMPLATE_SUFFIXES = (".xlsx", ".xlsm")
 
 
 def build_template(path: Path, computed: bool = True) -> Path:
-    """Write the template to ``path``; ``computed``: with the example's values stored
-    in every formula cell, so that the numbers show before any add-in is loaded."""
+    """Write the template to ``path`` (.xlsx, or .xlsm: the macro-enabled variant for
+    classic xlwings); ``computed``: with the example's values stored in every formula
+    cell, so that the numbers show before any add-in is loaded."""
     from talentneeds.workbook.template import EXTRA_NAMES, TEMPLATE
 
     path = Path(path)
-    if not computed:
-        save(build(TEMPLATE, EXTRA_NAMES), path)
-        return path
-    from talentneeds.engines import compute  # the engine is slow to import; only here
-
+    if path.suffix.lower() not in TEMPLATE_SUFFIXES:
+        raise ValueError(f"a template is written as {' or '.join(TEMPLATE_SUFFIXES)}, got {path.name}")
+    if not computed and path.suffix.lower() == ".xlsx":
+        return save(build(TEMPLATE, EXTRA_NAMES), path)
     with tempfile.TemporaryDirectory(dir=path.parent if str(path.parent) else ".") as folder:
-        formulas_only = Path(folder) / "formulas-only.xlsx"
-        save(build(TEMPLATE, EXTRA_NAMES), formulas_only)
-        compute(formulas_only, path)
-    return path
+        workbook = save(build(TEMPLATE, EXTRA_NAMES), Path(folder) / "formulas-only.xlsx")
+        if computed:
+            from talentneeds.engines import compute  # the engine is slow to import; only here
+
+            compute(workbook, Path(folder) / "computed.xlsx")
+            workbook = Path(folder) / "computed.xlsx"
+        if path.suffix.lower() == ".xlsm":
+            from talentneeds.workbook.macro_enabled import macro_enabled_copy
+
+            return macro_enabled_copy(workbook, path)
+        return Path(atomic_write(path, lambda stream: stream.write(workbook.read_bytes())))

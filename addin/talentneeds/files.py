@@ -1,0 +1,40 @@
+"""Writing files so that a reader never sees half of one.
+
+Every workbook we write goes to a temporary file in the target's own folder (same
+file system, so the rename is atomic) and is renamed into place: the target is either
+the old file or the complete new one, and a failure leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import BinaryIO
+
+
+def atomic_write(path: str | Path, write: Callable[[BinaryIO], None]) -> Path:
+    """Call ``write(stream)`` on a temporary file next to ``path``, then rename it to ``path``."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            write(stream)
+        os.chmod(temporary, file_mode(path))
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+    return path
+
+
+def file_mode(path: Path) -> int:
+    """Keep an existing file's mode; a new file gets the usual mode (mkstemp's is 0600)."""
+    if path.exists():
+        return path.stat().st_mode & 0o7777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
