@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: test demo setup templates clean
+.PHONY: test demo setup templates pictures clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,12 @@ demo: $(STAMP)
 templates: $(STAMP)
 	$(BIN)/talentneeds template -o workbook_templates/talent-needs.xlsx --force
 	$(BIN)/talentneeds template -o workbook_templates/talent-needs.xlsm --force
+
+# the README's pictures: the computed demo's Needs and Cohort sheets, drawn by LibreOffice
+# (needs soffice and pdftoppm: apt-get install libreoffice-calc-nogui poppler-utils)
+pictures: $(STAMP)
+	$(BIN)/talentneeds demo -o $(VENV)/pictures-demo.xlsx > /dev/null
+	$(BIN)/talentneeds render $(VENV)/pictures-demo.xlsx -o docs/images
 
 clean:
 	rm -rf $(VENV) build addin/*.egg-info .pytest_cache .hypothesis

@@ -39,3 +39,12 @@ def test_the_readme_formula_table_was_found():
 def test_the_readme_function_table_matches_the_catalogue():
     listed = re.findall(r"^\| `([A-Z_]+\(.*?\))` \|", README, flags=re.M)
     assert listed == [spec.signature for spec in specs(udfs)]
+
+
+def test_every_picture_the_readme_shows_is_in_the_repo():
+    import re
+
+    pictures = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", README)
+    assert pictures == ["docs/images/needs.png", "docs/images/cohort.png"]
+    for picture in pictures:
+        assert (Path(__file__).resolve().parents[1] / picture).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", picture

@@ -30,6 +30,22 @@ def fail(message: str) -> int:
     return 1
 
 
+def render_command(workbook: str, sheets: list[str], output: str) -> int:
+    from pathlib import Path
+
+    from talentneeds.render import RenderError, render_sheets
+
+    if not Path(workbook).is_file():
+        return fail(f"{workbook}: no such file")
+    try:
+        written = render_sheets(workbook, sheets, output)
+    except (RenderError, ValueError, KeyError, OSError) as error:
+        return fail(f"{workbook}: {error}")
+    for path in written:
+        print(f"wrote {path}")
+    return 0
+
+
 def write_template(output: str, force: bool) -> int:
     from pathlib import Path
 
@@ -151,6 +167,12 @@ def build_parser() -> argparse.ArgumentParser:
     template.add_argument("-o", "--output", required=True, help="where to write it: .xlsx, or .xlsm for the "
                           "macro-enabled variant (classic xlwings on Windows)")
     template.add_argument("--force", action="store_true", help="overwrite an existing file")
+    render = commands.add_parser("render", help="pictures (PNG) of sheets of a computed workbook, "
+                                 "through LibreOffice and pdftoppm")
+    render.add_argument("workbook", help="a computed workbook (from compute or demo)")
+    render.add_argument("--sheet", action="append", dest="sheets",
+                        help="a sheet to render; repeat for more (default: Needs and Cohort)")
+    render.add_argument("-o", "--output", default=".", help="folder for the PNGs (default: current folder)")
     return parser
 
 
@@ -164,6 +186,8 @@ def main(argv: list[str] | None = None) -> int:
         print(functions_text())
     elif args.command == "template":
         return write_template(args.output, args.force)
+    elif args.command == "render":
+        return render_command(args.workbook, args.sheets or ["Needs", "Cohort"], args.output)
     elif args.command == "compute":
         return compute_command(args.input, args.output, args.in_place, args.force)
     elif args.command == "demo":

@@ -6,7 +6,7 @@ skip with that reason.
 LibreOffice is told to recalculate every formula on loading (its own default for .xlsx is
 to trust the stored values, which would make any comparison with ours one that cannot
 fail). Our functions do not exist in LibreOffice, so for the value comparison the cells
-that call them are frozen to the values we computed; every other formula -- Excel's
+that call them are frozen to the values we computed (``engines.frozen``); every other formula -- Excel's
 own functions over those values and the inputs -- is then computed by LibreOffice and
 must equal what our engine stored.
 """
@@ -19,11 +19,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from openpyxl.formula.tokenizer import Token, Tokenizer
-from openpyxl.utils import range_boundaries
-from openpyxl.worksheet.formula import ArrayFormula
 
-from talentneeds import cli, udfs
+from talentneeds import cli
+from talentneeds.engines.frozen import freeze_our_functions
 from talentneeds.workbook.builder import build_template
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -36,7 +34,6 @@ ALWAYS_RECALCULATE = """<?xml version="1.0" encoding="UTF-8"?>
 <item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
 </oor:items>
 """
-OUR_FUNCTIONS = frozenset(udfs.__all__)
 
 
 def test_ci_has_libreoffice():
@@ -59,17 +56,6 @@ def libreoffice_round_trip(source: Path, folder: Path) -> Path:
     return result
 
 
-def functions_in(formula: str) -> set[str]:
-    return {token.value.rstrip("(").upper() for token in Tokenizer(formula).items
-            if token.type == Token.FUNC and token.subtype == Token.OPEN}
-
-
-def formula_text(value) -> str | None:
-    if isinstance(value, ArrayFormula):
-        return value.text
-    return value if isinstance(value, str) and value.startswith("=") else None
-
-
 @pytest.fixture(scope="module")
 def template(tmp_path_factory):
     folder = tmp_path_factory.mktemp("template")
@@ -90,30 +76,6 @@ def demo(tmp_path_factory):
     source = folder / "talent-plan-demo.xlsx"
     assert cli.main(["demo", "-o", str(source)]) == 0
     return source, libreoffice_round_trip(source, folder)
-
-
-def freeze_our_cells(source: Path, frozen: Path) -> dict[tuple[str, str], object]:
-    """Write ``source`` to ``frozen`` with every cell that calls one of our functions
-    replaced by the value we computed for it (LibreOffice recalculates everything else).
-    Returns our values of the other formula cells, {(sheet, cell): value}."""
-    formulas, values = openpyxl.load_workbook(source), openpyxl.load_workbook(source, data_only=True)
-    native = {}
-    for ws in formulas.worksheets:
-        for row in ws.iter_rows():
-            for cell in row:
-                text = formula_text(cell.value)
-                if text is None:
-                    continue
-                if not functions_in(text) & OUR_FUNCTIONS:
-                    native[(ws.title, cell.coordinate)] = values[ws.title][cell.coordinate].value
-                    continue
-                area = cell.value.ref if isinstance(cell.value, ArrayFormula) else cell.coordinate
-                min_col, min_row, max_col, max_row = range_boundaries(area)
-                for r in range(min_row, max_row + 1):
-                    for c in range(min_col, max_col + 1):
-                        ws.cell(r, c).value = values[ws.title].cell(r, c).value  # "#N/A" stays an error
-    formulas.save(frozen)
-    return native
 
 
 def differences(ours: dict, saved: Path) -> dict:
@@ -171,7 +133,7 @@ def test_libreoffice_computes_the_template_native_formulas(template):
 
 def test_every_native_formula_of_the_demo_has_libreoffices_value(demo, tmp_path):
     source, _ = demo
-    ours = freeze_our_cells(source, tmp_path / "frozen.xlsx")
+    ours = freeze_our_functions(source, tmp_path / "frozen.xlsx")
     assert len(ours) >= 20  # the checks, the sums and the ROUNDUPs, not a handful
     assert ours[("Needs", "G8")] == 23 and ours[("Checks", "B13")] is True  # ROUNDUP(22.5), all checks
     assert differences(ours, libreoffice_round_trip(tmp_path / "frozen.xlsx", tmp_path)) == {}
@@ -185,6 +147,6 @@ def test_a_failing_check_fails_in_libreoffice_too(tmp_path):
     wb["Staff"]["B5"] = "Chief Vibes Officer"
     wb.save(source)
     assert cli.main(["compute", str(source), "-o", str(tmp_path / "computed.xlsx")]) == 1  # a failed check
-    ours = freeze_our_cells(tmp_path / "computed.xlsx", tmp_path / "frozen.xlsx")
+    ours = freeze_our_functions(tmp_path / "computed.xlsx", tmp_path / "frozen.xlsx")
     assert ours[("Checks", "B8")] is False and ours[("Checks", "B13")] is False
     assert differences(ours, libreoffice_round_trip(tmp_path / "frozen.xlsx", tmp_path)) == {}

@@ -31,6 +31,7 @@ import os
 import posixpath
 import re
 import zipfile
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.parsers import expat
@@ -61,13 +62,17 @@ class CachedValuesError(ValueError):
 # ---------------------------------------------------------------- public
 
 def write_cached_values(in_path: str | Path, out_path: str | Path,
-                        values: dict[Address, object]) -> list[Address]:
+                        values: dict[Address, object], frozen: Collection[Address] = ()) -> list[Address]:
     """Copy ``in_path`` to ``out_path`` with ``values`` stored as cached values.
 
     Only formula cells and cells inside an array formula's range are written; the
     addresses of other cells (constants, blanks) are returned as skipped. ``in_path`` is
     only read; ``out_path`` is written through a temporary file in its own folder and
     renamed into place, so it is either the old file or the complete new one.
+
+    ``frozen``: cells whose formula is dropped, their value kept as a constant (the top-left
+    cell of an array formula freezes the whole range). For showing a workbook in an
+    application that lacks some of its functions; never for the user's own files.
     """
     in_path, out_path = Path(in_path), Path(out_path)
     if out_path.exists() and os.path.samefile(in_path, out_path):
@@ -78,10 +83,13 @@ def write_cached_values(in_path: str | Path, out_path: str | Path,
         by_sheet: dict[str, dict[tuple[int, int], object]] = {}
         for (sheet, cell), value in values.items():
             by_sheet.setdefault(_find_sheet(sheet, parts), {})[_parse_cell(cell)] = value
+        freeze: dict[str, set[tuple[int, int]]] = {}
+        for sheet, cell in frozen:
+            freeze.setdefault(_find_sheet(sheet, parts), set()).add(_parse_cell(cell))
         workbook = _workbook_part(source)
         patched = {workbook: _settle_calculation(source.read(workbook))}
         for title, cells in by_sheet.items():
-            data, missed = _patch_sheet(source.read(parts[title]), cells)
+            data, missed = _patch_sheet(source.read(parts[title]), cells, freeze.get(title, set()))
             patched[parts[title]] = data
             skipped += [(title, f"{get_column_letter(c)}{r}") for c, r in missed]
         atomic_write(out_path, lambda handle: _copy_zip(source, handle, patched))
@@ -335,7 +343,8 @@ def _add_cell(sheet: _Sheet, cell: _Element) -> None:
 
 # ---------------------------------------------------------------- patching a sheet
 
-def _patch_sheet(data: bytes, cells: dict[tuple[int, int], object]) -> tuple[bytes, list[tuple[int, int]]]:
+def _patch_sheet(data: bytes, cells: dict[tuple[int, int], object],
+                 frozen: set[tuple[int, int]] = frozenset()) -> tuple[bytes, list[tuple[int, int]]]:
     """The sheet XML with ``cells`` ({(col, row): value}) stored; and the cells skipped."""
     sheet = _scan(data)
     arrays = [range_boundaries(f.attr("ref")) for c in sheet.cells.values() for f in c.children
@@ -353,7 +362,8 @@ def _patch_sheet(data: bytes, cells: dict[tuple[int, int], object]) -> tuple[byt
         if not (has_formula or in_array(col, row)):
             skipped.append((col, row))
         elif element is not None:
-            edits.append((element.start, element.end, _render_cell(sheet, data, element, value)))
+            edits.append((element.start, element.end,
+                          _render_cell(sheet, data, element, value, (col, row) in frozen)))
         else:
             new_cells.setdefault(row, []).append((col, value))
     edits += _insertions(sheet, data, new_cells)
@@ -465,17 +475,20 @@ def _apply(data: bytes, edits: list[tuple[int, int, bytes]]) -> bytes:
 
 # ---------------------------------------------------------------- rendering
 
-def _render_cell(sheet: _Sheet, data: bytes, cell: _Element, value: object) -> bytes:
-    """The cell with its cached value replaced; its formula and other children kept as
-    they were in the file."""
+def _render_cell(sheet: _Sheet, data: bytes, cell: _Element, value: object, frozen: bool = False) -> bytes:
+    """The cell with its cached value replaced; its formula (unless ``frozen``) and other
+    children kept as they were in the file."""
     kind, text = _encode(value)
+    if frozen and kind == "str":  # "str" is a formula's text; a constant is an inline string
+        kind = "inlineStr"
     attrs = [(k, v) for k, v in cell.attrs if k != "t"]
     if kind:
         attrs.append(("t", kind))
-    kept, value_xml = [], _value(sheet, text)
+    kept = []
+    value_xml = _inline_string(sheet, text) if kind == "inlineStr" else _value(sheet, text)
     placed = False
     for child in cell.children:
-        if child.name in (sheet.q("v"), sheet.q("is")):
+        if child.name in (sheet.q("v"), sheet.q("is")) or (frozen and child.name == sheet.q("f")):
             continue
         kept.append(data[child.start:child.end])
         if child.name == sheet.q("f") and not placed:
@@ -498,6 +511,11 @@ def _value(sheet: _Sheet, text: str | None) -> bytes:
         return b""
     tag = sheet.q("v")
     return f"<{tag}>{_escape_text(text)}</{tag}>".encode()
+
+
+def _inline_string(sheet: _Sheet, text: str) -> bytes:
+    space = ' xml:space="preserve"' if text != text.strip() else ""
+    return f"<{sheet.q('is')}><{sheet.q('t')}{space}>{_escape_text(text)}</{sheet.q('t')}></{sheet.q('is')}>".encode()
 
 
 def _start_tag(name: str, attrs: list[tuple[str, str]], empty: bool = False) -> bytes:

@@ -17,6 +17,7 @@ from openpyxl.chart.series import SeriesLabel
 from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill, Protection
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.formula import ArrayFormula
@@ -74,6 +75,10 @@ def build(description: tuple[Sheet, ...], extra_names: dict[str, str]) -> Workbo
     for number, sheet in enumerate(description, start=1):
         ws = workbook.create_sheet(sheet.title)
         ws.sheet_properties.codeName = f"Sheet{number}"
+        # printed (and rendered to PDF) one page wide, however many pages long
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
         if sheet.tab_color:
             ws.sheet_properties.tabColor = sheet.tab_color
         for column, width in sheet.column_widths.items():
@@ -114,10 +119,11 @@ def _place(workbook: Workbook, ws, item, styles) -> None:
             ws.add_data_validation(rule)
     elif isinstance(item, Formula):
         cells = ws[item.spill] if item.spill else ((ws[item.cell],),)
+        by_column = dict(item.column_formats)
         for row in cells:
             for cell in row:
                 cell.style = styles[item.style].name
-                cell.number_format = item.number_format
+                cell.number_format = by_column.get(cell.column_letter, item.number_format)
         # An array formula over the whole result range: Excel fills every cell of it and
         # never shows it as =@FUNC(...), in every Excel version.
         ws[item.cell] = ArrayFormula(item.spill, item.text) if item.spill else item.text

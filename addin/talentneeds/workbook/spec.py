@@ -45,6 +45,7 @@ class Formula:
     spill: str | None = None
     number_format: str = "General"
     style: str = "Calculation"
+    column_formats: tuple[tuple[str, str], ...] = ()  # (column letter, format) within the spill
 
 
 @dataclass(frozen=True)

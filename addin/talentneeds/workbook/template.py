@@ -199,7 +199,8 @@ NEEDS = Sheet("Needs", (
         *(Formula(f"{c}{row}", text.format(p=f"{c}$14", c=c), number_format="0.0") for c in POINT_COLUMNS.values()))),
     Text("A24", "Bottleneck: whole teams each archetype can staff (at the planning point)", "Heading"),
     Formula("A25", "=BOTTLENECK(InternalAmplifiers,IteratorsAvailable,ConnectorsAvailable,Point,PerTeam)",
-            spill=BOTTLENECK_TABLE, number_format="0.0"),
+            spill=BOTTLENECK_TABLE, number_format="0.0",
+            column_formats=(("D", "0"), ("E", "General"))),  # whole teams; TRUE/FALSE
     Chart("bar", "Needs of the new teams (FTE)", "G11", "A7:A9",
           (("B6", "B7:B9"), ("C6", "C7:C9"), ("D6", "D7:D9")), y_title="FTE"),
 ), column_widths={"A": 36, "B": 14, "C": 14, "D": 14, "E": 22, "F": 10, "G": 10, "H": 10})
@@ -214,8 +215,10 @@ COHORT = Sheet("Cohort", (
     Text("A6", "Connectors", "Label"),
     Formula("B6", "=CONNECTORS_NEEDED(NewTeams,Point,ConnectorsLow,ConnectorsHigh)", number_format="0.0"),
     Text("A8", "Weighted by", "Label"), Text("B8", "heads", "Heading"), Text("G8", "value", "Heading"),
-    Formula("A9", "=COHORT_MIX(CohortSize,B4,B5,B6,B8)", spill=COHORT_BY_HEADS, number_format="0.00"),
-    Formula("F9", "=COHORT_MIX(CohortSize,B4,B5,B6,G8)", spill=COHORT_BY_VALUE, number_format="0.00"),
+    Formula("A9", "=COHORT_MIX(CohortSize,B4,B5,B6,B8)", spill=COHORT_BY_HEADS, number_format="0.00",
+            column_formats=(("C", "0%"), ("D", "0"))),  # weight, share, whole seats
+    Formula("F9", "=COHORT_MIX(CohortSize,B4,B5,B6,G8)", spill=COHORT_BY_VALUE, number_format="0.00",
+            column_formats=(("H", "0%"), ("I", "0"))),
     Text("A15", "Seats by the weighting chosen on Assumptions", "Label"),
     Formula("D15", "=IF(Weighting=B8,D13,I13)", number_format="0"),
     Chart("bar", "Cohort seats: by heads vs by value", "K3", "A10:A12",

@@ -1,0 +1,118 @@
+"""Pictures of a computed workbook's sheets: LibreOffice -> PDF -> PNG.
+
+The README's pictures of the Needs and Cohort sheets are made by this module, from the
+computed demo, with real spreadsheet software: the workbook is copied with our
+functions' cells frozen to their computed values (LibreOffice has no Talent Needs
+functions, see :mod:`talentneeds.engines.frozen`) and every sheet but the chosen ones
+hidden; LibreOffice headless prints it to PDF (one page wide per sheet, as the template
+sets up printing) and poppler's ``pdftoppm`` turns each page into a PNG.
+
+Needs ``soffice`` (LibreOffice) and ``pdftoppm`` (poppler-utils) on the PATH.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import tempfile
+import zipfile
+from pathlib import Path
+
+from talentneeds.files import atomic_write
+
+SOFFICE_TIMEOUT = 180  # seconds; a first start of LibreOffice creates its profile
+RESOLUTION = 110       # dots per inch of the PNGs
+
+
+class RenderError(RuntimeError):
+    """A tool is missing or failed; the message says which and what to install."""
+
+
+def _tool(name: str, package: str) -> str:
+    found = shutil.which(name)
+    if found is None:
+        raise RenderError(f"{name} not found; install {package} (apt-get install {package})")
+    return found
+
+
+def render_sheets(workbook: str | Path, sheets: list[str], out_dir: str | Path) -> list[Path]:
+    """Write ``<out_dir>/<sheet>.png`` (lower case) for each of ``sheets`` of the computed
+    ``workbook``; returns the paths. A sheet longer than one page gives ``<sheet>-2.png``..."""
+    from talentneeds.engines.frozen import freeze_our_functions
+
+    soffice = _tool("soffice", "libreoffice-calc-nogui")
+    pdftoppm = _tool("pdftoppm", "poppler-utils")
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    with tempfile.TemporaryDirectory() as folder:
+        folder = Path(folder)
+        frozen = folder / "frozen.xlsx"
+        freeze_our_functions(workbook, frozen)
+        for sheet in sheets:
+            pdf = sheet_pdf(frozen, sheet, folder, soffice)
+            prefix = folder / _slug(sheet)
+            _run([pdftoppm, "-png", "-r", str(RESOLUTION), str(pdf), str(prefix)], "pdftoppm")
+            pages = sorted(folder.glob(f"{_slug(sheet)}-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+            if not pages:
+                raise RenderError(f"LibreOffice printed no page for sheet {sheet!r}")
+            for number, page in enumerate(pages, start=1):
+                target = out_dir / (f"{_slug(sheet)}.png" if number == 1 else f"{_slug(sheet)}-{number}.png")
+                data = page.read_bytes()
+                written.append(atomic_write(target, lambda stream, data=data: stream.write(data)))
+    return written
+
+
+def _slug(sheet: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", sheet.lower()).strip("-") or "sheet"
+
+
+def sheet_pdf(frozen: Path, sheet: str, folder: Path, soffice: str | None = None) -> Path:
+    """``<folder>/<sheet>.pdf``: LibreOffice's print of one sheet of a frozen workbook."""
+    only = folder / f"{_slug(sheet)}.xlsx"
+    _only_sheet(frozen, only, sheet)
+    return _to_pdf(soffice or _tool("soffice", "libreoffice-calc-nogui"), only, folder)
+
+
+def _only_sheet(source: Path, target: Path, sheet: str) -> None:
+    """A copy of ``source`` in which every sheet but ``sheet`` is hidden (and ``sheet`` is
+    the active one); LibreOffice prints only visible sheets."""
+    with zipfile.ZipFile(source) as archive:
+        workbook = archive.read("xl/workbook.xml").decode()
+        tags = re.findall(r"<sheet\b[^>]*>", workbook)
+        names = [re.search(r'\bname="([^"]*)"', tag).group(1) for tag in tags]
+        if sheet not in names:
+            raise RenderError(f"no sheet {sheet!r} in {source.name} (sheets: {', '.join(names)})")
+        for tag, name in zip(tags, names):
+            state = "visible" if name == sheet else "hidden"
+            new = re.sub(r'\sstate="[^"]*"', "", tag)
+            new = re.sub(r"\s*/?>$", lambda end: f' state="{state}"{end.group(0)}', new)
+            workbook = workbook.replace(tag, new, 1)
+        index = names.index(sheet)
+        workbook = re.sub(r'\bactiveTab="\d+"', f'activeTab="{index}"', workbook)
+        workbook = re.sub(r'\bfirstSheet="\d+"', f'firstSheet="{index}"', workbook)
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+            for info in archive.infolist():
+                data = workbook.encode() if info.filename == "xl/workbook.xml" else archive.read(info.filename)
+                out.writestr(info, data)
+
+
+def _to_pdf(soffice: str, source: Path, folder: Path) -> Path:
+    profile = folder / "libreoffice-profile"
+    _run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
+          "--convert-to", "pdf", "--outdir", str(folder), str(source)], "LibreOffice")
+    pdf = folder / f"{source.stem}.pdf"
+    if not pdf.exists():
+        raise RenderError(f"LibreOffice wrote no PDF for {source.name}")
+    return pdf
+
+
+def _run(command: list[str], what: str) -> None:
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=SOFFICE_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        raise RenderError(f"{what} took more than {SOFFICE_TIMEOUT} s; gave up") from None
+    if done.returncode != 0:
+        last = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
+        raise RenderError(f"{what} failed (exit {done.returncode}): {last[0]}")

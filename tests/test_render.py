@@ -1,0 +1,74 @@
+"""Pictures of sheets through LibreOffice -> PDF -> PNG (`talentneeds render`)."""
+
+import os
+import shutil
+import struct
+import subprocess
+
+import pytest
+
+from talentneeds import cli, render
+from talentneeds.engines.frozen import freeze_our_functions
+
+TOOLS = all(shutil.which(tool) for tool in ("soffice", "pdftoppm", "pdftotext"))
+needs_tools = pytest.mark.skipif(not TOOLS and not os.environ.get("CI"),
+                                 reason="LibreOffice or poppler-utils (pdftoppm, pdftotext) is not installed")
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    path = tmp_path_factory.mktemp("demo") / "demo.xlsx"
+    assert cli.main(["demo", "-o", str(path)]) == 0
+    return path
+
+
+def png_size(path):
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
+    return struct.unpack(">II", data[16:24])
+
+
+@needs_tools
+def test_the_needs_page_shows_our_numbers_and_only_the_needs_sheet(demo, tmp_path):
+    frozen = tmp_path / "frozen.xlsx"
+    freeze_our_functions(demo, frozen)
+    pdf = render.sheet_pdf(frozen, "Needs", tmp_path)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "#NAME" not in text
+    lines = {}
+    for line in text.splitlines():
+        if line.strip():
+            lines.setdefault(line.split()[0], line.split()[1:])  # the first table: TEAM_NEEDS
+    # TEAM_NEEDS for 3 teams: Amplifiers 1-2 each, Iterators 5-10 each (DESIGN claim 1)
+    assert lines["Amplifier"][:3] == ["3.0", "4.5", "6.0"]
+    assert lines["Iterator"][:3] == ["15.0", "22.5", "30.0"]
+    assert "Cohort mix" not in text and "Every role on Staff" not in text  # other sheets hidden
+
+
+@needs_tools
+def test_render_writes_one_landscape_png_per_sheet(demo, tmp_path, capsys):
+    assert cli.main(["render", str(demo), "-o", str(tmp_path / "pictures")]) == 0
+    pictures = sorted((tmp_path / "pictures").iterdir())
+    assert [p.name for p in pictures] == ["cohort.png", "needs.png"]
+    for picture in pictures:
+        width, height = png_size(picture)
+        assert width > height > 500          # a landscape page at 110 dpi
+        assert picture.stat().st_size > 20_000  # a drawn page, not a blank one
+    assert capsys.readouterr().out.count("wrote ") == 2
+
+
+@needs_tools
+def test_an_unknown_sheet_is_one_line_naming_the_sheets(demo, tmp_path, capsys):
+    assert cli.main(["render", str(demo), "--sheet", "Plans", "-o", str(tmp_path)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "no sheet 'Plans'" in err and "Needs" in err
+
+
+def test_a_missing_tool_or_file_is_one_line(demo, tmp_path, capsys, monkeypatch):
+    assert cli.main(["render", str(tmp_path / "nope.xlsx")]) == 1
+    assert "no such file" in capsys.readouterr().err
+    monkeypatch.setattr(render.shutil, "which", lambda name: None)
+    assert cli.main(["render", str(demo), "-o", str(tmp_path)]) == 1
+    assert capsys.readouterr().err.strip() == \
+        f"talentneeds: {demo}: soffice not found; install libreoffice-calc-nogui (apt-get install libreoffice-calc-nogui)"
