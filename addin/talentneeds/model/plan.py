@@ -19,8 +19,8 @@ holds exactly. The rules, in the order they happen inside quarter t:
    (``floor(sum of expected) - floor(sum of expected before)``): over any run of
    quarters they are within one head of the expected number, and never more than the
    heads there are. Iterator leavers come out of the candidate pool, the people waiting
-   to become candidates and everyone else in proportion to their size (rounded the same
-   cumulative way).
+   to become candidates and everyone else in proportion to their size (see
+   :func:`apportion`; a head rounded up comes from "everyone else").
 2. **New candidates.** Iterators whose tenure now passes the minimum (*strictly* more, as
    in :func:`~talentneeds.model.pipeline.is_candidate`) and who have the soft skills (when
    required) become candidates; the take-up share of them accept (the rest never
@@ -71,7 +71,13 @@ from talentneeds.errors import ImpossiblePlan, InvalidInput, shown
 from talentneeds.model import assumptions as A
 from talentneeds.model.archetypes import ARCHETYPES, Archetype, parse_archetype
 from talentneeds.model.needs import check_share
-from talentneeds.model.pipeline import Person, add_months, check_tenure, is_candidate, tenure_threshold
+from talentneeds.model.pipeline import (
+    Person,
+    add_months,
+    check_tenure,
+    is_candidate,
+    tenure_threshold,
+)
 from talentneeds.model.ranges import DEFAULT_POINT, Range
 
 AMP, ITR, CON = Archetype.AMPLIFIER, Archetype.ITERATOR, Archetype.CONNECTOR
@@ -435,7 +441,7 @@ def simulate(setup: PlanSetup, full_size_needs: Mapping[Archetype, np.ndarray],
            for kind in ("Start", "Target", "Leavers", "Promoted in", "Promoted out", "Requested", "Hires")}
     out.update({PLURAL[a]: series() for a in ARCHETYPES})
     for name in ("Headroom before Iterator hires", "Management capacity", "Iterator headroom",
-                 "Waiting Iterators", "Candidate pool", "Backlog"):
+                 "Waiting Iterators", "Candidate pool", "Open seats", "Backlog"):
         out[name] = series()
     out["Management-bound"] = series(bool)
 
@@ -451,11 +457,12 @@ def simulate(setup: PlanSetup, full_size_needs: Mapping[Archetype, np.ndarray],
             heads[a] -= leaving
             out[f"Leavers {PLURAL[a]}"][:, t] = leaving
         window = min(quarters, max(t + lag, last_roster_entry) + 1)
-        groups = np.column_stack([rest, pending[:, t:window], pool])
+        # The rest go last, so that a leaver rounded up comes from them, not from the candidates.
+        groups = np.column_stack([pool, pending[:, t:window], rest])
         taken = apportion(out[f"Leavers {PLURAL[ITR]}"][:, t], groups)
-        rest -= taken[:, 0]
+        pool -= taken[:, 0]
         pending[:, t:window] -= taken[:, 1:-1]
-        pool -= taken[:, -1]
+        rest -= taken[:, -1]
 
         # 2. New candidates: take-up accepts, the restructure widens the pool from the rest.
         if setup.promote:
@@ -514,7 +521,17 @@ def simulate(setup: PlanSetup, full_size_needs: Mapping[Archetype, np.ndarray],
         out["Iterator headroom"][:, t] = capacity - heads[ITR]
         out["Waiting Iterators"][:, t] = waiting
         out["Candidate pool"][:, t] = pool
-        out["Backlog"][:, t] = sum(target[a][:, t] - heads[a] for a in ARCHETYPES)
+        # Normal turnover is not a backlog: the seat of a leaver (or of a promoted Iterator)
+        # whose replacement was asked for on time is covered while the hire is on its way
+        # (the seats vacated in the last time_to_hire quarters).
+        recent = max(0, t - delay + 1)
+        in_transit = {a: pipeline[a] - (waiting if a is ITR else 0) for a in ARCHETYPES}
+        out["Open seats"][:, t] = sum(target[a][:, t] - heads[a] for a in ARCHETYPES)
+        out["Backlog"][:, t] = sum(
+            np.maximum(target[a][:, t] - heads[a] - np.minimum(in_transit[a], (
+                out[f"Leavers {PLURAL[a]}"][:, recent:t + 1]
+                + out[f"Promoted out {PLURAL[a]}"][:, recent:t + 1]).sum(axis=1)), 0)
+            for a in ARCHETYPES)
         out["Management-bound"][:, t] = waiting > 0
 
     out["Promotions"] = out[f"Promoted in {PLURAL[AMP]}"]
@@ -548,10 +565,14 @@ def hiring_plan(schedule: Sequence[int], point=DEFAULT_POINT, *, detail: bool = 
     promotions (Iterator -> Amplifier), leavers, ``Management capacity`` =
     floor(Amplifiers x span), ``Iterator headroom`` = capacity - Iterators at the end of the
     quarter (negative when over capacity), ``Backlog`` = seats of any archetype still
-    empty at the end of the quarter, ``Management-bound`` = Iterator hires had to wait for
+    empty at the end of the quarter, except those of recent leavers and promoted Iterators
+    whose replacement is already on its way (normal turnover: with ``time_to_hire``
+    quarters to hire, the seats vacated in the last ``time_to_hire`` quarters),
+    ``Management-bound`` = Iterator hires had to wait for
     managers. ``detail=True`` adds per-archetype columns (Start, Target, Leavers,
     Promoted in, Promoted out, Requested, with the archetype's plural name) and the
-    headroom at the moment Iterators joined, the waiting Iterators and the candidate pool.
+    headroom at the moment Iterators joined, the waiting Iterators, the candidate pool and
+    ``Open seats`` (every empty seat, turnover included).
     """
     setup = plan_setup(schedule, **options)
     span = np.array([setup.span.at(point)])

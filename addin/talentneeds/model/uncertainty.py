@@ -1,0 +1,277 @@
+"""Monte Carlo over every range: how sure are the needs and the plan?
+
+Every figure of the seed is a range; instead of one ``point`` these functions draw from
+the whole range, many times, and report percentiles. They are seeded with
+``numpy.random.default_rng(seed)``, so the same inputs give the same numbers on every call.
+
+**Whole heads per team.** A team needs whole people, so the need of one team is a
+discrete distribution over whole heads (:func:`head_distribution`):
+
+* a range with whole-number bounds gives each whole number from low to high:
+  1-2 Amplifiers is 1 or 2, 5-10 Iterators is 5, 6, ..., 10;
+* with ``"uniform"`` each of them is equally likely; with ``"pert"`` they follow a
+  beta-PERT with its mode at the middle of the range (Beta(3, 3) stretched over
+  low - 1/2 .. high + 1/2, so that each whole number gets the probability of the unit
+  interval around it; for 1-2 that is still 1/2 each);
+* bounds that are not whole numbers are spread evenly over ``ceil(high - low) + 1``
+  points from low to high (the points are the whole numbers when the bounds are), each
+  point weighted as above, and a point between two whole numbers becomes the lower one
+  or the upper one in proportion to its distance (0.3 -> 0 with probability 0.7, 1 with
+  0.3). So the mean need per team is always the middle of the range, as at ``"mid"``;
+  a range of zero width at a whole number is that number, at 2.5 it is 2 or 3.
+
+Teams are independent of each other and of the other archetypes. The need of n teams is
+the sum of n draws; with k possible heads per team that sum is ``sum(heads x counts)``
+where the counts are one multinomial(n, probabilities) draw, so a trial costs O(k) however
+many teams there are, and trials run in chunks so memory stays bounded.
+
+**Percentiles** are of the drawn totals, taken as the smallest total that at least p % of
+the trials reach or stay below (numpy's ``"inverted_cdf"``): always a whole number that
+actually occurred.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from talentneeds.errors import InvalidInput, shown
+from talentneeds.model import assumptions as A
+from talentneeds.model import plan as P
+from talentneeds.model.archetypes import ARCHETYPES, Archetype
+from talentneeds.model.ranges import Range
+
+DISTRIBUTIONS = ("uniform", "pert")
+DEFAULT_PERCENTILES = (10, 50, 90)
+MAX_TRIALS = 10_000_000
+MAX_TEAMS = 1_000_000_000
+# A range over 100 heads wide is spread over this many points, more than one head apart
+# (0-1000: 0, 10, 20, ...): the draws per team stay O(points) and the mean stays at the
+# middle, but a single team's need only takes those values.
+MAX_POINTS_PER_RANGE = 101
+# Trials per chunk: bounds the memory of the multinomial counts (chunk x points).
+NEEDS_CHUNK_TRIALS = 250_000
+# Trial-quarters per chunk of the plan Monte Carlo: the plan keeps ~30 series of
+# trials x quarters, so this bounds its memory at about 50 MB.
+PLAN_CHUNK_CELLS = 200_000
+# beta-PERT with the mode at the middle of the range: alpha = beta = 1 + 4 x 1/2 = 3.
+PERT_SHAPE = 3
+
+_WHOLE_TOLERANCE = 1e-9
+
+
+# ----------------------------------------------------------------------------- checking
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+
+
+def check_percentiles(percentiles: object) -> tuple[float, ...]:
+    """One number or a list of numbers, each from 0 to 100."""
+    if _is_number(percentiles):
+        percentiles = (percentiles,)
+    if isinstance(percentiles, (str, bytes, Mapping)) or not isinstance(percentiles, (Sequence, np.ndarray)) \
+            or len(percentiles) == 0:
+        raise InvalidInput(f"percentiles must be a list of numbers from 0 to 100, got {shown(percentiles)}")
+    for p in percentiles:
+        if not _is_number(p) or not 0 <= p <= 100:  # also rejects NaN
+            raise InvalidInput(f"percentiles must be numbers from 0 to 100, got {shown(p)}")
+    return tuple(float(p) for p in percentiles)
+
+
+def check_trials(trials: object) -> int:
+    return P.check_whole(trials, "trials", 1, MAX_TRIALS)
+
+
+def check_seed(seed: object) -> int:
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral) or seed < 0:
+        raise InvalidInput(f"seed must be a whole number >= 0, got {shown(seed)}")
+    return int(seed)
+
+
+def check_distribution(distribution: object) -> str:
+    if isinstance(distribution, str) and distribution.strip().lower() in DISTRIBUTIONS:
+        return distribution.strip().lower()
+    raise InvalidInput(f'distribution must be "uniform" or "pert", got {shown(distribution)}')
+
+
+def percentile_label(p: float) -> str:
+    return f"P{p:g}"
+
+
+# ------------------------------------------------------------------- one team's heads
+
+def _pert_cdf(x: np.ndarray) -> np.ndarray:
+    """CDF of Beta(3, 3) on [0, 1]: the regularised incomplete beta, a polynomial for
+    whole shapes: sum over j = 3..5 of C(5, j) x^j (1 - x)^(5 - j) = 10x^3 - 15x^4 + 6x^5."""
+    x = np.clip(x, 0.0, 1.0)
+    return x ** 3 * (10 - 15 * x + 6 * x ** 2)
+
+
+def head_distribution(per_team: Range, distribution: str = "uniform") -> tuple[np.ndarray, np.ndarray]:
+    """Whole heads one team needs: (heads, probabilities), heads ascending.
+
+    See the module notes for the discretisation; its mean is the middle of the range.
+    """
+    distribution = check_distribution(distribution)
+    if not isinstance(per_team, Range):
+        raise InvalidInput(f"per_team must be a Range, got {shown(per_team)}")
+    width = per_team.high - per_team.low
+    steps = min(math.ceil(width - _WHOLE_TOLERANCE), MAX_POINTS_PER_RANGE - 1) if width > 0 else 0
+    if steps == 0:
+        points, weights = np.array([(per_team.low + per_team.high) / 2]), np.array([1.0])
+    else:
+        step = width / steps
+        points = per_team.low + step * np.arange(steps + 1)
+        if distribution == "uniform":
+            weights = np.full(steps + 1, 1.0 / (steps + 1))
+        else:
+            # Each point owns the interval of one step around it, over the range widened by
+            # half a step at each end, so the end points are not starved.
+            edges = (np.arange(steps + 2)) / (steps + 1)
+            weights = np.diff(_pert_cdf(edges))
+    # Snap points that are whole up to float noise, then split the rest between neighbours.
+    snapped = np.where(np.abs(points - np.round(points)) < _WHOLE_TOLERANCE, np.round(points), points)
+    lower = np.floor(snapped)
+    upper_share = snapped - lower
+    heads = np.concatenate([lower, lower + 1]).astype(np.int64)
+    probabilities = np.concatenate([weights * (1 - upper_share), weights * upper_share])
+    values, inverse = np.unique(heads, return_inverse=True)
+    totals = np.zeros(len(values))
+    np.add.at(totals, inverse, probabilities)
+    keep = totals > 0
+    return values[keep], totals[keep] / totals[keep].sum()
+
+
+def draw_team_sums(rng: np.random.Generator, teams: int, heads: np.ndarray, probabilities: np.ndarray,
+                   trials: int) -> np.ndarray:
+    """Total heads of ``teams`` independent teams, one total per trial: heads @ multinomial counts."""
+    if teams == 0 or len(heads) == 1:
+        return np.full(trials, teams * int(heads[0]) if teams else 0, dtype=np.int64)
+    counts = rng.multinomial(teams, probabilities, size=trials)
+    return counts @ heads
+
+
+def draw_fraction(rng: np.random.Generator, distribution: str, size: int) -> np.ndarray:
+    """Where in a range a continuous figure (the span of control) falls: 0 = low, 1 = high."""
+    if distribution == "pert":
+        return rng.beta(PERT_SHAPE, PERT_SHAPE, size=size)
+    return rng.random(size)
+
+
+# -------------------------------------------------------------------------- percentiles
+
+class Tally:
+    """Counts of whole-number outcomes, added chunk by chunk: percentiles of any number
+    of trials in memory that grows with the distinct outcomes, not with the trials."""
+
+    def __init__(self) -> None:
+        self.values = np.empty(0, dtype=np.int64)
+        self.counts = np.empty(0, dtype=np.int64)
+
+    def add(self, outcomes: np.ndarray) -> None:
+        values, counts = np.unique(outcomes, return_counts=True)
+        merged, inverse = np.unique(np.concatenate([self.values, values]), return_inverse=True)
+        totals = np.zeros(len(merged), dtype=np.int64)
+        np.add.at(totals, inverse, np.concatenate([self.counts, counts]))
+        self.values, self.counts = merged, totals
+
+    def percentile(self, p: float) -> int:
+        """The smallest outcome that at least p % of the trials are at or below."""
+        cumulative = np.cumsum(self.counts)
+        needed = p / 100 * cumulative[-1]
+        return int(self.values[min(np.searchsorted(cumulative, needed, side="left"), len(self.values) - 1)])
+
+
+# ------------------------------------------------------------------------ needs of teams
+
+def needs_distribution(teams: int, percentiles: Iterable[float] = DEFAULT_PERCENTILES,
+                       trials: int = 10_000, seed: int = 0,
+                       per_team: Mapping[Archetype, Range] = A.PER_TEAM,
+                       distribution: str = "uniform") -> pd.DataFrame:
+    """Percentiles of the whole heads of each archetype that ``teams`` new teams need.
+
+    Each team's heads are drawn independently from its range (see the module notes).
+    Rows are the archetypes (index ``Archetype``); columns ``P10``, ``P50``, ...
+    """
+    teams = P.check_whole(teams, "teams", 0, MAX_TEAMS)
+    percentiles = check_percentiles(percentiles)
+    trials, seed = check_trials(trials), check_seed(seed)
+    distribution = check_distribution(distribution)
+    per_team = P.check_per_team(per_team)
+    laws = {a: head_distribution(per_team[a], distribution) for a in ARCHETYPES}
+    rng = np.random.default_rng(seed)
+    tallies = {a: Tally() for a in ARCHETYPES}
+    for first in range(0, trials, NEEDS_CHUNK_TRIALS):
+        size = min(NEEDS_CHUNK_TRIALS, trials - first)
+        for archetype in ARCHETYPES:
+            tallies[archetype].add(draw_team_sums(rng, teams, *laws[archetype], size))
+    frame = pd.DataFrame(
+        [[tallies[a].percentile(p) for p in percentiles] for a in ARCHETYPES],
+        index=pd.Index([a.value for a in ARCHETYPES], name="Archetype"),
+        columns=[percentile_label(p) for p in percentiles],
+    )
+    return frame
+
+
+# ------------------------------------------------------------------------- the plan
+
+PLAN_OUTCOMES = ("Total needs", "Total hires", "Fully staffed quarter")
+
+
+def plan_trials(setup: P.PlanSetup, trials: int, rng: np.random.Generator,
+                distribution: str) -> dict[str, np.ndarray]:
+    """Run the plan for ``trials`` draws: every team's heads drawn per team (as in
+    :func:`needs_distribution`), the span of control drawn once per trial."""
+    laws = {a: head_distribution(setup.per_team[a], distribution) for a in ARCHETYPES}
+    full_size = {a: np.zeros((trials, setup.quarters)) for a in ARCHETYPES}
+    for quarter, teams in enumerate(setup.schedule):
+        for archetype in ARCHETYPES:
+            full_size[archetype][:, quarter] = draw_team_sums(rng, int(teams), *laws[archetype], trials)
+    span = setup.span.low + (setup.span.high - setup.span.low) * draw_fraction(rng, distribution, trials)
+    return P.simulate(setup, full_size, span)
+
+
+def plan_distribution(schedule: Sequence[int], percentiles: Iterable[float] = DEFAULT_PERCENTILES,
+                      trials: int = 1_000, seed: int = 0, distribution: str = "uniform",
+                      **options) -> pd.DataFrame:
+    """Percentiles of the plan's outcomes over draws of every range.
+
+    ``options`` are the keyword arguments of :func:`talentneeds.model.plan.plan_setup`.
+    Each trial draws every new team's heads from the per-team ranges (whole heads, as in
+    :func:`needs_distribution`) and one span of control for the org (continuous, uniform
+    or Beta(3, 3) over its range), then runs the plan. Rows:
+
+    * ``Total needs`` -- heads the new teams need by the last quarter (targets less the
+      starting org, all archetypes; teams still ramping count their ramped size);
+    * ``Total hires`` -- people hired over the plan, all archetypes;
+    * ``Fully staffed quarter`` -- the first quarter from which nothing is short. When a
+      percentile falls on trials that are still short in the last quarter, it is NaN:
+      "not within the plan".
+    """
+    percentiles = check_percentiles(percentiles)
+    trials, seed = check_trials(trials), check_seed(seed)
+    distribution = check_distribution(distribution)
+    setup = P.plan_setup(schedule, **options)
+    rng = np.random.default_rng(seed)
+    tallies = {name: Tally() for name in PLAN_OUTCOMES}
+    chunk = max(1, PLAN_CHUNK_CELLS // setup.quarters)
+    starting = sum(setup.starting_heads.values())
+    for first in range(0, trials, chunk):
+        run = plan_trials(setup, min(chunk, trials - first), rng, distribution)
+        last_targets = sum(run[f"Target {P.PLURAL[a]}"][:, -1] for a in ARCHETYPES)
+        tallies["Total needs"].add(last_targets - starting)
+        tallies["Total hires"].add(sum(run[f"Hires {P.PLURAL[a]}"].sum(axis=1) for a in ARCHETYPES))
+        tallies["Fully staffed quarter"].add(P.fully_staffed_quarter(run["Backlog"]))
+    rows = []
+    for name in PLAN_OUTCOMES:
+        row = [float(tallies[name].percentile(p)) for p in percentiles]
+        if name == "Fully staffed quarter":
+            row = [value if value <= setup.quarters else math.nan for value in row]
+        rows.append(row)
+    return pd.DataFrame(rows, index=pd.Index(PLAN_OUTCOMES, name="Outcome"),
+                        columns=[percentile_label(p) for p in percentiles])
