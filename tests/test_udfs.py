@@ -118,3 +118,50 @@ def test_archetype_with_the_default_and_a_custom_catalogue():
     assert udfs.ARCHETYPE("Research Lead") == "Connector"
     catalog = [["Role", "Archetype"], ["Research Engineer", "Connector"]]
     assert udfs.ARCHETYPE("research engineer", catalog) == "Connector"
+
+
+# ---------------------------------------------------------------- the quarterly plan
+
+N = None
+
+
+def test_hiring_plan_reads_a_schedule_as_a_row_or_a_column_with_an_optional_header():
+    # an empty org, instant hires, no attrition, full size at once: quarter 1 hires
+    # ceil(1.5) = 2 Amplifiers and ceil(7.5) = 8 Iterators; capacity floor(2 x 7.5) = 15
+    column = udfs.HIRING_PLAN([["New teams"], [1], [0]], N, N, N, N, N, N, 0, 0, 1)
+    row = udfs.HIRING_PLAN([[1, 0, None, None]], N, N, N, N, N, N, 0, 0, 1)
+    assert column == row
+    assert column[1] == [1.0, 1.0, 2.0, 8.0, 0.0, 2.0, 8.0, 0.0, 0.0, 0.0, 15.0, 7.0, 0.0, False]
+    assert len(column) == 3  # header + 2 quarters: the trailing blanks are not quarters
+
+
+def test_hiring_plan_restructure_shares_research_leads():
+    # 4 teams needing 1 Connector each, shared by 2 teams: ceil(4 / 2) = 2 Connectors
+    per_team = [[1, 1], [5, 5], [1, 1]]
+    shared = udfs.HIRING_PLAN([[4]], N, N, N, per_team, N, N, 0, 0, 1, N, N, N, N, N, 2)
+    alone = udfs.HIRING_PLAN([[4]], N, N, N, per_team, N, N, 0, 0, 1)
+    header = shared[0]
+    assert shared[1][header.index("Connectors")] == 2.0 and alone[1][header.index("Connectors")] == 4.0
+
+
+def test_hiring_plan_attrition_per_archetype_and_errors_name_the_argument():
+    assert udfs.HIRING_PLAN([[1]], N, N, N, N, N, N, N, [[0.1], [0.2], [0.1]])[0][0] == "Quarter"
+    assert udfs.HIRING_PLAN([[1]], N, N, N, N, N, N, N, [[0.1, 0.2]]) == \
+        "#VALUE! attrition must be one number or three (Amplifier, Iterator, Connector), got 2 cells"
+    assert udfs.HIRING_PLAN([[1, 2], [3, 4]]).startswith("#VALUE! schedule must be a single row or a single column")
+    assert udfs.HIRING_PLAN([[1], [-2]]) == "#VALUE! schedule quarter 2 must be a whole number >= 0, got -2"
+    assert udfs.HIRING_PLAN([[1]], N, N, N, N, N, N, N, N, 0).startswith("#VALUE! ramp_quarters must be")
+    assert udfs.HIRING_PLAN([[None]]).startswith("#VALUE! schedule must hold the new teams of at least one quarter")
+
+
+def test_needs_distribution_percentiles_worked_out_by_hand():
+    # one team: Amplifiers 1 or 2 (each 1/2), Iterators 5..10 (each 1/6). P10: the smallest
+    # value whose cumulative share reaches 0.1 -> 1 and 5; P90 -> 2 and 10 (5/6 < 0.9)
+    assert udfs.NEEDS_DISTRIBUTION(1, [[10, 90]]) == [
+        ["Archetype", "P10", "P90"], ["Amplifier", 1.0, 2.0], ["Iterator", 5.0, 10.0], ["Connector", 0.0, 0.0]]
+    # the same seed gives the same table; a range of zero width collapses to its value
+    assert udfs.NEEDS_DISTRIBUTION(7, N, 500, 3) == udfs.NEEDS_DISTRIBUTION(7, N, 500, 3)
+    assert udfs.NEEDS_DISTRIBUTION(7, N, 500, 3, [[2, 2], [6, 6], [0, 0]])[1:] == [
+        ["Amplifier", 14.0, 14.0, 14.0], ["Iterator", 42.0, 42.0, 42.0], ["Connector", 0.0, 0.0, 0.0]]
+    assert udfs.NEEDS_DISTRIBUTION(3, [[101]]) == "#VALUE! percentiles cell 1 must be a number from 0 to 100, got 101"
+    assert udfs.NEEDS_DISTRIBUTION(3, N, 0).startswith("#VALUE! trials must be a whole number from 1 to")

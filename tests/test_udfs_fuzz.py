@@ -90,6 +90,9 @@ def test_plausible_inputs_mostly_compute(function, data):
         "weighting": st.sampled_from(["heads", "value", 4.0, None]),
         "roster": st.just(examples.roster_range()), "as_of": st.dates(dt.date(2020, 1, 1), dt.date(2030, 1, 1)),
         "role_title": st.sampled_from([r[1] for r in examples.ROSTER]),
+        "schedule": st.lists(st.integers(0, 5), min_size=1, max_size=12).map(lambda q: [[n] for n in q]),
+        "percentiles": st.lists(st.floats(0, 100), min_size=1, max_size=5).map(lambda p: [p]),
+        "trials": st.integers(1, 2_000), "seed": st.integers(0, 2**32 - 1),
     }
     args = []
     for name in inspect.signature(function).parameters:

@@ -7,7 +7,7 @@ path, and plain Python (where the functions return values or Excel-style error s
 The Python names are the Excel names (UPPER_SNAKE, ``AMPLIFIERS_NEEDED``): classic xlwings
 declares each function in VBA under its Python name, so this is what makes Excel show
 them in upper case in every runtime. ``from talentneeds.udfs import *`` (xlwings Lite's
-``main.py``) imports exactly these fourteen.
+``main.py``) imports exactly these.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from talentneeds.excel import cells, tables
 from talentneeds.excel.boundary import excel_function
 from talentneeds.model import assumptions as A
 from talentneeds.model import bottleneck as bottleneck_model
-from talentneeds.model import cohort, needs, pipeline
+from talentneeds.model import cohort, needs, pipeline, plan, uncertainty
 from talentneeds.model.archetypes import Archetype
 from talentneeds.model.ranges import Range, point_fraction
 
@@ -26,7 +26,7 @@ __all__ = [
     "AMPLIFIERS_NEEDED", "ITERATORS_NEEDED", "CONNECTORS_NEEDED", "TEAM_NEEDS",
     "ITERATOR_CAPACITY", "ITERATOR_HEADROOM", "AMPLIFIERS_FOR", "MANAGER_LEVERAGE",
     "INTERNAL_AMPLIFIERS", "AMPLIFIER_HIRES", "ITERATOR_HIRES", "BOTTLENECK", "COHORT_MIX",
-    "ARCHETYPE",
+    "ARCHETYPE", "HIRING_PLAN", "NEEDS_DISTRIBUTION",
 ]
 
 POINT_DOC = 'Where in each range to plan: "low", "mid" (default), "high", or a number from 0 to 1.'
@@ -291,3 +291,103 @@ def ARCHETYPE(role_title, catalog=None):
     """The archetype of a role title: "Amplifier", "Iterator" or "Connector"."""
     title = cells.single_cell(role_title, "role_title")
     return tables.catalog(catalog).archetype(title)
+
+
+# ---------------------------------------------------------------- when: the quarterly plan
+
+_PLAN_DOCS = dict(
+    schedule="New teams starting in each quarter: a single row or column (a text header cell at "
+             "the start is skipped; a blank inside counts 0).",
+    roster="Optional roster range (as for INTERNAL_AMPLIFIERS): the org at the start of quarter 1; "
+           "left out, the org starts empty.",
+    as_of="First day of quarter 1; tenure is measured from it (default: today).",
+    point=POINT_DOC,
+    per_team="Optional needs per team: 3 rows (Amplifier, Iterator, Connector) of low and high.",
+    span_low=_SPAN_LOW_DOC,
+    span_high=_SPAN_HIGH_DOC,
+    time_to_hire="Quarters from asking for a hire to the person starting (default 1, assumption).",
+    attrition="Share leaving per year: one number, or three (Amplifier, Iterator, Connector); "
+              "default 0.10, 0.15, 0.10 (assumption).",
+    ramp_quarters="Quarters a new team takes to reach full size (default 2, assumption).",
+    min_tenure_years="Tenure must be strictly more than this many years to be promoted (default 1, from the source).",
+    soft_skills_required="TRUE (default, from the source): only Iterators with the soft skills are promoted.",
+    take_up="Share of candidates who take a management role, 0-1 (default 1, assumption).",
+    promote="TRUE (default) to promote Iterators into Amplifier seats; FALSE to hire every Amplifier outside.",
+    pool_factor="Restructure: lower prerequisites (people managers rather than research leads) widen the "
+                "internal candidate pool by this factor (default 1: no restructure).",
+    connectors_shared_by="Restructure: each research lead (Connector) is shared by this many teams (default 1).",
+    catalog="Optional Role, Archetype range for the roster's titles (default: the built-in catalogue).",
+)
+
+
+def _omitted(value: object) -> bool:
+    """A range argument left out, or pointing at blank cells only."""
+    return all(cells.is_blank(cell) for row in cells.rows_of(value) for cell in row)
+
+
+def _plan_options(roster, as_of, span_low, span_high, time_to_hire, attrition, ramp_quarters,
+                  min_tenure_years, soft_skills_required, take_up, promote, pool_factor,
+                  connectors_shared_by, per_team, catalog) -> dict:
+    options = dict(
+        per_team=tables.per_team(per_team),
+        span=_span(span_low, span_high),
+        time_to_hire=int(cells.number(time_to_hire, "time_to_hire", default=plan.TIME_TO_HIRE_QUARTERS,
+                                      maximum=plan.MAX_QUARTERS, whole=True)),
+        attrition=(plan.ANNUAL_ATTRITION if _omitted(attrition)
+                   else tables.by_archetype_numbers(attrition, "attrition", maximum=1.0)),
+        ramp_quarters=int(cells.number(ramp_quarters, "ramp_quarters", default=plan.RAMP_QUARTERS,
+                                       minimum=1, maximum=plan.MAX_QUARTERS, whole=True)),
+        min_tenure_years=cells.number(min_tenure_years, "min_tenure_years", default=A.MIN_TENURE_YEARS, maximum=100),
+        soft_skills_required=cells.boolean(soft_skills_required, "soft_skills_required",
+                                           default=A.SOFT_SKILLS_REQUIRED),
+        take_up=_share(take_up, "take_up", A.TAKE_UP),
+        promote=cells.boolean(promote, "promote", default=True),
+        candidate_pool_factor=cells.number(pool_factor, "pool_factor", default=plan.CANDIDATE_POOL_FACTOR,
+                                           minimum=1, maximum=plan.MAX_CANDIDATE_POOL_FACTOR),
+        connectors_shared_by=cells.number(connectors_shared_by, "connectors_shared_by",
+                                          default=plan.CONNECTORS_SHARED_BY, minimum=1,
+                                          maximum=plan.MAX_CONNECTORS_SHARED_BY),
+    )
+    if not _omitted(roster):
+        options["roster"] = tables.roster(roster, tables.catalog(catalog))
+        options["as_of"] = cells.date(as_of, "as_of", default=dt.date.today())
+    return options
+
+
+@excel_function(tables=("schedule", "roster", "per_team", "attrition", "catalog"), returns_table=True, **_PLAN_DOCS)
+def HIRING_PLAN(schedule, roster=None, as_of=None, point=None, per_team=None, span_low=None, span_high=None,
+                time_to_hire=None, attrition=None, ramp_quarters=None, min_tenure_years=None,
+                soft_skills_required=None, take_up=None, promote=None, pool_factor=None,
+                connectors_shared_by=None, catalog=None):
+    """Quarter-by-quarter table: heads, hires, promotions, leavers, management capacity, backlog."""
+    frame = plan.hiring_plan(
+        tables.schedule(schedule), _point(point),
+        **_plan_options(roster, as_of, span_low, span_high, time_to_hire, attrition, ramp_quarters,
+                        min_tenure_years, soft_skills_required, take_up, promote, pool_factor,
+                        connectors_shared_by, per_team, catalog))
+    return [list(frame.columns), *frame.to_numpy(dtype=object).tolist()]
+
+
+@excel_function(
+    tables=("percentiles", "per_team"),
+    returns_table=True,
+    teams="Number of new teams (a whole number >= 0).",
+    percentiles="Percentiles to show, 0-100, in a row or column (default 10, 50, 90).",
+    trials="Monte Carlo trials (default 10,000; at most 10,000,000).",
+    seed="Seed of the random draws (default 0): the same inputs give the same numbers on every recalculation.",
+    per_team="Optional needs per team: 3 rows (Amplifier, Iterator, Connector) of low and high.",
+    distribution='"uniform" (default): every whole number in a range equally likely; "pert": the middle more likely.',
+)
+def NEEDS_DISTRIBUTION(teams, percentiles=None, trials=None, seed=None, per_team=None, distribution=None):
+    """Table of whole heads each archetype needs at each percentile, over random draws of every range."""
+    chosen = (uncertainty.DEFAULT_PERCENTILES if _omitted(percentiles)
+              else tables.numbers(percentiles, "percentiles", maximum=100))
+    kind = cells.text_or_number(distribution, "distribution")
+    frame = uncertainty.needs_distribution(
+        int(cells.number(teams, "teams", maximum=plan.MAX_TEAMS_PER_QUARTER, whole=True)), chosen,
+        int(cells.number(trials, "trials", default=10_000, minimum=1, maximum=uncertainty.MAX_TRIALS, whole=True)),
+        int(cells.number(seed, "seed", default=0, maximum=2**32 - 1, whole=True)),
+        tables.per_team(per_team),
+        "uniform" if kind is None else str(kind),
+    )
+    return [["Archetype", *frame.columns], *[[a, *row] for a, row in zip(frame.index, frame.to_numpy().tolist())]]

@@ -26,10 +26,13 @@ DESIGN_CATALOGUE = {
     "BOTTLENECK": ["amplifiers", "iterators", "connectors", "point"],
     "COHORT_MIX": ["cohort_size", "amplifiers", "iterators", "connectors", "weighting"],
     "ARCHETYPE": ["role_title", "catalog"],
+    # the plan issue: HIRING_PLAN(schedule, ...), NEEDS_DISTRIBUTION(teams, [percentiles], [trials], [seed])
+    "HIRING_PLAN": ["schedule"],
+    "NEEDS_DISTRIBUTION": ["teams", "percentiles", "trials", "seed"],
 }
 
 
-def test_exactly_the_fourteen_functions_of_the_design_in_its_argument_order():
+def test_exactly_the_functions_of_the_design_in_its_argument_order():
     specs = {spec.name: spec for spec in boundary.specs(udfs)}
     assert set(specs) == set(DESIGN_CATALOGUE)
     for name, expected in DESIGN_CATALOGUE.items():

@@ -65,6 +65,12 @@ SIGNATURES = {
     "COHORT_MIX": [("cohort_size", False), ("amplifiers", False), ("iterators", False),
                    ("connectors", True), ("weighting", True)],
     "ARCHETYPE": [("role_title", False), ("catalog", True)],
+    "HIRING_PLAN": [("schedule", False), *[(name, True) for name in (
+        "roster", "as_of", "point", "per_team", "span_low", "span_high", "time_to_hire", "attrition",
+        "ramp_quarters", "min_tenure_years", "soft_skills_required", "take_up", "promote", "pool_factor",
+        "connectors_shared_by", "catalog")]],
+    "NEEDS_DISTRIBUTION": [("teams", False), ("percentiles", True), ("trials", True), ("seed", True),
+                           ("per_team", True), ("distribution", True)],
 }
 # The range arguments, which must arrive as 2-D lists (xlwings option ndim=2).
 TABLE_ARGS = {
@@ -72,7 +78,10 @@ TABLE_ARGS = {
     "INTERNAL_AMPLIFIERS": {"roster", "catalog"},
     "BOTTLENECK": {"per_team"},
     "ARCHETYPE": {"catalog"},
+    "HIRING_PLAN": {"schedule", "roster", "per_team", "attrition", "catalog"},
+    "NEEDS_DISTRIBUTION": {"percentiles", "per_team"},
 }
+FUNCTION_COUNT = len(SIGNATURES)  # 14 of DESIGN section 3 and 2 of the plan issue
 EXCEL_NAMES = {name.upper() for name in SIGNATURES}
 SPECS = {spec.name: spec for spec in specs(udfs)}
 
@@ -92,7 +101,7 @@ def _run_child(script: str, request: object, env_updates: dict[str, str]) -> dic
 
 def test_signature_table_above_matches_the_specs():
     """The hand-written table is the reference both runtimes are checked against."""
-    assert set(SPECS) == EXCEL_NAMES and len(SPECS) == 14
+    assert set(SPECS) == EXCEL_NAMES and len(SPECS) == FUNCTION_COUNT == 16
     for name, args in SIGNATURES.items():
         spec = SPECS[name.upper()]
         assert [(a.name, a.optional) for a in spec.args] == args
@@ -225,7 +234,7 @@ def test_the_test_process_itself_stays_plain_python():
 def test_office_js_metadata_lists_exactly_the_fourteen_functions(office_js):
     functions = office_js["meta"]["functions"]
     ids = [f["id"] for f in functions]
-    assert len(ids) == 14 and set(ids) == EXCEL_NAMES == set(SPECS)
+    assert len(ids) == FUNCTION_COUNT and set(ids) == EXCEL_NAMES == set(SPECS)
     assert all(re.fullmatch(r"[A-Z]+(_[A-Z]+)*", i) for i in ids)
     # no namespace: the name Excel shows is the id
     assert [f["name"] for f in functions] == ids
@@ -465,7 +474,7 @@ def test_classic_registration_happens_only_in_the_child(classic):
 @pytest.mark.parametrize("workbook", ["TalentNeeds.xlsm", "TalentNeeds.xlam"])
 def test_classic_vba_wrapper_declares_each_function_once_with_its_arguments(classic, workbook):
     vba = classic["vba " + workbook]
-    assert vba.count("\nEnd Function\n") == 14
+    assert vba.count("\nEnd Function\n") == FUNCTION_COUNT
     functions = _vba_functions(vba)
     # classic xlwings names the VBA function after the Python function, so the Python
     # names are the Excel names: Excel shows exactly UPPER_SNAKE
@@ -537,7 +546,7 @@ def test_classic_xlfunc_records_category_docs_and_range_arguments(classic):
 def test_classic_import_udfs_sends_descriptions_and_category_to_excel(classic):
     [module] = classic["imported"]
     assert module.startswith('Attribute VB_Name = "xlwings_udfs"\n')
-    assert module.count("\nEnd Function\n") == 14
+    assert module.count("\nEnd Function\n") == FUNCTION_COUNT
     assert set(_vba_functions(module)) == set(SIGNATURES)
     options = {o["Macro"]: o for o in classic["macro_options"]}
     assert set(options) == {f"'TalentNeeds.xlam'!{name}" for name in SIGNATURES}

@@ -122,3 +122,49 @@ def bounded_range(low: float, high: float, low_name: str, high_name: str) -> Ran
     if low > high:
         raise InvalidInput(f"{low_name} ({low:g}) must be <= {high_name} ({high:g})")
     return Range(low, high)
+
+
+def _line(value: object, name: str) -> list[tuple[int, object]]:
+    """(position from 1, cell) of a single row or single column range."""
+    rows = cells.rows_of(value)
+    if len(rows) > 1 and any(len(row) > 1 for row in rows):
+        raise InvalidInput(f"{name} must be a single row or a single column, got {len(rows)} rows "
+                           f"x {max(len(row) for row in rows)} columns")
+    flat = [row[0] for row in rows] if len(rows) > 1 else rows[0]
+    return list(enumerate(flat, start=1))
+
+
+def schedule(value: object, name: str = "schedule") -> list[int]:
+    """New teams per quarter from a single row or column; a header cell of text at the
+    start is skipped, a blank inside counts 0 teams, blanks at the end are trimmed."""
+    line = _line(value, name)
+    if line and isinstance(line[0][1], str) and cells.parse_number_text(line[0][1]) is None \
+            and line[0][1].strip() and line[0][1].strip()[0] != "#":
+        line = line[1:]
+    while line and cells.is_blank(line[-1][1]):
+        line.pop()
+    if not line:
+        raise InvalidInput(f"{name} must hold the new teams of at least one quarter")
+    return [int(cells.number(cell, f"{name} quarter {position}", default=0, whole=True))
+            for position, cell in line]
+
+
+def by_archetype_numbers(value: object, name: str, maximum: float) -> float | dict[Archetype, float]:
+    """One number for every archetype, or three (Amplifier, Iterator, Connector) in a row or column."""
+    line = [(position, cell) for position, cell in _line(value, name)]
+    if len(line) == 1:
+        return cells.number(line[0][1], name, maximum=maximum)
+    if len(line) != 3:
+        raise InvalidInput(f"{name} must be one number or three (Amplifier, Iterator, Connector), "
+                           f"got {len(line)} cells")
+    return {archetype: cells.number(cell, f"{name} ({archetype})", maximum=maximum)
+            for archetype, (_, cell) in zip(ARCHETYPES, line)}
+
+
+def numbers(value: object, name: str, maximum: float) -> list[float]:
+    """The numbers of a single row or column, blanks skipped."""
+    found = [cells.number(cell, f"{name} cell {position}", maximum=maximum)
+             for position, cell in _line(value, name) if not cells.is_blank(cell)]
+    if not found:
+        raise InvalidInput(f"{name} must hold at least one number")
+    return found
