@@ -165,3 +165,18 @@ def test_needs_distribution_percentiles_worked_out_by_hand():
         ["Amplifier", 14.0, 14.0, 14.0], ["Iterator", 42.0, 42.0, 42.0], ["Connector", 0.0, 0.0, 0.0]]
     assert udfs.NEEDS_DISTRIBUTION(3, [[101]]) == "#VALUE! percentiles cell 1 must be a number from 0 to 100, got 101"
     assert udfs.NEEDS_DISTRIBUTION(3, N, 0).startswith("#VALUE! trials must be a whole number from 1 to")
+
+
+def test_plan_headline_worked_out_by_hand():
+    table = [["Quarter", "Backlog", "Management-bound"], [1, 3, True], [2, 0, False], [3, 2, True], [4, 0, False]]
+    # backlog 0 from quarter 4 to the end; peak 3; quarters 1 and 3 were management-bound
+    assert udfs.PLAN_HEADLINE(table) == [["Fully staffed from quarter", 4.0], ["Peak backlog", 3.0],
+                                         ["Management-bound quarters", 2.0]]
+    table[-1][1] = 1  # still short in the last quarter
+    assert udfs.PLAN_HEADLINE(table)[0] == ["Fully staffed from quarter", "not within the plan"]
+    assert udfs.PLAN_HEADLINE(udfs.HIRING_PLAN([[1], [0]], N, N, N, N, N, N, 0, 0, 1)) == [
+        ["Fully staffed from quarter", 1.0], ["Peak backlog", 0.0], ["Management-bound quarters", 0.0]]
+    assert udfs.PLAN_HEADLINE([["Quarter", "Backlog"], [1, 0]]) == \
+        "#VALUE! plan must be a HIRING_PLAN table with its header row; no column Management-bound"
+    assert udfs.PLAN_HEADLINE([["Quarter", "Backlog", "Management-bound"], [1, -1, False]]) == \
+        "#VALUE! plan row 2 Backlog must be a whole number >= 0, got -1"

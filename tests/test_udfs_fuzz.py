@@ -93,6 +93,8 @@ def test_plausible_inputs_mostly_compute(function, data):
         "schedule": st.lists(st.integers(0, 5), min_size=1, max_size=12).map(lambda q: [[n] for n in q]),
         "percentiles": st.lists(st.floats(0, 100), min_size=1, max_size=5).map(lambda p: [p]),
         "trials": st.integers(1, 2_000), "seed": st.integers(0, 2**32 - 1),
+        "plan": st.lists(st.integers(0, 5), min_size=1, max_size=12).map(
+            lambda q: udfs.HIRING_PLAN([[n] for n in q])),
     }
     args = []
     for name in inspect.signature(function).parameters:

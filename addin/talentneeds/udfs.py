@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
+
 from talentneeds.excel import cells, tables
 from talentneeds.excel.boundary import excel_function
 from talentneeds.model import assumptions as A
 from talentneeds.model import bottleneck as bottleneck_model
-from talentneeds.model import cohort, needs, pipeline, plan, uncertainty
+from talentneeds.model import cohort, needs, pipeline, uncertainty
+from talentneeds.model import plan as plan_model
 from talentneeds.model.archetypes import Archetype
 from talentneeds.model.ranges import Range, point_fraction
 
@@ -26,7 +29,7 @@ __all__ = [
     "AMPLIFIERS_NEEDED", "ITERATORS_NEEDED", "CONNECTORS_NEEDED", "TEAM_NEEDS",
     "ITERATOR_CAPACITY", "ITERATOR_HEADROOM", "AMPLIFIERS_FOR", "MANAGER_LEVERAGE",
     "INTERNAL_AMPLIFIERS", "AMPLIFIER_HIRES", "ITERATOR_HIRES", "BOTTLENECK", "COHORT_MIX",
-    "ARCHETYPE", "HIRING_PLAN", "NEEDS_DISTRIBUTION",
+    "ARCHETYPE", "HIRING_PLAN", "NEEDS_DISTRIBUTION", "PLAN_HEADLINE",
 ]
 
 POINT_DOC = 'Where in each range to plan: "low", "mid" (default), "high", or a number from 0 to 1.'
@@ -331,22 +334,22 @@ def _plan_options(roster, as_of, span_low, span_high, time_to_hire, attrition, r
     options = dict(
         per_team=tables.per_team(per_team),
         span=_span(span_low, span_high),
-        time_to_hire=int(cells.number(time_to_hire, "time_to_hire", default=plan.TIME_TO_HIRE_QUARTERS,
-                                      maximum=plan.MAX_QUARTERS, whole=True)),
-        attrition=(plan.ANNUAL_ATTRITION if _omitted(attrition)
+        time_to_hire=int(cells.number(time_to_hire, "time_to_hire", default=plan_model.TIME_TO_HIRE_QUARTERS,
+                                      maximum=plan_model.MAX_QUARTERS, whole=True)),
+        attrition=(plan_model.ANNUAL_ATTRITION if _omitted(attrition)
                    else tables.by_archetype_numbers(attrition, "attrition", maximum=1.0)),
-        ramp_quarters=int(cells.number(ramp_quarters, "ramp_quarters", default=plan.RAMP_QUARTERS,
-                                       minimum=1, maximum=plan.MAX_QUARTERS, whole=True)),
+        ramp_quarters=int(cells.number(ramp_quarters, "ramp_quarters", default=plan_model.RAMP_QUARTERS,
+                                       minimum=1, maximum=plan_model.MAX_QUARTERS, whole=True)),
         min_tenure_years=cells.number(min_tenure_years, "min_tenure_years", default=A.MIN_TENURE_YEARS, maximum=100),
         soft_skills_required=cells.boolean(soft_skills_required, "soft_skills_required",
                                            default=A.SOFT_SKILLS_REQUIRED),
         take_up=_share(take_up, "take_up", A.TAKE_UP),
         promote=cells.boolean(promote, "promote", default=True),
-        candidate_pool_factor=cells.number(pool_factor, "pool_factor", default=plan.CANDIDATE_POOL_FACTOR,
-                                           minimum=1, maximum=plan.MAX_CANDIDATE_POOL_FACTOR),
+        candidate_pool_factor=cells.number(pool_factor, "pool_factor", default=plan_model.CANDIDATE_POOL_FACTOR,
+                                           minimum=1, maximum=plan_model.MAX_CANDIDATE_POOL_FACTOR),
         connectors_shared_by=cells.number(connectors_shared_by, "connectors_shared_by",
-                                          default=plan.CONNECTORS_SHARED_BY, minimum=1,
-                                          maximum=plan.MAX_CONNECTORS_SHARED_BY),
+                                          default=plan_model.CONNECTORS_SHARED_BY, minimum=1,
+                                          maximum=plan_model.MAX_CONNECTORS_SHARED_BY),
     )
     if not _omitted(roster):
         options["roster"] = tables.roster(roster, tables.catalog(catalog))
@@ -360,7 +363,7 @@ def HIRING_PLAN(schedule, roster=None, as_of=None, point=None, per_team=None, sp
                 soft_skills_required=None, take_up=None, promote=None, pool_factor=None,
                 connectors_shared_by=None, catalog=None):
     """Quarter-by-quarter table: heads, hires, promotions, leavers, management capacity, backlog."""
-    frame = plan.hiring_plan(
+    frame = plan_model.hiring_plan(
         tables.schedule(schedule), _point(point),
         **_plan_options(roster, as_of, span_low, span_high, time_to_hire, attrition, ramp_quarters,
                         min_tenure_years, soft_skills_required, take_up, promote, pool_factor,
@@ -384,10 +387,27 @@ def NEEDS_DISTRIBUTION(teams, percentiles=None, trials=None, seed=None, per_team
               else tables.numbers(percentiles, "percentiles", maximum=100))
     kind = cells.text_or_number(distribution, "distribution")
     frame = uncertainty.needs_distribution(
-        int(cells.number(teams, "teams", maximum=plan.MAX_TEAMS_PER_QUARTER, whole=True)), chosen,
+        int(cells.number(teams, "teams", maximum=plan_model.MAX_TEAMS_PER_QUARTER, whole=True)), chosen,
         int(cells.number(trials, "trials", default=10_000, minimum=1, maximum=uncertainty.MAX_TRIALS, whole=True)),
         int(cells.number(seed, "seed", default=0, maximum=2**32 - 1, whole=True)),
         tables.per_team(per_team),
         "uniform" if kind is None else str(kind),
     )
     return [["Archetype", *frame.columns], *[[a, *row] for a, row in zip(frame.index, frame.to_numpy().tolist())]]
+
+
+NOT_WITHIN_PLAN = "not within the plan"
+
+
+@excel_function(
+    tables=("plan",),
+    returns_table=True,
+    plan="A HIRING_PLAN table with its header row (the columns Quarter, Backlog and Management-bound are read).",
+)
+def PLAN_HEADLINE(plan):
+    """The plan in three lines: the quarter from which it is fully staffed, the peak backlog, management-bound quarters."""
+    headline = plan_model.plan_headline(pd.DataFrame(tables.plan_table(plan)))
+    staffed = headline.fully_staffed_quarter
+    return [["Fully staffed from quarter", NOT_WITHIN_PLAN if staffed is None else staffed],
+            ["Peak backlog", headline.peak_backlog],
+            ["Management-bound quarters", headline.management_bound_count]]

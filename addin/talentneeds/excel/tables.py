@@ -168,3 +168,29 @@ def numbers(value: object, name: str, maximum: float) -> list[float]:
     if not found:
         raise InvalidInput(f"{name} must hold at least one number")
     return found
+
+
+PLAN_COLUMNS = {"quarter": ("quarter",), "backlog": ("backlog",), "management_bound": ("managementbound",)}
+
+
+def plan_table(value: object, name: str = "plan") -> dict[str, list]:
+    """The Quarter, Backlog and Management-bound columns of a HIRING_PLAN table (with its header)."""
+    rows = cells.non_blank_rows(value)
+    if not rows:
+        raise InvalidInput(f"{name} must be a HIRING_PLAN table with its header row, got an empty range")
+    _, header = rows[0]
+    columns = cells.find_columns(header, PLAN_COLUMNS)
+    missing = [title for key, title in (("quarter", "Quarter"), ("backlog", "Backlog"),
+                                         ("management_bound", "Management-bound")) if key not in columns]
+    if missing:
+        raise InvalidInput(f"{name} must be a HIRING_PLAN table with its header row; no column {', '.join(missing)}")
+    found: dict[str, list] = {"Quarter": [], "Backlog": [], "Management-bound": []}
+    for number, row in rows[1:]:
+        where = f"{name} row {number}"
+        row = list(row) + [None] * (len(header) - len(row))
+        found["Quarter"].append(int(cells.number(row[columns["quarter"]], f"{where} Quarter", minimum=1, whole=True)))
+        found["Backlog"].append(int(cells.number(row[columns["backlog"]], f"{where} Backlog", whole=True)))
+        found["Management-bound"].append(cells.boolean(row[columns["management_bound"]], f"{where} Management-bound"))
+    if not found["Quarter"]:
+        raise InvalidInput(f"{name} has a header but no quarters")
+    return found
