@@ -68,8 +68,9 @@ def test_compute_exits_non_zero_naming_a_failed_check(tmp_path, capsys):
     assert cli.main(["compute", str(source)]) == 1
     err = capsys.readouterr().err.strip()
     # the unknown role also stops INTERNAL_AMPLIFIERS (#N/A naming the roster row), so the
-    # needs built on it and the candidates check fail too: 3 checks, the first named
-    assert err == "talentneeds: check failed: Checks!B8 (Every role on Staff has an archetype); 3 check(s) fail in all"
+    # needs built on it and the candidates check fail too, and the plans that read the
+    # roster (the plan and scenario checks): 5 checks, the first named
+    assert err == "talentneeds: check failed: Checks!B8 (Every role on Staff has an archetype); 5 check(s) fail in all"
 
 
 def test_a_user_mistake_is_one_line_and_a_non_zero_exit(capsys):

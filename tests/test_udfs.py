@@ -172,6 +172,7 @@ def test_plan_headline_worked_out_by_hand():
     # backlog 0 from quarter 4 to the end; peak 3; quarters 1 and 3 were management-bound
     assert udfs.PLAN_HEADLINE(table) == [["Fully staffed from quarter", 4.0], ["Peak backlog", 3.0],
                                          ["Management-bound quarters", 2.0]]
+    assert udfs.PLAN_HEADLINE(table, False) == [[4.0], [3.0], [2.0]]
     table[-1][1] = 1  # still short in the last quarter
     assert udfs.PLAN_HEADLINE(table)[0] == ["Fully staffed from quarter", "not within the plan"]
     assert udfs.PLAN_HEADLINE(udfs.HIRING_PLAN([[1], [0]], N, N, N, N, N, N, 0, 0, 1)) == [

@@ -403,11 +403,13 @@ NOT_WITHIN_PLAN = "not within the plan"
     tables=("plan",),
     returns_table=True,
     plan="A HIRING_PLAN table with its header row (the columns Quarter, Backlog and Management-bound are read).",
+    labels="TRUE (default) for a label column next to the values; FALSE for the values only (one column).",
 )
-def PLAN_HEADLINE(plan):
+def PLAN_HEADLINE(plan, labels=None):
     """The plan in three lines: the quarter from which it is fully staffed, the peak backlog, management-bound quarters."""
     headline = plan_model.plan_headline(pd.DataFrame(tables.plan_table(plan)))
     staffed = headline.fully_staffed_quarter
-    return [["Fully staffed from quarter", NOT_WITHIN_PLAN if staffed is None else staffed],
+    rows = [["Fully staffed from quarter", NOT_WITHIN_PLAN if staffed is None else staffed],
             ["Peak backlog", headline.peak_backlog],
             ["Management-bound quarters", headline.management_bound_count]]
+    return rows if cells.boolean(labels, "labels", default=True) else [row[1:] for row in rows]

@@ -57,7 +57,7 @@ def test_data_only_reads_back_every_computed_value(computed):
     # openpyxl reads an empty text result ("" in the bottleneck's total row) as None
     expected = {key: (None if value == "" else value) for key, value in computed["values"].items()}
     assert read == expected
-    assert read[("Needs", "C17")] == 1.5 and read[("Checks", "B13")] is True
+    assert read[("Needs", "C17")] == 1.5 and read[("Checks", "B15")] is True
     assert read[("Needs", "E29")] == "Amplifier" and read[("Staff", "F14")] == "Iterator"
 
 
@@ -89,8 +89,8 @@ def test_only_the_sheets_with_formulas_change_in_the_zip(computed):
     with zipfile.ZipFile(computed["in"]) as before, zipfile.ZipFile(computed["out"]) as after:
         assert after.namelist() == before.namelist()
         changed = {n for n in before.namelist() if before.read(n) != after.read(n)}
-        # Start Staff Needs Cohort Checks, and the workbook part's calcPr
-        assert changed == {f"xl/worksheets/sheet{i}.xml" for i in (1, 4, 6, 7, 8)} | {"xl/workbook.xml"}
+        # Start Staff Needs Cohort Plan Scenarios Checks, and the workbook part's calcPr
+        assert changed == {f"xl/worksheets/sheet{i}.xml" for i in (1, 4, 6, 7, 8, 9, 10)} | {"xl/workbook.xml"}
         needs = after.read("xl/worksheets/sheet6.xml").decode()
     assert ('<c r="A6" s="9" t="str"><f t="array" ref="A6:D9">TEAM_NEEDS(NewTeams,TRUE,PerTeam)</f>'
             "<v>Archetype</v></c>") in needs

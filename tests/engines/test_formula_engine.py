@@ -18,7 +18,12 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.formula import ArrayFormula
 
-from talentneeds import udfs
+import pandas as pd
+
+from talentneeds import examples, udfs
+from talentneeds.excel import tables
+from talentneeds.model import plan as plan_model
+from talentneeds.workbook import template as T
 from talentneeds.engines import compute
 from talentneeds.engines.formula_engine import FormulaEngineError, WorkbookEngine
 from talentneeds.engines.structured_refs import StructuredReferenceError
@@ -103,7 +108,7 @@ def test_cohort_by_heads_and_by_value(base):
 
 
 def test_all_checks_pass(base):
-    assert cells(base, "Checks", *[f"B{r}" for r in range(4, 12)], "B13") == [True] * 9
+    assert cells(base, "Checks", *[f"B{r}" for r in range(4, 14)], "B15") == [True] * 11
     assert base[("Start", "A12")] == "All checks pass"
 
 
@@ -125,15 +130,55 @@ def test_every_formula_cell_has_a_value_and_none_is_an_error(engine, base):
                     top, bottom = (ref.split(":") + [ref])[:2]
                     for r in ws[f"{top}:{bottom}"]:
                         expected.update((ws.title, x.coordinate) for x in r)
-    assert set(base) == expected and len(base) == 150
+    # 150 on Needs, Cohort, Staff, Start and Checks before the plan; the plan adds the
+    # Schedule's 2 calculated columns x 8 quarters (16), the Plan's HIRING_PLAN 9 x 14 (126),
+    # 4 scenario headlines x 3 (12), 3 more scenario plans (378) and 2 checks: 684
+    assert set(base) == expected and len(base) == 150 + 16 + 126 + 12 + 3 * 126 + 2
     assert [k for k, v in base.items() if isinstance(v, str) and v.startswith("#")] == []
     assert engine.messages == {}
 
 
 # ---------------------------------------------------------------- recalculation
 
+PLAN_SHEETS = ("Plan", "Scenarios")
+
+
 def _changed(before, after):
-    return {k: after[k] for k in after if after[k] != before[k]}
+    """The changed cells outside the plan sheets (those are checked against the model)."""
+    return {k: after[k] for k in after if after[k] != before[k] and k[0] not in PLAN_SHEETS}
+
+
+def model_plan(schedule, roster, **options):
+    """The quarterly plan straight from the model, with the template's defaults: the
+    workbook must show exactly this (its header row and one row per quarter)."""
+    frame = plan_model.hiring_plan(schedule, "mid", roster=tables.roster(roster), as_of=dt.date(2026, 7, 1),
+                                   **options)
+    return [list(frame.columns), *frame.to_numpy(dtype=object).tolist()]
+
+
+def workbook_plans(values):
+    """Base (the Plan sheet), No internal promotion, Restructure, Fast growth."""
+    first = [T.PLAN_TABLE.split(":")[0][1:], T.PLAN_TABLE.split(":")[1][1:]]
+    plans = {"Base": grid(values, "Plan", "ABCDEFGHIJKLMN", range(int(first[0]), int(first[1]) + 1))}
+    for name, row in T.SCENARIO_PLAN_ROWS.items():
+        plans[name] = grid(values, "Scenarios", "ABCDEFGHIJKLMN", range(row, row + len(T.QUARTERS) + 1))
+    return plans
+
+
+def assert_plans_are_the_models(values, schedule, roster):
+    # Scenarios: Base; no promotion; restructure = candidate pool x 2, a research lead per 2
+    # teams; fast growth = twice the teams each quarter (the template's scenario inputs)
+    expected = {
+        "Base": model_plan(schedule, roster),
+        "No internal promotion": model_plan(schedule, roster, promote=False),
+        "Restructure": model_plan(schedule, roster, candidate_pool_factor=2, connectors_shared_by=2),
+        "Fast growth": model_plan([2 * n for n in schedule], roster),
+    }
+    assert workbook_plans(values) == expected
+    for column, name in zip("BCDE", expected):
+        headline = plan_model.plan_headline(pd.DataFrame(expected[name][1:], columns=expected[name][0]))
+        assert [values[("Scenarios", f"{column}{row}")] for row in T.HEADLINE_ROWS] == [
+            headline.fully_staffed_quarter, headline.peak_backlog, headline.management_bound_count]
 
 
 def test_two_more_teams_change_exactly_what_depends_on_new_teams(engine, base):
@@ -158,7 +203,10 @@ def test_two_more_teams_change_exactly_what_depends_on_new_teams(engine, base):
     # unchanged: the promotion candidates, the bottleneck (it does not read NewTeams), the
     # cohort seats (shares are the same 1/6 : 5/6 and 3/7 : 4/7), every check
     assert five[("Needs", "B12")] == 3 and five[("Needs", "D29")] == 2
-    assert five[("Checks", "B13")] is True
+    assert five[("Checks", "B15")] is True
+    # the first quarter's Schedule row: 3 new teams (SUMIFS over Teams), 6 in fast growth
+    assert (five[("Plan", "B5")], five[("Plan", "C5")]) == (3, 6)
+    assert_plans_are_the_models(five, [3, 1, 1, 0, 0, 0, 0, 0], examples.roster_range())
 
 
 def test_a_promotable_iterator_with_soft_skills_is_one_more_internal_amplifier(engine, base):
@@ -173,6 +221,14 @@ def test_a_promotable_iterator_with_soft_skills_is_one_more_internal_amplifier(e
         ("Needs", "C19"): 26.5, ("Needs", "D19"): 34,    # backfills: low stays 15 + 3
         ("Needs", "B26"): 4,                             # floor(4 / 1.5) is still 2 teams
     }
+    roster = examples.roster_range()
+    jasmine = next(row for row in roster if row[0] == "Jasmine Okafor")
+    jasmine[roster[0].index("Soft skills")] = True
+    assert_plans_are_the_models(promoted, [1, 1, 1, 0, 0, 0, 0, 0], roster)
+
+
+def test_the_committed_plans_are_the_models(base):
+    assert_plans_are_the_models(base, [1, 1, 1, 0, 0, 0, 0, 0], examples.roster_range())
 
 
 def test_inputs_last_for_one_calculation_only(engine, base):

@@ -71,7 +71,7 @@ SIGNATURES = {
         "connectors_shared_by", "catalog")]],
     "NEEDS_DISTRIBUTION": [("teams", False), ("percentiles", True), ("trials", True), ("seed", True),
                            ("per_team", True), ("distribution", True)],
-    "PLAN_HEADLINE": [("plan", False)],
+    "PLAN_HEADLINE": [("plan", False), ("labels", True)],
 }
 # The range arguments, which must arrive as 2-D lists (xlwings option ndim=2).
 TABLE_ARGS = {

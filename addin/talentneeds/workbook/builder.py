@@ -11,7 +11,7 @@ import zipfile
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference, Series
+from openpyxl.chart import BarChart, LineChart, Reference, Series
 from openpyxl.chart.data_source import StrRef
 from openpyxl.chart.series import SeriesLabel
 from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill, Protection
@@ -109,7 +109,8 @@ def _place(workbook: Workbook, ws, item, styles) -> None:
         cell.value = item.value
         cell.style = styles["Input"].name
         cell.number_format = item.number_format
-        _name(workbook, ws, item.name, item.cell)
+        if item.name:
+            _name(workbook, ws, item.name, item.cell)
         if item.validation:
             v = item.validation
             rule = DataValidation(type=v.kind, formula1=v.formula1, formula2=v.formula2,
@@ -166,20 +167,33 @@ def _table(ws, table: Table, styles) -> None:
     ws.add_table(xl_table)
 
 
+def _series(ws, title_cell: str, values: str) -> Series:
+    min_col, min_row, max_col, max_row = range_boundaries(values)
+    series = Series(Reference(ws, min_col=min_col, min_row=min_row, max_col=max_col, max_row=max_row),
+                    title_from_data=False)
+    series.tx = SeriesLabel(strRef=StrRef(_absolute(ws.title, title_cell)))
+    return series
+
+
 def _chart(ws, chart: Chart) -> None:
     bar = BarChart()
     bar.type = "bar" if chart.kind == "barh" else "col"
     bar.title = chart.title
     bar.y_axis.title = chart.y_title
     bar.height, bar.width = 8, 14
+    if chart.stacked:
+        bar.grouping, bar.overlap = "stacked", 100
     for title_cell, values in chart.series:
-        min_col, min_row, max_col, max_row = range_boundaries(values)
-        series = Series(Reference(ws, min_col=min_col, min_row=min_row, max_col=max_col, max_row=max_row),
-                        title_from_data=False)
-        series.tx = SeriesLabel(strRef=StrRef(_absolute(ws.title, title_cell)))
-        bar.series.append(series)
+        bar.series.append(_series(ws, title_cell, values))
     min_col, min_row, max_col, max_row = range_boundaries(chart.categories)
-    bar.set_categories(Reference(ws, min_col=min_col, min_row=min_row, max_col=max_col, max_row=max_row))
+    categories = Reference(ws, min_col=min_col, min_row=min_row, max_col=max_col, max_row=max_row)
+    bar.set_categories(categories)
+    if chart.lines:
+        line = LineChart()
+        for title_cell, values in chart.lines:
+            line.series.append(_series(ws, title_cell, values))
+        line.set_categories(categories)
+        bar += line  # drawn on the same axes as the columns
     ws.add_chart(bar, chart.anchor)
 
 

@@ -26,10 +26,10 @@ class Text:
 
 @dataclass(frozen=True)
 class Input:
-    """A named input cell: the input style, unlocked, validated."""
+    """An input cell: the input style, unlocked, validated; named unless ``name`` is None."""
 
     cell: str
-    name: str
+    name: str | None
     value: object
     validation: Validation | None = None
     number_format: str = "General"
@@ -69,6 +69,8 @@ class Chart:
     categories: str             # e.g. "A7:A9" on the same sheet
     series: tuple[tuple[str, str], ...]  # (title cell, values range)
     y_title: str = ""
+    stacked: bool = False       # columns stacked on each other
+    lines: tuple[tuple[str, str], ...] = ()  # (title cell, values range) drawn as lines over the columns
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from talentneeds import examples
 from talentneeds.model import assumptions as A
+from talentneeds.model import plan as plan_model
+from talentneeds.model.archetypes import Archetype
 from talentneeds.model.roles import DEFAULT_ROLES
 from talentneeds.workbook.spec import Chart, Formula, Input, Sheet, Table, Text, Validation
 
-SHEET_NAMES = ("Start", "Assumptions", "Teams", "Staff", "Roles", "Needs", "Cohort", "Checks",
-               "xlwings.conf")
+SHEET_NAMES = ("Start", "Assumptions", "Teams", "Staff", "Roles", "Needs", "Cohort", "Plan", "Scenarios",
+               "Checks", "xlwings.conf")
 UDF_MODULE = "talentneeds.udfs"
 
 # Where the results are: the formulas below and the summary of `talentneeds compute` both
@@ -25,6 +27,20 @@ COHORT_BY_HEADS = "A9:D13"     # COHORT_MIX: header + 3 archetypes + Total
 COHORT_BY_VALUE = "F9:I13"
 POINT_COLUMNS = {"low": "B", "mid": "C", "high": "D"}
 NEW_TEAMS_CELL = "B3"
+QUARTERS = tuple(f"{year}-Q{quarter}" for year, quarter in
+                 ((2026, 3), (2026, 4), (2027, 1), (2027, 2), (2027, 3), (2027, 4), (2028, 1), (2028, 2)))
+PLAN_TABLE = f"A15:N{15 + len(QUARTERS)}"   # HIRING_PLAN on Plan: header + one row per quarter
+# Scenarios: (name, schedule column, promote, pool factor, research leads shared by); the
+# plans of all but Base sit below the comparison, Base is the Plan sheet's
+SCENARIOS = (
+    ("Base", "New teams", True, 1, 1),
+    ("No internal promotion", "New teams", False, 1, 1),
+    ("Restructure", "New teams", True, 2, 2),
+    ("Fast growth", "Fast growth", True, 1, 1),
+)
+SCENARIO_COLUMNS = ("B", "C", "D", "E")
+HEADLINE_ROWS = range(12, 15)  # PLAN_HEADLINE values (fully staffed, peak backlog, bound quarters)
+SCENARIO_PLAN_ROWS = {name: 18 + 12 * i for i, (name, *_) in enumerate(SCENARIOS[1:])}
 INTERNAL_AMPLIFIERS_CELL = "B12"
 
 
@@ -137,6 +153,26 @@ ASSUMPTIONS = Sheet("Assumptions", (
     *_value_row(22, "Connector hires available", "ConnectorsAvailable", examples.CONNECTORS_AVAILABLE,
                 "heads", "Example", "Connectors you can hire for the new teams",
                 _non_negative("Connectors available must be a number >= 0")),
+    Text("A24", "The quarterly plan", "Heading"), Text("B24", "Value", "Heading"),
+    Text("D24", "Unit", "Heading"), Text("E24", "Source", "Heading"), Text("F24", "Note", "Heading"),
+    *_value_row(25, "Time to hire", "TimeToHire", plan_model.TIME_TO_HIRE_QUARTERS, "quarters",
+                "Source: assumption", "from asking for a hire to the person starting",
+                Validation("whole", "0", str(plan_model.MAX_QUARTERS), "between",
+                           "Time to hire must be a whole number of quarters, 0-200")),
+    *(item for row, archetype, label in ((26, Archetype.AMPLIFIER, "Amplifiers"),
+                                         (27, Archetype.ITERATOR, "Iterators"),
+                                         (28, Archetype.CONNECTOR, "Connectors"))
+      for item in _value_row(row, f"Attrition: {label}", f"Attrition{label}",
+                             plan_model.ANNUAL_ATTRITION[archetype], "share leaving per year",
+                             "Source: assumption", "typical voluntary attrition; set your own",
+                             _share(f"Attrition of {label} must be from 0 to 1"), "0%")),
+    *_value_row(29, "Ramp-up", "RampQuarters", plan_model.RAMP_QUARTERS, "quarters",
+                "Source: assumption", "quarters a new team takes to reach full size",
+                Validation("whole", "1", str(plan_model.MAX_QUARTERS), "between",
+                           "Ramp-up must be a whole number of quarters, 1-200")),
+    *_value_row(30, "Fast growth: teams x", "FastGrowth", 2, "factor", "Choice",
+                "the Fast growth scenario starts this many times the planned teams each quarter",
+                Validation("whole", "0", "1000", "between", "Fast growth must be a whole number 0-1000")),
 ), column_widths={"A": 28, "B": 12, "C": 12, "D": 26, "E": 20, "F": 80}, tab_color="FFC000")
 
 TEAMS = Sheet("Teams", (
@@ -225,6 +261,69 @@ COHORT = Sheet("Cohort", (
           (("B8", "D10:D12"), ("G8", "I10:I12")), y_title="Seats"),
 ), column_widths={"A": 18, "B": 12, "C": 12, "D": 10, "E": 3, "F": 12, "G": 12, "H": 12, "I": 10})
 
+_PLAN_ARGUMENTS = ("Staff[#All],AsOf,Point,PerTeam,SpanLow,SpanHigh,TimeToHire,Attrition,RampQuarters,"
+                   "MinTenureYears,SoftSkillsRequired,TakeUp,{promote},{pool},{shared},Roles[#All]")
+
+
+def _hiring_plan(schedule_column: str, scenario_row: int) -> str:
+    arguments = _PLAN_ARGUMENTS.format(promote=f"Scenarios!$B${scenario_row}",
+                                       pool=f"Scenarios!$C${scenario_row}", shared=f"Scenarios!$D${scenario_row}")
+    return f"=HIRING_PLAN(Schedule[{schedule_column}],{arguments})"
+
+
+SCENARIO_INPUT_ROWS = {name: 5 + i for i, (name, *_) in enumerate(SCENARIOS)}
+
+PLAN = Sheet("Plan", (
+    Text("A1", "Quarterly hiring plan", "Title"),
+    Text("A2", "New teams per quarter come from the Teams table (its Start column); quarter 1 starts on "
+               "the Tenure date on Assumptions. Heads are at the end of each quarter; hires are arrivals."),
+    Table("Schedule", "A4", ("Quarter", "New teams", "Fast growth"),
+          tuple((quarter, None, None) for quarter in QUARTERS),
+          formulas={"New teams": "=SUMIFS(Teams[Count],Teams[Start],Schedule[[#This Row],[Quarter]])",
+                    "Fast growth": "=Schedule[[#This Row],[New teams]]*FastGrowth"},
+          number_formats={"New teams": "0", "Fast growth": "0"}),
+    Text("A14", "The plan (Base scenario)", "Heading"),
+    Formula("A15", _hiring_plan("New teams", SCENARIO_INPUT_ROWS["Base"]), spill=PLAN_TABLE, number_format="0",
+            column_formats=(("N", "General"),)),
+    Chart("bar", "Heads at the end of each quarter, and management capacity", "E3",
+          f"A16:A{15 + len(QUARTERS)}",
+          tuple((f"{column}15", f"{column}16:{column}{15 + len(QUARTERS)}") for column in "CDE"),
+          y_title="Heads", stacked=True,
+          lines=(("K15", f"K16:K{15 + len(QUARTERS)}"),)),
+), column_widths={"A": 12, "B": 11, "C": 12, **{c: 12 for c in "DEFGHIJKLMN"}})
+
+SCENARIOS_SHEET = Sheet("Scenarios", (
+    Text("A1", "Scenarios", "Title"),
+    Text("A2", "The Plan sheet's plan under other choices: no promotion from within, the restructure "
+               "(wider candidate pool, research leads shared), fast growth (more teams each quarter)."),
+    Text("A4", "Scenario", "Heading"), Text("B4", "Promote", "Heading"), Text("C4", "Pool factor", "Heading"),
+    Text("D4", "Leads shared by", "Heading"), Text("E4", "Schedule", "Heading"),
+    *(item for name, column, promote, pool, shared in SCENARIOS for item in (
+        Text(f"A{SCENARIO_INPUT_ROWS[name]}", name, "Label"),
+        Input(f"B{SCENARIO_INPUT_ROWS[name]}", None, promote,
+              Validation("list", '"TRUE,FALSE"', message="Promote must be TRUE or FALSE")),
+        Input(f"C{SCENARIO_INPUT_ROWS[name]}", None, pool,
+              Validation("decimal", "1", "100", "between", "Pool factor must be a number from 1 to 100")),
+        Input(f"D{SCENARIO_INPUT_ROWS[name]}", None, shared,
+              Validation("decimal", "1", "1000", "between", "Leads shared by must be a number from 1 to 1000")),
+        Text(f"E{SCENARIO_INPUT_ROWS[name]}", column))),
+    Text("A11", "Headline", "Heading"),
+    *(Text(f"{column}11", name, "Heading") for column, (name, *_) in zip(SCENARIO_COLUMNS, SCENARIOS)),
+    *(Text(f"A{row}", label, "Label") for row, label in zip(
+        HEADLINE_ROWS, ("Fully staffed from quarter", "Peak backlog (heads)", "Management-bound quarters"))),
+    Formula(f"B{HEADLINE_ROWS.start}", f"=PLAN_HEADLINE(Plan!{PLAN_TABLE},FALSE)",
+            spill=f"B{HEADLINE_ROWS.start}:B{HEADLINE_ROWS.stop - 1}", number_format="0"),
+    *(Formula(f"{column}{HEADLINE_ROWS.start}",
+              f"=PLAN_HEADLINE(A{SCENARIO_PLAN_ROWS[name]}:N{SCENARIO_PLAN_ROWS[name] + len(QUARTERS)},FALSE)",
+              spill=f"{column}{HEADLINE_ROWS.start}:{column}{HEADLINE_ROWS.stop - 1}", number_format="0")
+      for column, (name, *_) in zip(SCENARIO_COLUMNS[1:], SCENARIOS[1:])),
+    *(item for name, column, *_ in SCENARIOS[1:] for item in (
+        Text(f"A{SCENARIO_PLAN_ROWS[name] - 1}", f"Plan: {name}", "Heading"),
+        Formula(f"A{SCENARIO_PLAN_ROWS[name]}", _hiring_plan(column, SCENARIO_INPUT_ROWS[name]),
+                spill=f"A{SCENARIO_PLAN_ROWS[name]}:N{SCENARIO_PLAN_ROWS[name] + len(QUARTERS)}",
+                number_format="0", column_formats=(("N", "General"),)))),
+), column_widths={"A": 30, **{c: 14 for c in "BCDEFGHIJKLMN"}})
+
 _CHECKS = (
     ("Amplifiers per team: low <= high", "=AmplifiersLow<=AmplifiersHigh"),
     ("Iterators per team: low <= high", "=IteratorsLow<=IteratorsHigh"),
@@ -237,6 +336,10 @@ _CHECKS = (
     ("The needs compute", "=COUNT(Needs!B15:D22)=ROWS(Needs!B15:D22)*COLUMNS(Needs!B15:D22)"),
     ("The promotion candidates compute", "=ISNUMBER(InternalAmplifiers)"),
     ("Cohort seats add up to the cohort size", "=AND(Cohort!D13=CohortSize,Cohort!I13=CohortSize)"),
+    ("The plan computes", f"=COUNT(Plan!{PLAN_TABLE})>0"),
+    ("Every scenario computes",
+     f"=SUMPRODUCT(--ISERROR(Scenarios!B{HEADLINE_ROWS.start}:E{HEADLINE_ROWS.stop - 1}))"
+     f"+COUNTIF(Scenarios!B{HEADLINE_ROWS.start}:E{HEADLINE_ROWS.stop - 1},\"#*\")=0"),
 )
 
 CHECK_ROWS = range(4, 4 + len(_CHECKS))
@@ -255,6 +358,6 @@ XLWINGS_CONF = Sheet("xlwings.conf", (
     Text("A1", "UDF Modules", "Label"), Text("B1", UDF_MODULE, "Label"),
 ), column_widths={"A": 18, "B": 24}, protect=False)
 
-EXTRA_NAMES = {"PerTeam": "Assumptions!$B$5:$C$7"}
+EXTRA_NAMES = {"PerTeam": "Assumptions!$B$5:$C$7", "Attrition": "Assumptions!$B$26:$B$28"}
 
-TEMPLATE = (START, ASSUMPTIONS, TEAMS, STAFF, ROLES, NEEDS, COHORT, CHECKS, XLWINGS_CONF)
+TEMPLATE = (START, ASSUMPTIONS, TEAMS, STAFF, ROLES, NEEDS, COHORT, PLAN, SCENARIOS_SHEET, CHECKS, XLWINGS_CONF)
