@@ -30,7 +30,7 @@ templates: $(STAMP)
 # (needs soffice and pdftoppm: apt-get install libreoffice-calc-nogui poppler-utils)
 pictures: $(STAMP)
 	$(BIN)/talentneeds demo -o $(VENV)/pictures-demo.xlsx > /dev/null
-	$(BIN)/talentneeds render $(VENV)/pictures-demo.xlsx -o docs/images
+	$(BIN)/talentneeds render $(VENV)/pictures-demo.xlsx --sheet Needs --sheet Cohort --sheet Plan -o docs/images
 
 clean:
 	rm -rf $(VENV) build addin/*.egg-info .pytest_cache .hypothesis

@@ -25,6 +25,23 @@ def test_demo_computes_the_template_and_prints_the_plan(capsys, tmp_path):
     assert next(l for l in out.splitlines() if l.startswith("Amplifier hires")).split()[-3:] == ["0", "1.5", "3"]
     assert next(l for l in out.splitlines() if l.startswith("Manager leverage")).split()[-3:] == ["2.5", "3.75", "5"]
     assert "Bottleneck: Amplifier (2 whole teams staffable)" in out
+    # the plan's headline is the model's for the example: a team starting in each of the
+    # first three quarters, the example roster, the plan assumptions' defaults
+    import datetime as dt
+
+    from talentneeds import examples
+    from talentneeds.excel import tables
+    from talentneeds.model import plan
+
+    headline = plan.plan_headline(plan.hiring_plan([1, 1, 1, 0, 0, 0, 0, 0], roster=tables.roster(
+        examples.roster_range()), as_of=dt.date(2026, 7, 1)))
+    quarter = headline.fully_staffed_quarter
+    assert (f"Plan over 8 quarters from 2026-Q3: fully staffed from quarter {quarter} "
+            f"({['2026-Q3', '2026-Q4', '2027-Q1', '2027-Q2', '2027-Q3', '2027-Q4', '2028-Q1', '2028-Q2'][quarter - 1]}); "
+            f"peak backlog {headline.peak_backlog} heads; {headline.management_bound_count} management-bound quarter(s)"
+            ) in out
+    scenarios = out.splitlines()[out.splitlines().index("Scenarios") + 1].split()
+    assert scenarios == ["Base", "No", "internal", "promotion", "Restructure", "Fast", "growth"]
 
 
 def test_compute_refuses_what_is_not_a_template_workbook(tmp_path, capsys):

@@ -45,6 +45,6 @@ def test_every_picture_the_readme_shows_is_in_the_repo():
     import re
 
     pictures = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", README)
-    assert pictures == ["docs/images/needs.png", "docs/images/cohort.png"]
+    assert pictures == ["docs/images/needs.png", "docs/images/cohort.png", "docs/images/plan.png"]
     for picture in pictures:
         assert (Path(__file__).resolve().parents[1] / picture).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", picture

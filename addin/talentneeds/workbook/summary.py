@@ -50,5 +50,22 @@ def summary(values: Values) -> str:
         format_table(hires),
         "", f"Bottleneck: {bottleneck[4]} ({staffable})",
         "", "Cohort mix", format_table(cohort, "{:,.0f}"),
+        "", *_plan(values),
     ]
     return "\n".join(lines)
+
+
+def _plan(values: Values) -> list[str]:
+    """The plan's headline, then the scenarios side by side."""
+    quarters = len(T.QUARTERS)
+    headline = {name: [values.get(("Scenarios", f"{column}{row}")) for row in T.HEADLINE_ROWS]
+                for column, (name, *_) in zip(T.SCENARIO_COLUMNS, T.SCENARIOS)}
+    staffed, peak, bound = headline["Base"]
+    when = (f"fully staffed from quarter {_number(staffed)} ({T.QUARTERS[int(staffed) - 1]})"
+            if isinstance(staffed, float) and 1 <= staffed <= quarters else f"fully staffed: {_number(staffed)}")
+    table = [["", *headline]]
+    for i, label in enumerate(("Fully staffed from quarter", "Peak backlog", "Management-bound quarters")):
+        table.append([label, *(_number(h[i]) for h in headline.values())])
+    return [f"Plan over {quarters} quarters from {T.QUARTERS[0]}: {when}; peak backlog "
+            f"{_number(peak)} heads; {_number(bound)} management-bound quarter(s)",
+            "", "Scenarios", format_table(table)]

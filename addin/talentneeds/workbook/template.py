@@ -285,12 +285,12 @@ PLAN = Sheet("Plan", (
     Text("A14", "The plan (Base scenario)", "Heading"),
     Formula("A15", _hiring_plan("New teams", SCENARIO_INPUT_ROWS["Base"]), spill=PLAN_TABLE, number_format="0",
             column_formats=(("N", "General"),)),
-    Chart("bar", "Heads at the end of each quarter, and management capacity", "E3",
+    Chart("bar", "Heads at the end of each quarter, and management capacity", f"A{15 + len(QUARTERS) + 2}",
           f"A16:A{15 + len(QUARTERS)}",
           tuple((f"{column}15", f"{column}16:{column}{15 + len(QUARTERS)}") for column in "CDE"),
           y_title="Heads", stacked=True,
           lines=(("K15", f"K16:K{15 + len(QUARTERS)}"),)),
-), column_widths={"A": 12, "B": 11, "C": 12, **{c: 12 for c in "DEFGHIJKLMN"}})
+), column_widths={"A": 12, "B": 11, "C": 12, **{c: 12 for c in "DEFGHIJM"}, "K": 20, "L": 16, "N": 17})
 
 SCENARIOS_SHEET = Sheet("Scenarios", (
     Text("A1", "Scenarios", "Title"),
