@@ -181,3 +181,16 @@ def test_plan_headline_worked_out_by_hand():
         "#VALUE! plan must be a HIRING_PLAN table with its header row; no column Management-bound"
     assert udfs.PLAN_HEADLINE([["Quarter", "Backlog", "Management-bound"], [1, -1, False]]) == \
         "#VALUE! plan row 2 Backlog must be a whole number >= 0, got -1"
+
+
+def test_plan_distribution_collapses_to_the_plan_when_no_range_has_width():
+    # 2 Amplifiers and 6 Iterators per team, span 6, instant hires, no attrition, full size at
+    # once, an empty org: every trial needs 8 and hires 8, staffed in quarter 1
+    table = udfs.PLAN_DISTRIBUTION([[1], [0]], [[10, 90]], 50, 0, N, N, N, [[2, 2], [6, 6], [0, 0]], 6, 6, 0, 0, 1)
+    assert table == [["Outcome", "P10", "P90"], ["Total needs", 8.0, 8.0], ["Total hires", 8.0, 8.0],
+                     ["Fully staffed quarter", 1.0, 1.0]]
+    # managers who can take on one Iterator each are never enough: never staffed in the plan
+    never = udfs.PLAN_DISTRIBUTION([[1], [0]], N, 50, 0, N, N, N, N, 1, 1)
+    assert never[3] == ["Fully staffed quarter"] + ["not within the plan"] * 3
+    assert udfs.PLAN_DISTRIBUTION([[1]], N, 0).startswith("#VALUE! trials must be a whole number from 1 to")
+    assert udfs.PLAN_DISTRIBUTION([[1]], N, N, N, "triangle").startswith("#VALUE! distribution must be")

@@ -29,7 +29,7 @@ __all__ = [
     "AMPLIFIERS_NEEDED", "ITERATORS_NEEDED", "CONNECTORS_NEEDED", "TEAM_NEEDS",
     "ITERATOR_CAPACITY", "ITERATOR_HEADROOM", "AMPLIFIERS_FOR", "MANAGER_LEVERAGE",
     "INTERNAL_AMPLIFIERS", "AMPLIFIER_HIRES", "ITERATOR_HIRES", "BOTTLENECK", "COHORT_MIX",
-    "ARCHETYPE", "HIRING_PLAN", "NEEDS_DISTRIBUTION", "PLAN_HEADLINE",
+    "ARCHETYPE", "HIRING_PLAN", "NEEDS_DISTRIBUTION", "PLAN_DISTRIBUTION", "PLAN_HEADLINE",
 ]
 
 POINT_DOC = 'Where in each range to plan: "low", "mid" (default), "high", or a number from 0 to 1.'
@@ -371,6 +371,19 @@ def HIRING_PLAN(schedule, roster=None, as_of=None, point=None, per_team=None, sp
     return [list(frame.columns), *frame.to_numpy(dtype=object).tolist()]
 
 
+_DISTRIBUTION_DOC = '"uniform" (default): every whole number in a range equally likely; "pert": the middle more likely.'
+
+
+def _distribution(value: object) -> str:
+    kind = cells.text_or_number(value, "distribution")
+    return "uniform" if kind is None else str(kind)
+
+
+def _percentiles(value: object) -> list[float] | tuple[float, ...]:
+    return (uncertainty.DEFAULT_PERCENTILES if _omitted(value)
+            else tables.numbers(value, "percentiles", maximum=100))
+
+
 @excel_function(
     tables=("percentiles", "per_team"),
     returns_table=True,
@@ -379,24 +392,50 @@ def HIRING_PLAN(schedule, roster=None, as_of=None, point=None, per_team=None, sp
     trials="Monte Carlo trials (default 10,000; at most 10,000,000).",
     seed="Seed of the random draws (default 0): the same inputs give the same numbers on every recalculation.",
     per_team="Optional needs per team: 3 rows (Amplifier, Iterator, Connector) of low and high.",
-    distribution='"uniform" (default): every whole number in a range equally likely; "pert": the middle more likely.',
+    distribution=_DISTRIBUTION_DOC,
 )
 def NEEDS_DISTRIBUTION(teams, percentiles=None, trials=None, seed=None, per_team=None, distribution=None):
     """Table of whole heads each archetype needs at each percentile, over random draws of every range."""
-    chosen = (uncertainty.DEFAULT_PERCENTILES if _omitted(percentiles)
-              else tables.numbers(percentiles, "percentiles", maximum=100))
-    kind = cells.text_or_number(distribution, "distribution")
     frame = uncertainty.needs_distribution(
-        int(cells.number(teams, "teams", maximum=plan_model.MAX_TEAMS_PER_QUARTER, whole=True)), chosen,
+        int(cells.number(teams, "teams", maximum=plan_model.MAX_TEAMS_PER_QUARTER, whole=True)),
+        _percentiles(percentiles),
         int(cells.number(trials, "trials", default=10_000, minimum=1, maximum=uncertainty.MAX_TRIALS, whole=True)),
         int(cells.number(seed, "seed", default=0, maximum=2**32 - 1, whole=True)),
         tables.per_team(per_team),
-        "uniform" if kind is None else str(kind),
+        _distribution(distribution),
     )
     return [["Archetype", *frame.columns], *[[a, *row] for a, row in zip(frame.index, frame.to_numpy().tolist())]]
 
 
 NOT_WITHIN_PLAN = "not within the plan"
+
+@excel_function(
+    tables=("schedule", "percentiles", "roster", "per_team", "attrition", "catalog"),
+    returns_table=True,
+    schedule=_PLAN_DOCS["schedule"],
+    percentiles="Percentiles to show, 0-100, in a row or column (default 10, 50, 90).",
+    trials="Monte Carlo trials (default 1,000; each runs the whole plan).",
+    seed="Seed of the random draws (default 0): the same inputs give the same numbers on every recalculation.",
+    distribution=_DISTRIBUTION_DOC,
+    **{name: doc for name, doc in _PLAN_DOCS.items() if name not in ("schedule", "point")},
+)
+def PLAN_DISTRIBUTION(schedule, percentiles=None, trials=None, seed=None, distribution=None, roster=None,
+                      as_of=None, per_team=None, span_low=None, span_high=None, time_to_hire=None,
+                      attrition=None, ramp_quarters=None, min_tenure_years=None, soft_skills_required=None,
+                      take_up=None, promote=None, pool_factor=None, connectors_shared_by=None, catalog=None):
+    """Table of the plan's total needs, total hires and fully-staffed quarter at each percentile, over random draws."""
+    frame = uncertainty.plan_distribution(
+        tables.schedule(schedule), _percentiles(percentiles),
+        int(cells.number(trials, "trials", default=1_000, minimum=1, maximum=uncertainty.MAX_TRIALS, whole=True)),
+        int(cells.number(seed, "seed", default=0, maximum=2**32 - 1, whole=True)),
+        _distribution(distribution),
+        **_plan_options(roster, as_of, span_low, span_high, time_to_hire, attrition, ramp_quarters,
+                        min_tenure_years, soft_skills_required, take_up, promote, pool_factor,
+                        connectors_shared_by, per_team, catalog))
+    rows = [["Outcome", *frame.columns]]
+    for outcome, values in zip(frame.index, frame.to_numpy().tolist()):
+        rows.append([outcome, *(NOT_WITHIN_PLAN if value != value else value for value in values)])  # NaN
+    return rows
 
 
 @excel_function(

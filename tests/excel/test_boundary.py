@@ -29,7 +29,8 @@ DESIGN_CATALOGUE = {
     # the plan issue: HIRING_PLAN(schedule, ...), NEEDS_DISTRIBUTION(teams, [percentiles], [trials], [seed])
     "HIRING_PLAN": ["schedule"],
     "NEEDS_DISTRIBUTION": ["teams", "percentiles", "trials", "seed"],
-    "PLAN_HEADLINE": ["plan"],  # the plan's headline, for the Scenarios sheet and the demo
+    "PLAN_HEADLINE": ["plan"],
+    "PLAN_DISTRIBUTION": ["schedule", "percentiles", "trials", "seed"],  # the plan's headline, for the Scenarios sheet and the demo
 }
 
 

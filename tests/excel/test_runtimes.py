@@ -72,6 +72,10 @@ SIGNATURES = {
     "NEEDS_DISTRIBUTION": [("teams", False), ("percentiles", True), ("trials", True), ("seed", True),
                            ("per_team", True), ("distribution", True)],
     "PLAN_HEADLINE": [("plan", False), ("labels", True)],
+    "PLAN_DISTRIBUTION": [("schedule", False), *[(name, True) for name in (
+        "percentiles", "trials", "seed", "distribution", "roster", "as_of", "per_team", "span_low", "span_high",
+        "time_to_hire", "attrition", "ramp_quarters", "min_tenure_years", "soft_skills_required", "take_up",
+        "promote", "pool_factor", "connectors_shared_by", "catalog")]],
 }
 # The range arguments, which must arrive as 2-D lists (xlwings option ndim=2).
 TABLE_ARGS = {
@@ -82,8 +86,9 @@ TABLE_ARGS = {
     "HIRING_PLAN": {"schedule", "roster", "per_team", "attrition", "catalog"},
     "NEEDS_DISTRIBUTION": {"percentiles", "per_team"},
     "PLAN_HEADLINE": {"plan"},
+    "PLAN_DISTRIBUTION": {"schedule", "percentiles", "roster", "per_team", "attrition", "catalog"},
 }
-FUNCTION_COUNT = len(SIGNATURES)  # 14 of DESIGN section 3 and 3 of the plan issue
+FUNCTION_COUNT = len(SIGNATURES)  # 14 of DESIGN section 3 and 4 of the plan issue
 EXCEL_NAMES = {name.upper() for name in SIGNATURES}
 SPECS = {spec.name: spec for spec in specs(udfs)}
 
@@ -103,7 +108,7 @@ def _run_child(script: str, request: object, env_updates: dict[str, str]) -> dic
 
 def test_signature_table_above_matches_the_specs():
     """The hand-written table is the reference both runtimes are checked against."""
-    assert set(SPECS) == EXCEL_NAMES and len(SPECS) == FUNCTION_COUNT == 17
+    assert set(SPECS) == EXCEL_NAMES and len(SPECS) == FUNCTION_COUNT == 18
     for name, args in SIGNATURES.items():
         spec = SPECS[name.upper()]
         assert [(a.name, a.optional) for a in spec.args] == args
