@@ -65,8 +65,6 @@ def write_template(output: str, force: bool) -> int:
 
 
 def compute_command(input_: str, output: str | None, in_place: bool, force: bool) -> int:
-    import os
-    import tempfile
     import zipfile
     from pathlib import Path
 
@@ -93,21 +91,12 @@ def compute_command(input_: str, output: str | None, in_place: bool, force: bool
     if missing:
         return fail(f"{input_}: not a Talent Needs workbook: no sheet {', '.join(missing)}")
     from talentneeds.engines import compute
-    from talentneeds.files import file_mode
+    from talentneeds.files import atomic_replace
     from talentneeds.workbook.summary import failed_checks, summary
 
     try:
-        if in_place:
-            handle, temporary = tempfile.mkstemp(suffix=source.suffix, dir=source.parent)
-            os.close(handle)
-            os.unlink(temporary)
-            try:
-                values = compute(source, temporary)
-                os.chmod(temporary, file_mode(source))
-                os.replace(temporary, source)
-            finally:
-                if os.path.exists(temporary):
-                    os.unlink(temporary)
+        if in_place:  # computed into a file next to the input, then renamed over it
+            values = atomic_replace(source, lambda temporary: compute(source, temporary))
         else:
             values = compute(source, target)
     except (ValueError, KeyError, OSError) as error:

@@ -11,24 +11,37 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
+
+T = TypeVar("T")
 
 
-def atomic_write(path: str | Path, write: Callable[[BinaryIO], None]) -> Path:
-    """Call ``write(stream)`` on a temporary file next to ``path``, then rename it to ``path``."""
+def atomic_replace(path: str | Path, produce: Callable[[Path], T]) -> T:
+    """Call ``produce(temporary)`` to write a file next to ``path``, then rename it to
+    ``path`` (keeping ``path``'s mode); returns what ``produce`` returns."""
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    os.close(handle)
     try:
-        with os.fdopen(handle, "wb") as stream:
-            write(stream)
+        result = produce(Path(temporary))
         os.chmod(temporary, file_mode(path))
         os.replace(temporary, path)
     except BaseException:
         if os.path.exists(temporary):
             os.unlink(temporary)
         raise
-    return path
+    return result
+
+
+def atomic_write(path: str | Path, write: Callable[[BinaryIO], None]) -> Path:
+    """Call ``write(stream)`` on a temporary file next to ``path``, then rename it to ``path``."""
+    def produce(temporary: Path) -> None:
+        with open(temporary, "wb") as stream:
+            write(stream)
+
+    atomic_replace(path, produce)
+    return Path(path)
 
 
 def file_mode(path: Path) -> int:

@@ -379,6 +379,18 @@ def _distribution(value: object) -> str:
     return "uniform" if kind is None else str(kind)
 
 
+_PERCENTILES_DOC = "Percentiles to show, 0-100, in a row or column (default 10, 50, 90)."
+_SEED_DOC = "Seed of the random draws (default 0): the same inputs give the same numbers on every recalculation."
+
+
+def _trials(value: object, default: int) -> int:
+    return int(cells.number(value, "trials", default=default, minimum=1, maximum=uncertainty.MAX_TRIALS, whole=True))
+
+
+def _seed(value: object) -> int:
+    return int(cells.number(value, "seed", default=0, maximum=2**32 - 1, whole=True))
+
+
 def _percentiles(value: object) -> list[float] | tuple[float, ...]:
     return (uncertainty.DEFAULT_PERCENTILES if _omitted(value)
             else tables.numbers(value, "percentiles", maximum=100))
@@ -388,9 +400,9 @@ def _percentiles(value: object) -> list[float] | tuple[float, ...]:
     tables=("percentiles", "per_team"),
     returns_table=True,
     teams="Number of new teams (a whole number >= 0).",
-    percentiles="Percentiles to show, 0-100, in a row or column (default 10, 50, 90).",
+    percentiles=_PERCENTILES_DOC,
     trials="Monte Carlo trials (default 10,000; at most 10,000,000).",
-    seed="Seed of the random draws (default 0): the same inputs give the same numbers on every recalculation.",
+    seed=_SEED_DOC,
     per_team="Optional needs per team: 3 rows (Amplifier, Iterator, Connector) of low and high.",
     distribution=_DISTRIBUTION_DOC,
 )
@@ -399,8 +411,8 @@ def NEEDS_DISTRIBUTION(teams, percentiles=None, trials=None, seed=None, per_team
     frame = uncertainty.needs_distribution(
         int(cells.number(teams, "teams", maximum=plan_model.MAX_TEAMS_PER_QUARTER, whole=True)),
         _percentiles(percentiles),
-        int(cells.number(trials, "trials", default=10_000, minimum=1, maximum=uncertainty.MAX_TRIALS, whole=True)),
-        int(cells.number(seed, "seed", default=0, maximum=2**32 - 1, whole=True)),
+        _trials(trials, default=10_000),
+        _seed(seed),
         tables.per_team(per_team),
         _distribution(distribution),
     )
@@ -413,9 +425,9 @@ NOT_WITHIN_PLAN = "not within the plan"
     tables=("schedule", "percentiles", "roster", "per_team", "attrition", "catalog"),
     returns_table=True,
     schedule=_PLAN_DOCS["schedule"],
-    percentiles="Percentiles to show, 0-100, in a row or column (default 10, 50, 90).",
+    percentiles=_PERCENTILES_DOC,
     trials="Monte Carlo trials (default 1,000; each runs the whole plan).",
-    seed="Seed of the random draws (default 0): the same inputs give the same numbers on every recalculation.",
+    seed=_SEED_DOC,
     distribution=_DISTRIBUTION_DOC,
     **{name: doc for name, doc in _PLAN_DOCS.items() if name not in ("schedule", "point")},
 )
@@ -426,8 +438,8 @@ def PLAN_DISTRIBUTION(schedule, percentiles=None, trials=None, seed=None, distri
     """Table of the plan's total needs, total hires and fully-staffed quarter at each percentile, over random draws."""
     frame = uncertainty.plan_distribution(
         tables.schedule(schedule), _percentiles(percentiles),
-        int(cells.number(trials, "trials", default=1_000, minimum=1, maximum=uncertainty.MAX_TRIALS, whole=True)),
-        int(cells.number(seed, "seed", default=0, maximum=2**32 - 1, whole=True)),
+        _trials(trials, default=1_000),
+        _seed(seed),
         _distribution(distribution),
         **_plan_options(roster, as_of, span_low, span_high, time_to_hire, attrition, ramp_quarters,
                         min_tenure_years, soft_skills_required, take_up, promote, pool_factor,

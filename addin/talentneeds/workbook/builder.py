@@ -240,15 +240,17 @@ def build_template(path: Path, computed: bool = True) -> Path:
         raise ValueError(f"a template is written as {' or '.join(TEMPLATE_SUFFIXES)}, got {path.name}")
     if not computed and path.suffix.lower() == ".xlsx":
         return save(build(TEMPLATE, EXTRA_NAMES), path)
+    macro_enabled = path.suffix.lower() == ".xlsm"
     with tempfile.TemporaryDirectory(dir=path.parent if str(path.parent) else ".") as folder:
         workbook = save(build(TEMPLATE, EXTRA_NAMES), Path(folder) / "formulas-only.xlsx")
         if computed:
             from talentneeds.engines import compute  # the engine is slow to import; only here
 
-            compute(workbook, Path(folder) / "computed.xlsx")
-            workbook = Path(folder) / "computed.xlsx"
-        if path.suffix.lower() == ".xlsm":
+            target = Path(folder) / "computed.xlsx" if macro_enabled else path
+            compute(workbook, target)
+            workbook = target
+        if macro_enabled:
             from talentneeds.workbook.macro_enabled import macro_enabled_copy
 
-            return macro_enabled_copy(workbook, path)
-        return Path(atomic_write(path, lambda stream: stream.write(workbook.read_bytes())))
+            macro_enabled_copy(workbook, path)
+    return path
