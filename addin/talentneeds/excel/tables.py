@@ -151,7 +151,7 @@ def schedule(value: object, name: str = "schedule") -> list[int]:
 
 def by_archetype_numbers(value: object, name: str, maximum: float) -> float | dict[Archetype, float]:
     """One number for every archetype, or three (Amplifier, Iterator, Connector) in a row or column."""
-    line = [(position, cell) for position, cell in _line(value, name)]
+    line = _line(value, name)
     if len(line) == 1:
         return cells.number(line[0][1], name, maximum=maximum)
     if len(line) != 3:
