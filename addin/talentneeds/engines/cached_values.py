@@ -13,9 +13,9 @@ range needs a cell the file did not have); and the workbook part's ``<calcPr>``,
 the values are shown rather than recalculated away on opening (:func:`_settle_calculation`). The sheet XML is scanned with the standard
 library's expat parser for byte offsets, and the new cells are spliced in; every other
 byte -- XML declaration, namespace declarations, ``mc:Ignorable`` prefixes, other cells,
-the content of other zip members -- is kept as it was. DTDs are refused (no entity
-expansion). The plan is to parse through ``defusedxml`` once it is a dependency; every
-parser is made by :func:`_parser`, so that is the one place to change.
+the content of other zip members -- is kept as it was. DTDs, entity declarations and
+external references are refused by ``defusedxml``'s handlers (no entity expansion, no
+file or network access); every parser is made by :func:`_parser`.
 
 Value encoding (``values``: {(sheet, "A1"): value}): numbers, dates (as Excel serial
 numbers) -> ``<v>``; bool -> ``t="b"``; text -> ``t="str"``; an Excel error code
@@ -36,6 +36,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.parsers import expat
 
+from defusedxml import DefusedXmlException
+from defusedxml.expatreader import DefusedExpatParser
 from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 
 from talentneeds.files import atomic_write
@@ -99,14 +101,25 @@ def write_cached_values(in_path: str | Path, out_path: str | Path,
 # ---------------------------------------------------------------- the package
 
 def _parser(namespaces: bool) -> expat.XMLParserType:
-    """An expat parser that refuses DTDs, hence entity definitions (billion laughs)."""
+    """An expat parser with defusedxml's refusals: no DTD, no entity declaration, no
+    external reference (billion laughs, XXE). A raw expat parser rather than defusedxml's
+    SAX reader, because splicing needs byte offsets, which SAX does not give."""
     parser = expat.ParserCreate(namespace_separator=" " if namespaces else None)
+    policy = DefusedExpatParser(forbid_dtd=True, forbid_entities=True, forbid_external=True)
 
-    def refuse(*_):
-        raise CachedValuesError("a workbook part declares a DTD; refusing to parse it")
+    def refusing(handler):
+        def refuse(*args):
+            try:
+                handler(*args)
+            except DefusedXmlException as error:
+                raise CachedValuesError(f"a workbook part declares a DTD, an entity or an external "
+                                        f"reference ({type(error).__name__}); refusing to parse it") from error
+        return refuse
 
-    parser.StartDoctypeDeclHandler = refuse
-    parser.EntityDeclHandler = refuse
+    parser.StartDoctypeDeclHandler = refusing(policy.defused_start_doctype_decl)
+    parser.EntityDeclHandler = refusing(policy.defused_entity_decl)
+    parser.UnparsedEntityDeclHandler = refusing(policy.defused_unparsed_entity_decl)
+    parser.ExternalEntityRefHandler = refusing(policy.defused_external_entity_ref_handler)
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     return parser
 
