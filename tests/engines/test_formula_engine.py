@@ -23,6 +23,7 @@ import pandas as pd
 from talentneeds import examples, udfs
 from talentneeds.excel import tables
 from talentneeds.model import plan as plan_model
+from talentneeds.model.roles import DEFAULT_ROLES
 from talentneeds.workbook import template as T
 from talentneeds.engines import compute
 from talentneeds.engines.formula_engine import FormulaEngineError, WorkbookEngine
@@ -366,3 +367,33 @@ def test_report_timings(engine, base):
     engine.calculate()
     print({k: round(v, 3) for k, v in TIMINGS.items()})
     assert TIMINGS["load"] < 30
+
+
+# ---------------------------------------------------------------- big tables, evaluated as blocks
+
+def test_table_constants_and_the_calculated_column_are_evaluated_as_blocks(engine):
+    # every table's constant columns (Schedule: only Quarter; the others are formulas)
+    assert {(block.sheet, block.ref) for block in engine._blocks} == {
+        ("Teams", "A5:D7"), ("Staff", "A5:E24"), ("Roles", f"A5:B{4 + len(DEFAULT_ROLES)}"), ("Plan", "A5:A12")}
+    assert engine.calculated_columns == [("Staff", "F5:F24")]
+
+
+def test_cell_by_cell_evaluation_gives_the_same_values(engine, base, tmp_path):
+    """A calculated column with one cell's formula spelled differently is evaluated cell
+    by cell (the fast path needs every cell to hold the column's formula): same values."""
+    changed = tmp_path / "spelled.xlsx"
+    workbook = load_workbook(TEMPLATE)
+    workbook["Staff"]["F9"] = "=ARCHETYPE(Staff[[#This Row],[Role]], Roles[#All])"  # a space
+    workbook.save(changed)
+    slow = WorkbookEngine(changed)
+    assert slow.calculated_columns == []
+    assert slow.calculate() == base
+
+
+def test_a_row_of_the_calculated_column_keeps_its_own_message(engine):
+    values = engine.calculate(inputs={("Staff", "B12"): "Chief Vibes Officer"})
+    assert values[("Staff", "F12")] == "#N/A"
+    assert "Chief Vibes Officer" in engine.messages[("Staff", "F12")]
+    assert [k for k in engine.messages if k[0] == "Staff"] == [("Staff", "F12")]
+    # Gabriel Rossi, Research Engineer; Ivan Petrov, Engineering Manager
+    assert values[("Staff", "F11")] == "Iterator" and values[("Staff", "F13")] == "Amplifier"

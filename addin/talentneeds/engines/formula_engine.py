@@ -36,17 +36,18 @@ import formulas
 import formulas.excel
 import numpy as np
 import schedula as sh
-from formulas.cell import CellWrapper
+from formulas.cell import Cell as EngineCell, CellWrapper
 from formulas.ranges import Ranges
 from formulas.tokens.operand import Error
 from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from talentneeds.engines.structured_refs import rewrite_workbook
 from talentneeds.engines.udf_adapter import (
     engine_value,
-    EXCEL_EPOCH, collecting, error_code, in_cell, mark_omitted_arguments, register_excel_functions,
+    EXCEL_EPOCH, ROWS_SUFFIX, collecting, error_code, in_cell, mark_omitted_arguments, register_excel_functions,
+    register_row_functions,
 )
 
 logger = logging.getLogger(__name__)
@@ -154,13 +155,16 @@ class WorkbookEngine:
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self.function_names = register_excel_functions()  # before any formula is parsed
+        row_functions = register_row_functions()
         workbook = load_workbook(self.path)  # formulas, not cached values
         self.sheets = tuple(ws.title for ws in workbook.worksheets)
         self.names = _single_range_names(workbook)
-        self._outputs = _formula_cells(workbook)  # [(sheet, "A1", node id, (row, col) in node)]
         _check_sheet_names(workbook)
+        self.calculated_columns = _calculated_columns_as_arrays(workbook, frozenset(self.function_names))
+        self._outputs = _formula_cells(workbook)  # [(sheet, "A1", node id, (row, col) in node)]
         rewrite_workbook(workbook)
-        _mark_omitted_arguments(workbook, frozenset(self.function_names))
+        _mark_omitted_arguments(workbook, frozenset(self.function_names + row_functions))
+        self._blocks = _take_constant_blocks(workbook)
         self._load_messages: dict[str, list[str]] = {}
         self.model = self._load(workbook)
         self._wrap_cells()
@@ -175,7 +179,10 @@ class WorkbookEngine:
             copy = Path(folder) / _EVAL_NAME
             workbook.save(copy)
             with collecting(self._load_messages), _quiet_progress():
-                model.loads(str(copy)).finish()
+                model.loads(str(copy))
+                for block in self._blocks:
+                    block.add_to(model)
+                model.finish()
         return model
 
     def _wrap_cells(self) -> None:
@@ -193,8 +200,17 @@ class WorkbookEngine:
         :attr:`messages`."""
         options = {}
         if inputs:
-            options["inputs"] = {self._input_node(sheet, cell): _to_engine(value)
-                                 for (sheet, cell), value in inputs.items()}
+            engine_inputs: dict[str, object] = {}
+            changed_blocks: dict[_Block, np.ndarray] = {}
+            for (sheet, cell), value in inputs.items():
+                block, position = self._in_block(sheet, cell)
+                if block is None:
+                    engine_inputs[self._input_node(sheet, cell)] = _to_engine(value)
+                else:
+                    grid = changed_blocks.setdefault(block, block.values.copy())
+                    grid[position] = _block_value(value)
+            engine_inputs.update({block.node: grid for block, grid in changed_blocks.items()})
+            options["inputs"] = engine_inputs
         collected: dict[str, list[str]] = {}
         with collecting(collected):
             solution = self.model.calculate(**options)
@@ -204,21 +220,37 @@ class WorkbookEngine:
             result = solution.get(node)
             raw = result.value[i, j] if isinstance(result, Ranges) else result
             value = values[(sheet, cell)] = engine_value(raw)
-            message = self._message(node, value, collected)
+            message = self._message(_node_id(sheet, cell), value, collected) if node.endswith(
+                f"!{cell}") else self._message(_node_id(sheet, cell), value, collected, node)
             if message:
                 messages[(sheet, cell)] = message
         self.messages = messages
         return values
 
-    def _message(self, node: str, value: object, collected: dict[str, list[str]]) -> str | None:
-        """The message our function gave for the error a cell shows, if it was ours."""
+    def _message(self, node: str, value: object, collected: dict[str, list[str]],
+                 array_node: str | None = None) -> str | None:
+        """The message our function gave for the error a cell shows, if it was ours: filed
+        under the cell itself, or under the array formula that fills it."""
         code = error_code(value)
         if code is None:
             return None
-        for message in collected.get(node, []) + self._load_messages.get(node, []):
+        found = collected.get(node, []) + self._load_messages.get(node, [])
+        if array_node is not None:
+            found += collected.get(array_node, []) + self._load_messages.get(array_node, [])
+        for message in found:
             if error_code(message) == code:
                 return message
         return None
+
+    def _in_block(self, sheet: str, cell: str) -> tuple[_Block | None, tuple[int, int]]:
+        match = _CELL.match(str(cell).strip())
+        if match is None:
+            return None, (0, 0)
+        col, row = column_index_from_string(match.group(1).upper()), int(match.group(2))
+        for block in self._blocks:
+            if block.sheet.upper() == str(sheet).upper() and block.contains(row, col):
+                return block, (row - block.min_row, col - block.min_col)
+        return None, (0, 0)
 
     def _input_node(self, sheet: str, cell: str) -> str:
         title = next((t for t in self.sheets if t.upper() == str(sheet).upper()), None)
@@ -232,6 +264,145 @@ class WorkbookEngine:
             raise KeyError(f"{title}!{cell.upper()} is not an input of the model: it is blank and no "
                            "formula reads it as a cell of its own; write the value into the workbook instead")
         return node
+
+
+# ---------------------------------------------------------------- constant blocks
+
+class _Block:
+    """The constants of a table's columns, handed to the engine as one array.
+
+    Why: ``formulas`` makes a node for every cell it loads, and a 50,000-row roster has
+    a quarter of a million constant cells, which took minutes and gigabytes. A table's
+    constant columns go in instead as one constant range -- the way the engine holds an
+    array formula's result -- and the ranges formulas read out of the table are
+    assembled from it. The values are those the engine would have read cell by cell."""
+
+    def __init__(self, sheet: str, min_row: int, min_col: int, values: np.ndarray):
+        self.sheet, self.min_row, self.min_col, self.values = sheet, min_row, min_col, values
+        max_row, max_col = min_row + values.shape[0] - 1, min_col + values.shape[1] - 1
+        self.ref = f"{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}{max_row}"
+        self.node = _node_id(sheet, self.ref)
+
+    def contains(self, row: int, col: int) -> bool:
+        rows, cols = self.values.shape
+        return self.min_row <= row < self.min_row + rows and self.min_col <= col < self.min_col + cols
+
+    def add_to(self, model: formulas.ExcelModel) -> None:
+        cell = EngineCell(self.node, self.values)
+        cell.add(model.dsp)
+        model.cells[cell.output] = cell
+
+
+def _block_value(value: object) -> object:
+    """A cell's constant as the engine reads it from openpyxl (see ExcelModel.compile_cell)."""
+    if value is None:
+        return sh.EMPTY
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float):
+        return round(value, 15)
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return dt.datetime(value.year, value.month, value.day)
+    if isinstance(value, str) and value in Error.errors:
+        return Error.errors[value]
+    return value
+
+
+_BLOCK_MIN_CELLS = 2  # a one-cell block saves nothing
+
+
+def _tables(workbook):
+    """(sheet, table, (first, last column), (first, last data row)) of every table."""
+    for ws in workbook.worksheets:
+        for table in ws.tables.values():
+            min_col, min_row, max_col, max_row = range_boundaries(table.ref)
+            first = min_row + (table.headerRowCount if table.headerRowCount is not None else 1)
+            yield ws, table, (min_col, max_col), (first, max_row - (table.totalsRowCount or 0))
+
+
+def _take_constant_blocks(workbook) -> list[_Block]:
+    """Move the constant columns of every table's data rows out of ``workbook`` (the
+    evaluation copy) into blocks: each maximal run of adjacent columns in which no data
+    cell holds a formula."""
+    blocks = []
+    for ws, table, (min_col, max_col), (first, last) in _tables(workbook):
+        if last < first:
+            continue
+        constant = [all(ws._cells.get((r, c)) is None or ws._cells[(r, c)].data_type != "f"
+                        for r in range(first, last + 1))
+                    for c in range(min_col, max_col + 1)]
+        runs, start = [], None
+        for offset, is_constant in enumerate([*constant, False]):
+            if is_constant and start is None:
+                start = offset
+            elif not is_constant and start is not None:
+                runs.append((min_col + start, min_col + offset - 1))
+                start = None
+        for first_col, last_col in runs:
+            if (last - first + 1) * (last_col - first_col + 1) < _BLOCK_MIN_CELLS:
+                continue
+            values = np.empty((last - first + 1, last_col - first_col + 1), object)
+            for r in range(first, last + 1):
+                for c in range(first_col, last_col + 1):
+                    cell = ws._cells.pop((r, c), None)
+                    values[r - first, c - first_col] = _block_value(
+                        None if cell is None else _cell_constant(cell))
+            blocks.append(_Block(ws.title, first, first_col, values))
+    return blocks
+
+
+def _cell_constant(cell) -> object:
+    if cell.data_type == "e":
+        return str(cell.value)
+    return cell.value
+
+
+# ---------------------------------------------------------------- calculated columns
+
+_THIS_ROW = r"(?:\[\[#This Row\],\[(?P<a>[^\[\]]+)\]\]|\[@\[(?P<b>[^\[\]]+)\]\]|\[@(?P<c>[^\[\]@]+)\])"
+
+
+def _calculated_columns_as_arrays(workbook, names: frozenset[str]) -> list[tuple[str, str]]:
+    """Turn each calculated table column ``=F([@Col], b, ...)`` -- F one of our functions
+    that returns one value, the other arguments not row-relative, every data cell holding
+    exactly the column's formula -- into one array formula ``=F__ROWS(T[Col], b, ...)``
+    over the column (see ``udf_adapter.register_row_functions``). Returns (sheet, range)
+    of each column turned."""
+    from talentneeds import udfs
+    from talentneeds.excel.boundary import specs
+
+    single = {spec.name for spec in specs(udfs) if not spec.returns_table} & names
+    turned = []
+    for ws, table, (min_col, _), (first, last) in _tables(workbook):
+        columns = {c.name.upper(): c.name for c in table.tableColumns}
+        for offset, column in enumerate(table.tableColumns):
+            formula = column.calculatedColumnFormula
+            text = getattr(formula, "attr_text", None) if formula is not None else None
+            if not text or last <= first:
+                continue
+            pattern = re.compile(rf"^\s*(?P<f>[A-Za-z_][\w.]*)\(\s*(?:{re.escape(table.displayName)})?"
+                                 rf"{_THIS_ROW}\s*(?P<rest>(?:,.*)?)\)\s*$", re.I | re.S)
+            match = pattern.match(text)
+            if (match is None or match["f"].upper() not in single
+                    or re.search(r"#This Row|@", match["rest"], re.I)):
+                continue
+            source = (match["a"] or match["b"] or match["c"]).strip()
+            if source.upper() not in columns:
+                continue
+            col = min_col + offset
+            expected = "=" + text
+            cells = [ws._cells.get((r, col)) for r in range(first, last + 1)]
+            if any(c is None or c.data_type != "f" or c.value != expected for c in cells):
+                continue
+            letter = get_column_letter(col)
+            ref = f"{letter}{first}:{letter}{last}"
+            for r in range(first + 1, last + 1):
+                del ws._cells[(r, col)]
+            ws.cell(first, col).value = ArrayFormula(
+                ref, f"={match['f']}{ROWS_SUFFIX}({table.displayName}[[#Data],[{columns[source.upper()]}]]"
+                     f"{match['rest']})")
+            turned.append((ws.title, ref))
+    return turned
 
 
 # ---------------------------------------------------------------- reading the workbook

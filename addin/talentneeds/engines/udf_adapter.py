@@ -64,17 +64,23 @@ def register_excel_functions() -> tuple[str, ...]:
     so this must run before a workbook is loaded. Only our names are added or replaced.
     """
     functions = excel_functions()
+    _register({name: (function, adapt) for name, function in functions.items()})
+    return tuple(functions)
+
+
+def _register(entries: dict[str, tuple[Callable, Callable]]) -> None:
+    """Put ``make(function)`` into formulas' function table under each name, unless it is
+    there already; never replace one of formulas' own functions."""
     with _register_lock:
         table = get_functions()
-        for name, function in functions.items():
+        for name, (function, make) in entries.items():
             current = table.get(name)  # .get: the table is a defaultdict
             if getattr(current, _ADAPTED, None) is function:
                 continue
             if current is not None and current is not not_implemented and not hasattr(current, _ADAPTED):
                 raise RuntimeError(f"the formulas engine already defines {name}; "
                                    "refusing to replace one of its functions")
-            table[name] = adapt(function)
-    return tuple(functions)
+            table[name] = make(function)
 
 
 def adapt(function: Callable) -> Callable:
@@ -97,6 +103,55 @@ def adapt(function: Callable) -> Callable:
     wrapped = wrap_ranges_func(engine_function)  # engine ranges -> numpy arrays
     setattr(wrapped, _ADAPTED, function)
     return wrapped
+
+
+ROWS_SUFFIX = "__ROWS"
+
+
+def register_row_functions() -> tuple[str, ...]:
+    """Add ``F__ROWS`` for each of our functions ``F`` (idempotent); returns their names.
+
+    ``F__ROWS(column, b, c)`` is the calculated table column ``=F([@Col], b, c)`` as one
+    array formula over the column: it calls ``F`` once per row with that row's value and
+    the same other arguments, so every row gets exactly what its own formula would give,
+    and an error's message is filed under the row's own cell. Why: the engine builds a
+    node per formula cell, and a 50,000-row roster's column took minutes and gigabytes;
+    as one formula it is one node. Only the evaluation copy uses these names.
+    """
+    lifted = {name + ROWS_SUFFIX: (function, adapt_rows) for name, function in excel_functions().items()}
+    _register(lifted)
+    return tuple(lifted)
+
+
+def adapt_rows(function: Callable) -> Callable:
+    """``function`` called once per row of its first argument (see register_row_functions)."""
+    one_row = adapt(function)
+
+    def engine_rows(column, *others):
+        values = np.asarray(column, dtype=object)
+        values = values.reshape(-1, 1) if values.ndim < 2 else values
+        sheet, first_col, first_row = _array_origin(_cell.get())
+        out = np.empty((values.shape[0], 1), object)
+        for i in range(values.shape[0]):
+            with in_cell(f"{sheet}!{first_col}{first_row + i}" if sheet else None):
+                out[i, 0] = one_row(values[i, 0], *others)
+        return out.view(Array)
+
+    engine_rows.__name__ = one_row.__name__ + ROWS_SUFFIX
+    wrapped = wrap_ranges_func(engine_rows)
+    setattr(wrapped, _ADAPTED, function)
+    return wrapped
+
+
+def _array_origin(node_id: str | None) -> tuple[str | None, str, int]:
+    """(sheet part, column letters, first row) of an engine range id such as
+    ``'[workbook.xlsx]STAFF'!F5:F9``."""
+    if not node_id or "!" not in node_id:
+        return None, "", 0
+    sheet, ref = node_id.rsplit("!", 1)
+    start = ref.split(":", 1)[0]
+    letters = start.rstrip("0123456789")
+    return sheet, letters, int(start[len(letters):])
 
 
 # ---------------------------------------------------------------- values in
