@@ -397,3 +397,15 @@ def test_a_row_of_the_calculated_column_keeps_its_own_message(engine):
     assert [k for k in engine.messages if k[0] == "Staff"] == [("Staff", "F12")]
     # Gabriel Rossi, Research Engineer; Ivan Petrov, Engineering Manager
     assert values[("Staff", "F11")] == "Iterator" and values[("Staff", "F13")] == "Amplifier"
+
+
+def test_a_formula_reads_an_array_result_not_the_value_cached_in_its_cell(tmp_path):
+    """Checks!B11 reads Cohort!D13, a cell of COHORT_MIX's array range; a stale value
+    stored there (LibreOffice stores #NAME? for functions it does not know) is ignored."""
+    stale = tmp_path / "stale.xlsx"
+    workbook = load_workbook(TEMPLATE)
+    workbook["Cohort"]["D13"] = 999
+    workbook.save(stale)
+    values = WorkbookEngine(stale).calculate()
+    assert values[("Cohort", "D13")] == 30  # CohortSize: the seats add up to the cohort
+    assert values[("Checks", "B11")] is True

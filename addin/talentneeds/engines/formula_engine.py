@@ -160,6 +160,7 @@ class WorkbookEngine:
         self.sheets = tuple(ws.title for ws in workbook.worksheets)
         self.names = _single_range_names(workbook)
         _check_sheet_names(workbook)
+        _drop_cached_array_values(workbook)
         self.calculated_columns = _calculated_columns_as_arrays(workbook, frozenset(self.function_names))
         self._outputs = _formula_cells(workbook)  # [(sheet, "A1", node id, (row, col) in node)]
         rewrite_workbook(workbook)
@@ -355,6 +356,21 @@ def _cell_constant(cell) -> object:
     if cell.data_type == "e":
         return str(cell.value)
     return cell.value
+
+
+def _drop_cached_array_values(workbook) -> None:
+    """Remove the values stored in the cells of an array formula's range (all but its
+    top-left cell): openpyxl reads them as constants, and formulas would hand a stale
+    cached value to a formula on another sheet that reads one of those cells (LibreOffice
+    saves #NAME? there for functions it does not know)."""
+    for ws in workbook.worksheets:
+        for cell, ref in list(ws.array_formulae.items()):
+            min_col, min_row, max_col, max_row = range_boundaries(ref)
+            top_left = range_boundaries(cell)[:2]
+            for r in range(min_row, max_row + 1):
+                for c in range(min_col, max_col + 1):
+                    if (c, r) != top_left:
+                        ws._cells.pop((r, c), None)
 
 
 # ---------------------------------------------------------------- calculated columns
