@@ -151,7 +151,7 @@ def test_an_excel_roster_and_its_sheet(tmp_path, book, capsys):
     (["import-roster", "{folder}/people.ods", "--into", "{book}"],
      "{folder}/people.ods: cannot read .ods files; give a .csv, .xlsx or .xlsm roster"),
     (["import-roster", "{roster}", "--into", "{folder}/nope.xlsx"], "{folder}/nope.xlsx: no such file"),
-    (["import-roster", "{roster}", "--into", "{roster}"], "{roster}: not an Excel workbook (.xlsx or .xlsm)"),
+    (["import-roster", "{roster}", "--into", "{roster}"], "{roster}: not an Excel workbook: the name ends in '.csv'; give a .xlsx or .xlsm file"),
     (["import-roster", "{roster}", "--into", "{book}", "--force"],
      "--force is for overwriting an existing -o OUTPUT; without -o the workbook itself is updated"),
     (["import-roster", "{roster}", "--into", "{book}", "-o", "{book}", "--force"],
@@ -182,3 +182,24 @@ def test_a_damaged_workbook_is_one_line(tmp_path, capsys):
     assert cli.main(["import-roster", str(broken), "--into", str(TEMPLATE), "--sheet", "Staff", "-o",
                      str(tmp_path / "out.xlsx")]) == 1
     assert one_error_line(capsys).startswith(f"{broken}: cannot read the sheet 'Staff' (")
+
+
+def test_a_zip_bomb_or_a_non_workbook_is_refused_before_import(tmp_path, capsys):
+    import zipfile
+
+    from talentneeds.cli import main
+
+    bomb = tmp_path / "roster.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("[Content_Types].xml", "<Types/>")
+        package.writestr("xl/worksheets/sheet1.xml", b"\0" * (20 * 1024 * 1024))  # ratio ~1000
+    workbook = tmp_path / "plan.xlsx"
+    workbook.write_text("not a zip")
+    assert main(["import-roster", str(bomb), "--into", str(workbook)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("talentneeds: ") and "\n" not in err and "plan.xlsx" in err
+    import shutil
+    shutil.copy(Path(__file__).resolve().parents[1] / "workbook_templates" / "talent-needs.xlsx", workbook)
+    assert main(["import-roster", str(bomb), "--into", str(workbook)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("talentneeds: ") and "\n" not in err and "roster.xlsx" in err and "zip bomb" in err

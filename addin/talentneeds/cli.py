@@ -34,13 +34,20 @@ def render_command(workbook: str, sheets: list[str], output: str) -> int:
     from pathlib import Path
 
     from talentneeds.render import RenderError, render_sheets
+    from talentneeds.untrusted import UntrustedFileError, check_workbook_file, describe_failure, is_reading_error
 
-    if not Path(workbook).is_file():
-        return fail(f"{workbook}: no such file")
+    try:
+        check_workbook_file(Path(workbook))
+    except UntrustedFileError as error:
+        return fail(str(error))
     try:
         written = render_sheets(workbook, sheets, output)
-    except (RenderError, ValueError, KeyError, OSError) as error:
+    except RenderError as error:
         return fail(f"{workbook}: {error}")
+    except Exception as error:  # a damaged workbook, by type; anything else is a bug: re-raised
+        if not is_reading_error(error):
+            raise
+        return fail(describe_failure(workbook, error))
     for path in written:
         print(f"wrote {path}")
     return 0
@@ -65,14 +72,15 @@ def write_template(output: str, force: bool) -> int:
 
 
 def compute_command(input_: str, output: str | None, in_place: bool, force: bool) -> int:
-    import zipfile
     from pathlib import Path
 
+    from talentneeds.untrusted import UntrustedFileError, check_workbook_file, describe_failure, is_reading_error
+
     source = Path(input_)
-    if not source.is_file():
-        return fail(f"{input_}: no such file")
-    if source.suffix.lower() not in (".xlsx", ".xlsm") or not zipfile.is_zipfile(source):
-        return fail(f"{input_}: not an Excel workbook (.xlsx or .xlsm)")
+    try:  # an untrusted file: refused before anything parses it if it is no workbook or a zip bomb
+        check_workbook_file(source)
+    except UntrustedFileError as error:
+        return fail(str(error))
     if in_place and output:
         return fail("give either --in-place or -o OUTPUT, not both")
     target = source if in_place else Path(output or source.with_name(f"{source.stem}-computed{source.suffix}"))
@@ -86,11 +94,14 @@ def compute_command(input_: str, output: str | None, in_place: bool, force: bool
         return fail("the output would overwrite the input; use --in-place if that is what you want")
     try:
         missing = _missing_template_sheets(source)
-    except Exception as error:  # openpyxl's many ways of failing on a damaged file
-        return fail(f"{input_}: cannot read the workbook ({type(error).__name__}: {error})")
+    except Exception as error:  # a damaged workbook, by type; anything else is a bug: re-raised
+        if not is_reading_error(error):
+            raise
+        return fail(describe_failure(input_, error))
     if missing:
         return fail(f"{input_}: not a Talent Needs workbook: no sheet {', '.join(missing)}")
     from talentneeds.engines import compute
+    from talentneeds.engines.formula_engine import FormulaEngineError
     from talentneeds.files import atomic_replace
     from talentneeds.workbook.summary import failed_checks, summary
 
@@ -99,8 +110,10 @@ def compute_command(input_: str, output: str | None, in_place: bool, force: bool
             values = atomic_replace(source, lambda temporary: compute(source, temporary))
         else:
             values = compute(source, target)
-    except (ValueError, KeyError, OSError) as error:
-        return fail(f"{input_}: {error}")
+    except Exception as error:  # a damaged workbook, by type; anything else is a bug: re-raised
+        if not (isinstance(error, FormulaEngineError) or is_reading_error(error)):
+            raise
+        return fail(describe_failure(input_, error))
     print(summary(values))
     print(f"\nwrote {target}")
     failures = failed_checks(values)
@@ -136,6 +149,41 @@ def demo_command(output: str) -> int:
         return compute_command(str(template), output, in_place=False, force=True)
 
 
+def import_roster_command(roster: str, into: str | None, output: str | None, force: bool, sheet: str | None,
+                          day_first: bool, month_first: bool, replace: bool, append: bool,
+                          allow_duplicates: bool) -> int:
+    """Fill the Staff table of a workbook from an HR export (.csv, .xlsx, .xlsm)."""
+    from talentneeds.workbook.roster_import import RosterImportError, import_roster
+
+    if not into:
+        return fail("give the workbook to fill: import-roster ROSTER --into WORKBOOK")
+    if day_first and month_first:
+        return fail("give either --day-first or --month-first, not both")
+    if replace and append:
+        return fail("give either --replace or --append, not both")
+    if force and not output:
+        return fail("--force is for overwriting an existing -o OUTPUT; without -o the workbook itself is updated")
+    from pathlib import Path
+
+    from talentneeds.untrusted import UntrustedFileError, check_workbook_file
+
+    try:  # both may come from elsewhere: refused before anything parses them if no workbook or a zip bomb
+        check_workbook_file(Path(into))
+        if Path(roster).suffix.lower() in (".xlsx", ".xlsm"):
+            check_workbook_file(Path(roster))
+    except UntrustedFileError as error:
+        return fail(str(error))
+    try:
+        result = import_roster(roster, into, output, sheet=sheet,
+                               date_order="day" if day_first else "month" if month_first else None,
+                               existing="replace" if replace else "append" if append else None,
+                               allow_duplicates=allow_duplicates, force=force)
+    except (RosterImportError, ValueError, KeyError, OSError) as error:
+        return fail(str(error))
+    print(result.summary())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="talentneeds",
@@ -162,6 +210,18 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--sheet", action="append", dest="sheets",
                         help="a sheet to render; repeat for more (default: Needs and Cohort)")
     render.add_argument("-o", "--output", default=".", help="folder for the PNGs (default: current folder)")
+    roster = commands.add_parser("import-roster", help="fill the Staff table of a workbook from an HR export")
+    roster.add_argument("roster", metavar="ROSTER",
+                        help="the roster: .csv (comma, semicolon or tab), .xlsx or .xlsm")
+    roster.add_argument("--into", metavar="WORKBOOK", help="the Talent Needs workbook to fill (updated in place)")
+    roster.add_argument("-o", "--output", help="write a filled copy here instead of updating WORKBOOK")
+    roster.add_argument("--force", action="store_true", help="overwrite an existing OUTPUT")
+    roster.add_argument("--sheet", help="the sheet of an Excel roster (default: the first)")
+    roster.add_argument("--day-first", action="store_true", help="read dates like 03/04/2024 as 3 April")
+    roster.add_argument("--month-first", action="store_true", help="read dates like 03/04/2024 as March 4")
+    roster.add_argument("--replace", action="store_true", help="replace the people already on Staff")
+    roster.add_argument("--append", action="store_true", help="keep the people already on Staff, add after them")
+    roster.add_argument("--allow-duplicates", action="store_true", help="import names that occur more than once")
     return parser
 
 
@@ -179,6 +239,9 @@ def main(argv: list[str] | None = None) -> int:
         return render_command(args.workbook, args.sheets or ["Needs", "Cohort"], args.output)
     elif args.command == "compute":
         return compute_command(args.input, args.output, args.in_place, args.force)
+    elif args.command == "import-roster":
+        return import_roster_command(args.roster, args.into, args.output, args.force, args.sheet, args.day_first,
+                                     args.month_first, args.replace, args.append, args.allow_duplicates)
     elif args.command == "demo":
         return demo_command(args.output)
     return 0

@@ -159,6 +159,7 @@ class WorkbookEngine:
         workbook = load_workbook(self.path)  # formulas, not cached values
         self.sheets = tuple(ws.title for ws in workbook.worksheets)
         self.names = _single_range_names(workbook)
+        _check_used_ranges(workbook)
         _check_sheet_names(workbook)
         _drop_cached_array_values(workbook)
         self.calculated_columns = _calculated_columns_as_arrays(workbook, frozenset(self.function_names))
@@ -302,8 +303,8 @@ def _block_value(value: object) -> object:
         value = value.item()
     if isinstance(value, float):
         return round(value, 15)
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return dt.datetime(value.year, value.month, value.day)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return _to_engine(value)  # a serial number, as formulas makes of a date cell
     if isinstance(value, str) and value in Error.errors:
         return Error.errors[value]
     return value
@@ -460,6 +461,27 @@ def _single_range_names(workbook) -> dict[str, Address]:
             sheet, ref = destinations[0]
             names[name] = (sheet, ref.replace("$", ""))
     return names
+
+
+#: Most cells a sheet's used range (A1 to its last row and column) may span: the engine
+#: visits every cell of it, blank or not. A 100,000-person roster with 20 columns fits.
+MAX_USED_CELLS = 2_000_000
+
+
+def _check_used_ranges(workbook) -> None:
+    """Refuse a sheet whose used range is vast (one value typed in XFD1048576 makes it
+    17 billion cells): evaluating it would hang and exhaust memory."""
+    for ws in workbook.worksheets:
+        if not ws._cells:
+            continue
+        rows = max(r for r, _ in ws._cells)
+        columns = max(c for _, c in ws._cells)
+        if rows * columns > MAX_USED_CELLS:
+            far = max(ws._cells, key=lambda rc: rc[0] * columns + rc[1])
+            raise FormulaEngineError(
+                f"sheet {ws.title!r}: its used range reaches {get_column_letter(columns)}{rows} "
+                f"({rows * columns:,} cells, at most {MAX_USED_CELLS:,} can be evaluated; the farthest "
+                f"cell in use is {get_column_letter(far[1])}{far[0]}); clear the cells far outside your data")
 
 
 def _check_sheet_names(workbook) -> None:
