@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: test demo setup templates pictures clean
+.PHONY: test demo setup templates pictures bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,11 @@ test: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/talentneeds demo
+
+# benchmarks: per-call overhead, Monte Carlo scaling, whole workbooks vs LibreOffice, a profile
+# -> bench/results.md (about 10 minutes; LibreOffice's columns need soffice)
+bench: $(STAMP)
+	$(BIN)/python -m bench.run
 
 # rebuild the committed templates after changing the template's description
 templates: $(STAMP)

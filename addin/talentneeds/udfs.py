@@ -13,6 +13,7 @@ them in upper case in every runtime. ``from talentneeds.udfs import *`` (xlwings
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import pandas as pd
 
@@ -23,7 +24,7 @@ from talentneeds.model import bottleneck as bottleneck_model
 from talentneeds.model import cohort, needs, pipeline, uncertainty
 from talentneeds.model import plan as plan_model
 from talentneeds.model.archetypes import Archetype
-from talentneeds.model.ranges import Range, point_fraction
+from talentneeds.model.ranges import POINT_NAMES, Range, point_fraction
 
 __all__ = [
     "AMPLIFIERS_NEEDED", "ITERATORS_NEEDED", "CONNECTORS_NEEDED", "TEAM_NEEDS",
@@ -37,6 +38,15 @@ NO_LIMIT = "no limit"
 
 
 def _point(value: object) -> str | float:
+    if value is None:
+        return "mid"
+    kind = type(value)
+    if kind is str:  # the common case: "low", "mid" or "high", as text_or_number gives it
+        text = value.strip()
+        if text.lower() in POINT_NAMES:
+            return text
+    elif kind is float and 0.0 <= value <= 1.0:
+        return value
     point = cells.text_or_number(value, "point")
     if point is None:
         return "mid"
@@ -44,7 +54,23 @@ def _point(value: object) -> str | float:
     return point
 
 
+# Ranges built from cell values, by (low, high): a recalculation builds the same few
+# ranges over and over, and a Range is immutable. Bounded: cleared when full.
+_RANGES: dict[tuple[float, float], Range] = {}
+_RANGES_SIZE = 1024
+
+
 def _range(low: object, high: object, default: Range, low_name: str, high_name: str) -> Range:
+    if low is None and high is None:
+        return default
+    if type(low) is float and type(high) is float and 0.0 <= low <= high < math.inf \
+            and math.copysign(1.0, low) > 0 and math.copysign(1.0, high) > 0:  # -0.0 is not 0.0 here
+        found = _RANGES.get((low, high))
+        if found is None:
+            if len(_RANGES) >= _RANGES_SIZE:
+                _RANGES.clear()
+            found = _RANGES[(low, high)] = Range(low, high)
+        return found
     return tables.bounded_range(cells.number(low, low_name, default=default.low),
                                 cells.number(high, high_name, default=default.high),
                                 low_name, high_name)

@@ -89,8 +89,11 @@ def adapt(function: Callable) -> Callable:
     tables = tuple(a.table for a in spec.args) if spec else ()
     name = spec.name if spec else function.__name__.upper()
 
-    def engine_function(*args):
-        converted = [to_argument(a, table=i < len(tables) and tables[i]) for i, a in enumerate(args)]
+    def convert(args, first: int = 0) -> list:
+        """Arguments ``first``, ``first + 1``, ... as xlwings would pass them."""
+        return [to_argument(a, table=i < len(tables) and tables[i]) for i, a in enumerate(args, start=first)]
+
+    def call_converted(converted):
         try:
             result = function(*converted)
         except Exception as error:  # our functions never raise; guard the engine anyway
@@ -98,10 +101,14 @@ def adapt(function: Callable) -> Callable:
             result = f"#VALUE! unexpected error in {name} ({type(error).__name__}: {error})"
         return to_result(result)
 
+    def engine_function(*args):
+        return call_converted(convert(args))
+
     engine_function.__name__ = name
     engine_function.__doc__ = function.__doc__
     wrapped = wrap_ranges_func(engine_function)  # engine ranges -> numpy arrays
     setattr(wrapped, _ADAPTED, function)
+    wrapped.convert, wrapped.call_converted = convert, call_converted  # for adapt_rows
     return wrapped
 
 
@@ -132,9 +139,12 @@ def adapt_rows(function: Callable) -> Callable:
         values = values.reshape(-1, 1) if values.ndim < 2 else values
         sheet, first_col, first_row = _array_origin(_cell.get())
         out = np.empty((values.shape[0], 1), object)
+        # The other arguments are the same for every row: converted once, not per row
+        # (the Roles table of ARCHETYPE was 58 cells converted again for every person).
+        shared = one_row.convert(others, first=1)
         for i in range(values.shape[0]):
             with in_cell(f"{sheet}!{first_col}{first_row + i}" if sheet else None):
-                out[i, 0] = one_row(values[i, 0], *others)
+                out[i, 0] = one_row.call_converted([*one_row.convert((values[i, 0],)), *shared])
         return out.view(Array)
 
     engine_rows.__name__ = one_row.__name__ + ROWS_SUFFIX
@@ -158,6 +168,8 @@ def _array_origin(node_id: str | None) -> tuple[str | None, str, int]:
 
 def engine_value(value: object) -> object:
     """One engine value as xlwings gives it: blank None, error "#N/A", numbers float."""
+    if type(value) is float:  # the common case, as the checks below would return it
+        return value
     if value is sh.EMPTY or value is None:
         return None
     if isinstance(value, XlError):  # before str: XlError is a str
@@ -177,6 +189,8 @@ def to_argument(value: object, table: bool = False) -> object:
     """An argument as xlwings passes it: ``table`` (ndim=2) arguments always as a 2-D list;
     others as a scalar (one cell), a list (one row or column) or a 2-D list."""
     if isinstance(value, np.ndarray):
+        if value.size == 1 and not table:  # one cell, the common case: as below, without the lists
+            return engine_value(value.ravel().tolist()[0])
         if value.ndim == 0:
             value = value.reshape(1, 1)
         elif value.ndim == 1:

@@ -92,6 +92,9 @@ def to_cell(value: object) -> object:
 
 
 def to_cells(result: object) -> object:
+    kind = type(result)
+    if (kind is float and math.isfinite(result)) or kind is str or kind is bool:
+        return result  # the common scalar results, as to_cell would give them
     if isinstance(result, (list, tuple)):
         return [[to_cell(c) for c in row] for row in result]
     return to_cell(result)

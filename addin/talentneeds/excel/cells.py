@@ -25,6 +25,7 @@ _TEXT_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d %b %Y", "%d %B %Y", "%b %d, %Y
 EXCEL_ERRORS = frozenset({"#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!",
                           "#SPILL!", "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!",
                           "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#PYTHON!"})
+_PLAIN_SCALARS = frozenset({float, int, bool})  # cells that are never a range or an error
 _TRUE = {"true", "yes", "y", "1", "x"}
 _FALSE = {"false", "no", "n", "0"}
 
@@ -46,6 +47,8 @@ def rows_of(value: object) -> list[list]:
 
 def single_cell(value: object, name: str) -> object:
     """Unwrap a one-cell range; refuse a bigger one; pass on an error the cell shows."""
+    if value is None or type(value) in _PLAIN_SCALARS:
+        return value
     if isinstance(value, (list, tuple)):
         rows = rows_of(value)
         cells = [cell for row in rows for cell in row]
@@ -75,11 +78,16 @@ def number(value: object, name: str, *, default: float | None = None, minimum: f
 
     Numbers typed as text ("4", "80%") are accepted; booleans and dates are not.
     """
+    kind = type(value)
+    if kind is float or kind is int:  # the common case, checked without the general path
+        candidate = float(value)
+        if math.isfinite(candidate) and candidate >= minimum and (maximum is None or candidate <= maximum) \
+                and (not whole or candidate == math.floor(candidate)):
+            return candidate
     value = single_cell(value, name)
-    valid = _describe_number(minimum, maximum, whole)
     if is_blank(value):
         if default is None:
-            raise InvalidInput(f"{name} is required: {valid}, got a blank cell")
+            raise InvalidInput(f"{name} is required: {_describe_number(minimum, maximum, whole)}, got a blank cell")
         return default
     if isinstance(value, bool) or isinstance(value, (dt.date, dt.datetime)):
         candidate = None
@@ -92,7 +100,7 @@ def number(value: object, name: str, *, default: float | None = None, minimum: f
     if candidate is None or not math.isfinite(candidate) or candidate < minimum \
             or (maximum is not None and candidate > maximum) \
             or (whole and candidate != math.floor(candidate)):
-        raise InvalidInput(f"{name} must be {valid}, got {shown(value)}")
+        raise InvalidInput(f"{name} must be {_describe_number(minimum, maximum, whole)}, got {shown(value)}")
     return candidate
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from talentneeds.errors import InvalidInput
 from talentneeds.excel import cells
 from talentneeds.model import assumptions as A
@@ -20,6 +22,65 @@ ROSTER_COLUMNS = {
 CATALOG_COLUMNS = {"role": ROSTER_COLUMNS["role"], "archetype": ("archetype",)}
 
 
+_ROW_END = object()
+
+
+def _content_key(value: object) -> tuple | None:
+    """A key that tells two ranges apart exactly as parsing would: text, blanks, dates
+    and datetimes without a time zone as they are; booleans and ints with their type
+    (True, 1 and 1.0 differ); datetimes with a time zone with it (equal instants in
+    two zones fall on different dates); anything else by type and repr (0.0 and -0.0
+    differ). It may hold an unhashable cell: see :func:`_remembered`."""
+    if value is None:
+        return None
+    parts: list = []
+    append = parts.append
+    datetime, date = dt.datetime, dt.date
+    for row in cells.rows_of(value) if not isinstance(value, list) else value:
+        if not isinstance(row, (list, tuple)):
+            return _content_key(cells.rows_of(value))  # a flat list: one row
+        for cell in row:
+            kind = type(cell)
+            if kind is str or cell is None:
+                append(cell)
+            elif kind is datetime:
+                append(cell if cell.tzinfo is None else (kind, cell, cell.tzinfo))
+            elif kind is bool or kind is int:
+                append((kind, cell))
+            elif kind is date:  # equal only to dates (a datetime never equals a date)
+                append(cell)
+            else:
+                append((kind, repr(cell)))
+        append(_ROW_END)
+    return tuple(parts)
+
+
+def _remembered(cache: dict, size: int, key: tuple | None, make):
+    """``make()``, remembered in ``cache`` under ``key`` (None, or a key holding an
+    unhashable cell: not remembered); the cache is cleared when it holds ``size``."""
+    if key is not None:
+        try:
+            found = cache.get(key)
+        except TypeError:
+            key = None
+        else:
+            if found is not None:
+                return found
+    made = make()
+    if key is not None:
+        if len(cache) >= size:
+            cache.clear()
+        cache[key] = made
+    return made
+
+
+# Parsed rosters by (name, catalogue, content): one recalculation hands the same roster
+# to INTERNAL_AMPLIFIERS and to every HIRING_PLAN, and a recalculation after an edit
+# elsewhere hands it again. Person is immutable; callers get a list of their own.
+_ROSTERS: dict[tuple, tuple[Person, ...]] = {}
+_ROSTERS_SIZE = 8
+
+
 def roster(value: object, catalog: Catalog = DEFAULT_CATALOG, name: str = "roster") -> list[Person]:
     """People from a range whose first non-blank row is a header.
 
@@ -27,6 +88,12 @@ def roster(value: object, catalog: Catalog = DEFAULT_CATALOG, name: str = "roste
     the catalogue) or Archetype, Start date, Soft skills. Other columns are ignored and
     blank rows skipped. Errors name the row within the range and the column.
     """
+    key = _content_key(value)
+    return list(_remembered(_ROSTERS, _ROSTERS_SIZE, None if key is None else (name, catalog, key),
+                            lambda: tuple(_parse_roster(value, catalog, name))))
+
+
+def _parse_roster(value: object, catalog: Catalog, name: str) -> list[Person]:
     rows = cells.non_blank_rows(value)
     if not rows:
         return []
@@ -60,8 +127,23 @@ def roster(value: object, catalog: Catalog = DEFAULT_CATALOG, name: str = "roste
     return people
 
 
+# Parsed catalogues by content: a workbook passes the same Roles table to every row's
+# ARCHETYPE and to every roster, and parsing it costs ~50 times looking it up. Small and
+# bounded: cleared when full. Catalog is not changed after it is built, so sharing is safe.
+_CATALOGS: dict[tuple, Catalog] = {}
+_CATALOGS_SIZE = 64
+
+
 def catalog(value: object, name: str = "catalog") -> Catalog:
     """A two-column range Role, Archetype (a header row is optional); blank gives the default."""
+    if value is None:
+        return DEFAULT_CATALOG  # as parsing a blank range gives
+    key = _content_key(value)
+    return _remembered(_CATALOGS, _CATALOGS_SIZE, None if key is None else (name, key),
+                       lambda: _parse_catalog(value, name))
+
+
+def _parse_catalog(value: object, name: str) -> Catalog:
     rows = cells.non_blank_rows(value)
     if not rows:
         return DEFAULT_CATALOG

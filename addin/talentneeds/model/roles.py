@@ -10,7 +10,7 @@ A title that still does not match is an :class:`UnknownRole`, never a guess.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from talentneeds.errors import InvalidInput, UnknownRole, shown
 from talentneeds.model.archetypes import Archetype, parse_archetype
@@ -50,27 +50,35 @@ DEFAULT_ROLES: tuple[tuple[str, Archetype], ...] = (
 
 _SENIORITY = r"(senior|sr|junior|jr|staff|principal|distinguished|associate|lead|chief)"
 _LEVEL = r"(i{1,3}|iv|v|l?\d+)"
+_PUNCTUATION = re.compile(r"[^\w]+")
+_TEAM_SUFFIX = re.compile(r"\s[-–—]\s|,|\(|/|\|")
+_LEVEL_SUFFIX = re.compile(rf"\s+{_LEVEL}$")
+_SENIORITY_PREFIX = re.compile(rf"^{_SENIORITY}\s+")
+# Titles looked up per catalogue are remembered, up to this many (a roster repeats a few
+# dozen titles thousands of times); beyond it the memory is cleared and refilled.
+_MEMO_SIZE = 4096
 
 
 def normalise_title(title: str) -> str:
     """Lower case, punctuation to spaces, single spaces: "Sr. Research-Engineer" -> "sr research engineer"."""
-    return " ".join(re.sub(r"[^\w]+", " ", title.casefold()).split())
+    return " ".join(_PUNCTUATION.sub(" ", title.casefold()).split())
 
 
-def _variants(title: str) -> list[str]:
-    """The title, then with team suffix, seniority prefixes and level suffixes removed."""
-    base = re.split(r"\s[-–—]\s|,|\(|/|\|", title, maxsplit=1)[0]
-    variants = [normalise_title(title), normalise_title(base)]
+def _variants(title: str) -> Iterator[str]:
+    """The title, then with team suffix, seniority prefixes and level suffixes removed
+    (lazily: a lookup stops at the first variant the catalogue knows)."""
+    yield normalise_title(title)
+    base = _TEAM_SUFFIX.split(title, maxsplit=1)[0]
     words = normalise_title(base)
-    stripped = re.sub(rf"\s+{_LEVEL}$", "", words)
-    variants.append(stripped)
+    yield words
+    stripped = _LEVEL_SUFFIX.sub("", words)
+    yield stripped
     while True:
-        shorter = re.sub(rf"^{_SENIORITY}\s+", "", stripped)
+        shorter = _SENIORITY_PREFIX.sub("", stripped)
         if shorter == stripped:
             break
         stripped = shorter
-        variants.append(stripped)
-    return variants
+        yield stripped
 
 
 class Catalog:
@@ -78,12 +86,13 @@ class Catalog:
 
     def __init__(self, entries: Iterable[tuple[str, Archetype | str]]):
         self._by_title: dict[str, Archetype] = {}
+        self._memo: dict[str, Archetype] = {}  # title as given -> archetype, for titles found
         self.entries: list[tuple[str, Archetype]] = []
         for title, archetype in entries:
-            if not isinstance(title, str) or not normalise_title(title):
+            key = normalise_title(title) if isinstance(title, str) else ""
+            if not key:
                 raise InvalidInput(f"catalog role titles must be text, got {shown(title)}")
             archetype = parse_archetype(archetype)
-            key = normalise_title(title)
             previous = self._by_title.get(key)
             if previous is not None and previous is not archetype:
                 raise InvalidInput(f"catalog lists {shown(title)} twice, as {previous.value} "
@@ -93,11 +102,17 @@ class Catalog:
 
     def archetype(self, title: object) -> Archetype:
         """The archetype of ``title``; :class:`UnknownRole` if the catalogue does not know it."""
+        found = self._memo.get(title) if type(title) is str else None
+        if found is not None:
+            return found
         if not isinstance(title, str) or not normalise_title(title):
             raise InvalidInput(f"role_title must be a role title (text), got {shown(title)}")
         for variant in _variants(title):
             if variant in self._by_title:
-                return self._by_title[variant]
+                if len(self._memo) >= _MEMO_SIZE:
+                    self._memo.clear()
+                found = self._memo[title] = self._by_title[variant]
+                return found
         raise UnknownRole(f'role "{title.strip()}" is not in the catalogue; add it '
                           "with its archetype (Amplifier, Iterator or Connector)")
 

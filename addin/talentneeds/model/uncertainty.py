@@ -32,6 +32,7 @@ actually occurred.
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 from collections.abc import Iterable, Mapping, Sequence
@@ -120,6 +121,15 @@ def head_distribution(per_team: Range, distribution: str = "uniform") -> tuple[n
     distribution = check_distribution(distribution)
     if not isinstance(per_team, Range):
         raise InvalidInput(f"per_team must be a Range, got {shown(per_team)}")
+    heads, probabilities = _head_distribution(per_team.low, per_team.high, distribution)
+    return heads.copy(), probabilities.copy()  # the caller's own arrays; the cached ones stay as they are
+
+
+@functools.lru_cache(maxsize=256)
+def _head_distribution(low: float, high: float, distribution: str) -> tuple[np.ndarray, np.ndarray]:
+    """head_distribution of a checked range, remembered: a recalculation draws from the
+    same few ranges again and again. (Equal bounds give equal arrays, 0.0 and -0.0 too.)"""
+    per_team = Range(low, high)
     width = per_team.high - per_team.low
     steps = min(math.ceil(width - _WHOLE_TOLERANCE), MAX_POINTS_PER_RANGE - 1) if width > 0 else 0
     if steps == 0:
@@ -174,7 +184,10 @@ class Tally:
         self.counts = np.empty(0, dtype=np.int64)
 
     def add(self, outcomes: np.ndarray) -> None:
-        values, counts = np.unique(outcomes, return_counts=True)
+        values, counts = _value_counts(np.asarray(outcomes))
+        if not len(self.values):
+            self.values, self.counts = values, counts.astype(np.int64)
+            return
         merged, inverse = np.unique(np.concatenate([self.values, values]), return_inverse=True)
         totals = np.zeros(len(merged), dtype=np.int64)
         np.add.at(totals, inverse, np.concatenate([self.counts, counts]))
@@ -185,6 +198,19 @@ class Tally:
         cumulative = np.cumsum(self.counts)
         needed = p / 100 * cumulative[-1]
         return int(self.values[min(np.searchsorted(cumulative, needed, side="left"), len(self.values) - 1)])
+
+
+def _value_counts(outcomes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct outcomes, ascending, and how often each occurs (as np.unique with
+    return_counts): whole numbers within a span not much wider than their count are
+    counted with bincount, which needs no sort."""
+    if outcomes.size and outcomes.dtype.kind in "iu":
+        low, high = int(outcomes.min()), int(outcomes.max())
+        if high - low <= max(4 * outcomes.size, 1024):
+            counts = np.bincount((outcomes - low).ravel())
+            present = np.flatnonzero(counts)
+            return (present + low).astype(outcomes.dtype), counts[present]
+    return np.unique(outcomes, return_counts=True)
 
 
 # ------------------------------------------------------------------------ needs of teams
@@ -211,7 +237,7 @@ def needs_distribution(teams: int, percentiles: Iterable[float] = DEFAULT_PERCEN
         for archetype in ARCHETYPES:
             tallies[archetype].add(draw_team_sums(rng, teams, *laws[archetype], size))
     frame = pd.DataFrame(
-        [[tallies[a].percentile(p) for p in percentiles] for a in ARCHETYPES],
+        np.array([[tallies[a].percentile(p) for p in percentiles] for a in ARCHETYPES], dtype=np.int64),
         index=pd.Index([a.value for a in ARCHETYPES], name="Archetype"),
         columns=[percentile_label(p) for p in percentiles],
     )
