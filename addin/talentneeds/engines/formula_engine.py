@@ -10,10 +10,12 @@ the same ones Excel calls through xlwings), in the ``formulas`` engine::
     values = engine.calculate(inputs={("Teams", "D5"): 3})    # recalculate with a change
     engine.messages[("Needs", "B12")]                         # "#VALUE! ..." if it failed
 
-How: the workbook is read once with openpyxl; on an in-memory copy structured table
-references are rewritten to A1 (:mod:`.structured_refs`; the engine cannot parse them)
-and omitted arguments of our functions are marked (:mod:`.udf_adapter`); the copy is
-saved to a temporary folder, loaded into ``formulas``, and deleted. Cell addresses are
+How: the workbook is read once with openpyxl (as formulas reads one: dates as serial
+numbers); in memory, structured table references are rewritten to A1
+(:mod:`.structured_refs`; the engine cannot parse them), omitted arguments of our
+functions are marked (:mod:`.udf_adapter`), tables' constant columns become blocks and
+calculated columns array formulas (see :class:`_Block`), and the copy is handed to
+``formulas``. Cell addresses are
 unchanged, so results map straight back onto the original workbook.
 
 Values come back as Excel shows them: numbers as floats, text, booleans, ``None`` for a
@@ -28,7 +30,6 @@ import datetime as dt
 import functools
 import logging
 import re
-import tempfile
 import types
 from pathlib import Path
 
@@ -39,7 +40,8 @@ import schedula as sh
 from formulas.cell import Cell as EngineCell, CellWrapper
 from formulas.ranges import Ranges
 from formulas.tokens.operand import Error
-from openpyxl import load_workbook
+from formulas.excel import BOOK as FORMULAS_BOOK
+from formulas.excel.xlreader import load_workbook as load_raw_workbook
 from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
@@ -156,7 +158,8 @@ class WorkbookEngine:
         self.path = Path(path)
         self.function_names = register_excel_functions()  # before any formula is parsed
         row_functions = register_row_functions()
-        workbook = load_workbook(self.path)  # formulas, not cached values
+        # formulas, not cached values; dates as serial numbers, as formulas itself reads a file
+        workbook = load_raw_workbook(str(self.path))
         self.sheets = tuple(ws.title for ws in workbook.worksheets)
         self.names = _single_range_names(workbook)
         _check_used_ranges(workbook)
@@ -167,6 +170,7 @@ class WorkbookEngine:
         rewrite_workbook(workbook)
         _mark_omitted_arguments(workbook, frozenset(self.function_names + row_functions))
         self._blocks = _take_constant_blocks(workbook)
+        _drop_blank_cells(workbook)
         self._load_messages: dict[str, list[str]] = {}
         self.model = self._load(workbook)
         self._wrap_cells()
@@ -177,14 +181,14 @@ class WorkbookEngine:
 
     def _load(self, workbook) -> formulas.ExcelModel:
         model = _Model({title.upper(): title for title in self.sheets})
-        with tempfile.TemporaryDirectory(prefix="talentneeds-engine-") as folder:
-            copy = Path(folder) / _EVAL_NAME
-            workbook.save(copy)
-            with collecting(self._load_messages), _quiet_progress():
-                model.loads(str(copy))
-                for block in self._blocks:
-                    block.add_to(model)
-                model.finish()
+        # formulas loads a book by file name unless it holds it already: it is handed the
+        # evaluation copy in memory (saving and reading it again took as long as evaluating)
+        sh.get_nested_dicts(model.books, _EVAL_NAME.upper())[FORMULAS_BOOK] = workbook
+        with collecting(self._load_messages), _quiet_progress():
+            model.loads(_EVAL_NAME)
+            for block in self._blocks:
+                block.add_to(model)
+            model.finish()
         return model
 
     def _wrap_cells(self) -> None:
@@ -357,6 +361,14 @@ def _cell_constant(cell) -> object:
     if cell.data_type == "e":
         return str(cell.value)
     return cell.value
+
+
+def _drop_blank_cells(workbook) -> None:
+    """openpyxl makes a blank cell object wherever a cell is visited; formulas would
+    compile each of them (a saved and reloaded copy would not have them)."""
+    for ws in workbook.worksheets:
+        for key in [key for key, cell in ws._cells.items() if cell.value is None]:
+            del ws._cells[key]
 
 
 def _drop_cached_array_values(workbook) -> None:
