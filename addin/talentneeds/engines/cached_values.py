@@ -133,9 +133,14 @@ def _start_tags(data: bytes) -> list[tuple[str, dict[str, str]]]:
     return found
 
 
-def _relationships(archive: zipfile.ZipFile, part: str) -> list[dict[str, str]]:
+def _rels_part(part: str) -> str:
+    """The relationships part of ``part``: ``xl/workbook.xml`` -> ``xl/_rels/workbook.xml.rels``."""
     folder, name = posixpath.split(part)
-    rels = posixpath.join(folder, "_rels", name + ".rels")
+    return posixpath.join(folder, "_rels", name + ".rels")
+
+
+def _relationships(archive: zipfile.ZipFile, part: str) -> list[dict[str, str]]:
+    rels = _rels_part(part)
     if rels not in archive.namelist():
         return []
     return [attrs for tag, attrs in _start_tags(archive.read(rels)) if tag == f"{PKG_REL_NS} Relationship"]
@@ -217,10 +222,14 @@ def _attributes(tag: bytes) -> list[tuple[str, str]]:
     return found
 
 
-def _copy_zip(source: zipfile.ZipFile, handle, patched: dict[str, bytes]) -> None:
+def _copy_zip(source: zipfile.ZipFile, handle, patched: dict[str, bytes], removed: Collection[str] = ()) -> None:
+    """A copy of the package: patched members replaced, ``removed`` ones left out, every
+    other member's bytes as they were."""
     with zipfile.ZipFile(handle, "w") as target:
         target.comment = source.comment
         for info in source.infolist():
+            if info.filename in removed:
+                continue
             data = patched.get(info.filename)
             if data is None:
                 target.writestr(info, source.read(info.filename))

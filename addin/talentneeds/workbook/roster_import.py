@@ -34,7 +34,6 @@ import csv
 import datetime as dt
 import io
 import numbers
-import posixpath
 import re
 import shlex
 import zipfile
@@ -45,16 +44,20 @@ from pathlib import Path
 from xml.etree import ElementTree
 from xml.parsers import expat
 
-from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 
 # private helpers of the cached-values writer, shared on purpose: the same defused expat
 # parser, the same way of finding parts, the same text escaping
 from talentneeds.engines.cached_values import (
+    _CELL,
     CachedValuesError,
+    _apply,
+    _copy_zip,
     _escape_text,
     _ooxml_string,
     _parser,
     _relationships,
+    _rels_part,
     _tag_end,
     _target,
     _workbook_part,
@@ -747,17 +750,6 @@ def _set_attr(tag: bytes, name: str, value: str) -> bytes:
     return tag[:cut].rstrip() + f' {name}="'.encode() + escaped + b'"' + tag[cut:]
 
 
-def _apply(data: bytes, edits: list[tuple[int, int, bytes]]) -> bytes:
-    out, position = [], 0
-    for start, end, replacement in sorted(edits, key=lambda e: (e[0], e[1])):
-        if start < position:
-            raise AssertionError("overlapping edits")
-        out += [data[position:start], replacement]
-        position = end
-    out.append(data[position:])
-    return b"".join(out)
-
-
 @dataclass
 class _Cell:
     col: int
@@ -787,16 +779,6 @@ class _SheetScan:
 
     def q(self, local: str) -> str:
         return self.prefix + local
-
-
-_CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
-
-
-def _column_number(letters: str) -> int:
-    number = 0
-    for ch in letters.upper():
-        number = number * 26 + ord(ch) - 64
-    return number
 
 
 def _scan_sheet(data: bytes) -> _SheetScan:
@@ -841,10 +823,10 @@ def _scan_sheet(data: bytes) -> _SheetScan:
             attributes = dict(zip(attrs[::2], attrs[1::2]))
             ref, style = attributes.get("r"), attributes.get("s")
             if ref:
-                match = _CELL_REF.match(ref)
+                match = _CELL.match(ref)
                 if match is None:
                     raise StaffTableError(f"a cell of the sheet has the address {ref!r}")
-                col = _column_number(match.group(1))
+                col = column_index_from_string(match.group(1).upper())
             else:
                 col = row.cells[-1].col + 1 if row.cells else 1
             item = _Cell(col, parser.CurrentByteIndex, -1, bool(ref), style=style)
@@ -1304,29 +1286,6 @@ def _drop_calc_chain(archive: zipfile.ZipFile, workbook_part: str, patched: dict
     return members & set(archive.namelist())
 
 
-def _rels_part(part: str) -> str:
-    folder, name = posixpath.split(part)
-    return posixpath.join(folder, "_rels", name + ".rels")
-
-
-def _write_zip(source: zipfile.ZipFile, handle, patched: dict[str, bytes], removed: set[str]) -> None:
-    """A copy of the package: patched members replaced, removed ones left out, every other
-    member's bytes as they were."""
-    with zipfile.ZipFile(handle, "w") as target:
-        target.comment = source.comment
-        for info in source.infolist():
-            if info.filename in removed:
-                continue
-            data = patched.get(info.filename)
-            if data is None:
-                target.writestr(info, source.read(info.filename))
-            else:
-                new = zipfile.ZipInfo(info.filename, date_time=info.date_time)
-                new.compress_type = zipfile.ZIP_DEFLATED
-                new.external_attr, new.create_system = info.external_attr, info.create_system
-                target.writestr(new, data)
-
-
 @dataclass
 class _Plan:
     table: StaffTable
@@ -1436,7 +1395,7 @@ def write_roster(workbook: str | Path, people: Sequence[Person], output: str | P
         if output is None:
             atomic_replace(workbook, lambda temporary: _write_to(archive, temporary, patched, removed))
         else:
-            atomic_write(output, lambda handle: _write_zip(archive, handle, patched, removed))
+            atomic_write(output, lambda handle: _copy_zip(archive, handle, patched, removed))
     quoted = sum(1 for p in people for t in (p.name, p.role, p.team) if t and t.startswith(FORMULA_LIKE))
     cells = (f"{sheet_ref}!{get_column_letter(c1)}{plan.first_row}:{get_column_letter(c2)}{last_written}")
     return {"cells": cells, "quoted": quoted}
@@ -1444,7 +1403,7 @@ def write_roster(workbook: str | Path, people: Sequence[Person], output: str | P
 
 def _write_to(archive, path: Path, patched, removed) -> None:
     with open(path, "wb") as handle:
-        _write_zip(archive, handle, patched, removed)
+        _copy_zip(archive, handle, patched, removed)
 
 
 # ---------------------------------------------------------------- the whole import
