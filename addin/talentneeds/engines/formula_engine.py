@@ -226,8 +226,8 @@ class WorkbookEngine:
             result = solution.get(node)
             raw = result.value[i, j] if isinstance(result, Ranges) else result
             value = values[(sheet, cell)] = engine_value(raw)
-            message = self._message(_node_id(sheet, cell), value, collected) if node.endswith(
-                f"!{cell}") else self._message(_node_id(sheet, cell), value, collected, node)
+            own = _node_id(sheet, cell)
+            message = self._message(own, value, collected, None if node == own else node)
             if message:
                 messages[(sheet, cell)] = message
         self.messages = messages
