@@ -1,5 +1,6 @@
 # `make test` and `make demo` set themselves up: they create .venv on first use and
-# install the package (editable) with its test dependencies. Nothing else is needed.
+# install the package (editable) with the workbook engine (extra "workbook"), the xlwings
+# of the macro-enabled template (extra "classic") and the test dependencies. Nothing else is needed.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -10,7 +11,7 @@ STAMP  := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[workbook,classic,test]'
 	touch $(STAMP)
 
 setup: $(STAMP)

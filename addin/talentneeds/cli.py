@@ -231,6 +231,18 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
+    from talentneeds.extras import missing_extra_message
+
+    try:
+        return run(args)
+    except ModuleNotFoundError as error:  # installed without the workbook extra
+        message = missing_extra_message(error)
+        if message is None:
+            raise
+        return fail(message)
+
+
+def run(args: argparse.Namespace) -> int:
     if args.command == "functions":
         print(functions_text())
     elif args.command == "template":

@@ -207,7 +207,9 @@ def _value_counts(outcomes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if outcomes.size and outcomes.dtype.kind in "iu":
         low, high = int(outcomes.min()), int(outcomes.max())
         if high - low <= max(4 * outcomes.size, 1024):
-            counts = np.bincount((outcomes - low).ravel())
+            # np.intp: bincount takes only what casts safely to the index type, which is
+            # int32 in Pyodide (xlwings Lite), where int64 outcomes would be refused
+            counts = np.bincount((outcomes - low).ravel().astype(np.intp))
             present = np.flatnonzero(counts)
             return (present + low).astype(outcomes.dtype), counts[present]
     return np.unique(outcomes, return_counts=True)
