@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: test demo setup templates pictures bench clean
+.PHONY: test demo setup templates pictures bench clean pyodide
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,11 @@ test: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/talentneeds demo
+
+# the xlwings Lite runtime for tests/pyodide: Pyodide 0.27.7 from npm, its numpy/pandas
+# wheels (sha256-checked against its pyodide-lock.json), pinned xlwings wheels (needs node, npm)
+pyodide: $(STAMP)
+	$(BIN)/python tests/pyodide/provision.py
 
 # benchmarks: per-call overhead, Monte Carlo scaling, whole workbooks vs LibreOffice, a profile
 # -> bench/results.md (about 10 minutes; LibreOffice's columns need soffice)
@@ -39,4 +44,4 @@ pictures: $(STAMP)
 	$(BIN)/talentneeds render $(VENV)/pictures-demo.xlsx --sheet Needs --sheet Cohort --sheet Plan -o docs/images
 
 clean:
-	rm -rf $(VENV) build addin/*.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) build addin/*.egg-info .pytest_cache .hypothesis tests/pyodide/node_modules tests/pyodide/.cache

@@ -10,7 +10,6 @@ stands for the value an earlier call returned (a plan passed on to PLAN_HEADLINE
 
 from __future__ import annotations
 
-import asyncio
 import math
 
 ERROR_CODES = ("#VALUE!", "#N/A", "#NUM!", "#REF!", "#DIV/0!", "#NAME?", "#NULL!")
@@ -35,17 +34,20 @@ CASES: list[tuple[str, str, list]] = [
     ("amp_blank", "AMPLIFIERS_NEEDED", [None]),
     ("amp_negative", "AMPLIFIERS_NEEDED", [-1]),
     ("it_4_high", "ITERATORS_NEEDED", [4, "high"]),
+    ("it_low_above_high", "ITERATORS_NEEDED", [2, "mid", 6, 4]),
     ("it_2_custom", "ITERATORS_NEEDED", [2, "mid", 4, 6]),
     ("conn_3", "CONNECTORS_NEEDED", [3]),
     ("conn_3_custom", "CONNECTORS_NEEDED", [3, "mid", 1, 1]),
     ("conn_bad_point", "CONNECTORS_NEEDED", [3, "middle"]),
     ("team_3", "TEAM_NEEDS", [3]),
     ("team_2_per_team", "TEAM_NEEDS", [2, False, PER_TEAM]),
+    ("team_bad_per_team", "TEAM_NEEDS", [2, True, [["Amplifier", 1]]]),
     ("cap_1_low", "ITERATOR_CAPACITY", [1, "low"]),
     ("cap_negative", "ITERATOR_CAPACITY", [-2]),
     ("headroom_2_12_low", "ITERATOR_HEADROOM", [2, 12, "low"]),
     ("headroom_bad", "ITERATOR_HEADROOM", [2, "x"]),
     ("amp_for_30_high", "AMPLIFIERS_FOR", [30, "high"]),
+    ("amp_for_text", "AMPLIFIERS_FOR", ["many"]),
     ("lev", "MANAGER_LEVERAGE", []),
     ("lev_high", "MANAGER_LEVERAGE", ["high"]),
     ("lev_share_2", "MANAGER_LEVERAGE", [None, 2]),
@@ -59,8 +61,10 @@ CASES: list[tuple[str, str, list]] = [
     ("amp_hires_bad", "AMPLIFIER_HIRES", [4, -1]),
     ("it_hires_4_2", "ITERATOR_HIRES", [4, 2]),
     ("it_hires_high", "ITERATOR_HIRES", [4, 0, "high"]),
+    ("it_hires_bad_point", "ITERATOR_HIRES", [4, 1, 2]),
     ("bottleneck_4_30", "BOTTLENECK", [4, 30]),
     ("bottleneck_conn", "BOTTLENECK", [3, 25, 1, "mid", PER_TEAM]),
+    ("bottleneck_blank", "BOTTLENECK", [None, 30]),
     ("cohort_value", "COHORT_MIX", [30, 4.5, 22.5, 0, "value"]),
     ("cohort_heads", "COHORT_MIX", [30, 4.5, 22.5]),
     ("cohort_nobody", "COHORT_MIX", [30, 0, 0, 0]),
@@ -79,6 +83,7 @@ CASES: list[tuple[str, str, list]] = [
     ("needs_bad_seed", "NEEDS_DISTRIBUTION", [3, [[10]], 100, -1]),
     ("plan_dist", "PLAN_DISTRIBUTION", [SCHEDULE, [[10, 50, 90]], 300, 5]),
     ("plan_dist_pert", "PLAN_DISTRIBUTION", [[[1], [1]], [[50]], 200, 1, "pert"]),
+    ("plan_dist_bad", "PLAN_DISTRIBUTION", [SCHEDULE, [[10, 150]]]),
 ]
 
 
@@ -113,8 +118,9 @@ def as_office_js(value):
     return [[value]]
 
 
-def run_office_js(udfs, server, version: str) -> dict:
-    """The same calls through xlwings' Office.js code path (``custom_functions_call``)."""
+async def run_office_js(udfs, server, version: str) -> dict:
+    """The same calls through xlwings' Office.js code path (``custom_functions_call``).
+    A coroutine: Pyodide has no asyncio.run (its event loop is the JavaScript one)."""
     results: dict = {}
     plain = run_plain(udfs)
     for key, name, args in CASES:
@@ -122,7 +128,10 @@ def run_office_js(udfs, server, version: str) -> dict:
         data = {"func_name": name, "args": posted, "version": version, "client": "Office.js",
                 "runtime": "1.4", "culture_info_name": "en-US", "date_format": "yyyy-mm-dd",
                 "caller_address": "Sheet1!A1"}
-        results[key] = _outcome(lambda: asyncio.run(server.custom_functions_call(data, udfs)))
+        try:
+            results[key] = {"value": await server.custom_functions_call(data, udfs)}
+        except Exception as error:  # noqa: BLE001 - an error is a result to compare
+            results[key] = {"error": str(error), "raised": type(error).__name__}
     return results
 
 
