@@ -68,6 +68,10 @@ def write_template(output: str, force: bool) -> int:
         return fail(f"{path.parent}: no such folder")
     build_template(path)
     print(f"wrote {path}")
+    if path.suffix.lower() == ".xlsm":
+        from talentneeds.workbook.macro_enabled import classic_xlwings_note
+
+        print(classic_xlwings_note())
     return 0
 
 
@@ -222,7 +226,26 @@ def build_parser() -> argparse.ArgumentParser:
     roster.add_argument("--replace", action="store_true", help="replace the people already on Staff")
     roster.add_argument("--append", action="store_true", help="keep the people already on Staff, add after them")
     roster.add_argument("--allow-duplicates", action="store_true", help="import names that occur more than once")
+    lite = commands.add_parser("lite", help="write requirements.txt and main.py for an xlwings Lite workbook")
+    lite.add_argument("--wheel", help="the https:// address of the talentneeds wheel")
+    lite.add_argument("--version", help="or: the talentneeds version to install from the package index")
+    lite.add_argument("--xlwings", default="0.33.20", help="the xlwings the workbook pins (default: %(default)s)")
+    lite.add_argument("-o", "--output", default=".", help="folder to write them into (default: current folder)")
+    lite.add_argument("--force", action="store_true", help="overwrite existing files")
     return parser
+
+
+def lite_command(wheel: str | None, version: str | None, xlwings: str, output: str, force: bool) -> int:
+    from talentneeds.lite import LiteFilesError, lite_files, write_lite_files
+
+    try:
+        written = write_lite_files(output, lite_files(wheel, version, xlwings), force)
+    except LiteFilesError as error:
+        return fail(str(error))
+    for path in written:
+        print(f"wrote {path}")
+    print("paste them into the xlwings Lite editor's requirements.txt and main.py tabs, then restart Lite")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -256,6 +279,8 @@ def run(args: argparse.Namespace) -> int:
                                      args.month_first, args.replace, args.append, args.allow_duplicates)
     elif args.command == "demo":
         return demo_command(args.output)
+    elif args.command == "lite":
+        return lite_command(args.wheel, args.version, args.xlwings, args.output, args.force)
     return 0
 
 

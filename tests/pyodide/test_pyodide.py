@@ -22,6 +22,7 @@ import pytest
 
 import lite_cases
 from talentneeds import udfs
+from talentneeds.cli import main
 from talentneeds.excel.boundary import specs
 
 HERE = Path(__file__).resolve().parent
@@ -38,15 +39,22 @@ def harness_missing() -> str | None:
     return None
 
 
-def run_in_pyodide(wheel: Path, xlwings_version: str, tmp_path: Path, **request) -> tuple[dict, dict]:
+def run_in_pyodide(wheel: Path, xlwings_version: str, folder: Path, **request) -> tuple[dict, dict]:
+    """Run driver.py in Pyodide: Lite's xlwings pin, then the requirements.txt and main.py
+    that ``talentneeds lite`` writes for this wheel."""
     missing = harness_missing()
     if missing:
         if os.environ.get("CI") == "true":
             pytest.fail(f"Pyodide tests cannot run in CI: {missing}")
         pytest.skip(missing)
     xlwings_wheel = CACHE / "wheels" / f"xlwings-{xlwings_version}-py3-none-any.whl"
-    request_path = tmp_path / "request.json"
-    request_path.write_text(json.dumps({"env": ENV, **request}))
+    assert main(["lite", "--wheel", f"emfs:/wheels/{wheel.name}", "--xlwings", xlwings_version,
+                 "-o", str(folder)]) == 0
+    request_path = folder / "request.json"
+    request_path.write_text(json.dumps({
+        "env": ENV, "xlwings_wheel": f"emfs:/wheels/{xlwings_wheel.name}",
+        "requirements": (folder / "requirements.txt").read_text(), "main_py": (folder / "main.py").read_text(),
+        **request}))
     proc = subprocess.run(["node", str(HERE / "run.mjs"), str(CACHE / "index"), str(request_path),
                            str(xlwings_wheel), str(wheel)], capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-5000:]
@@ -74,6 +82,14 @@ def test_it_is_the_runtime_lite_runs(pyodide, request):
     assert pyodide["versions"]["python"].startswith("3.12.")
     assert pyodide["versions"]["numpy"] == "2.0.2"
     assert pyodide["versions"]["xlwings"] in XLWINGS.values()
+    assert pyodide["versions"]["talentneeds"] == __import__("talentneeds").__version__
+
+
+def test_the_lite_files_install_the_package_and_register_the_functions(pyodide):
+    """requirements.txt and main.py from ``talentneeds lite``, used as Lite uses them:
+    micropip installs the lines, main.py's functions are what Office.js is told about."""
+    assert pyodide["installed_bytes"]["talentneeds"] > 0
+    assert len(pyodide["meta"]["functions"]) == 18
 
 
 def test_no_engine_module_is_imported(pyodide):

@@ -43,6 +43,15 @@ def xlwings_vba_project() -> bytes:
         return archive.read(VBA_PART)
 
 
+def classic_xlwings_note() -> str:
+    """What the PC that opens a macro-enabled copy needs: the xlwings whose VBA it carries."""
+    import xlwings
+
+    return (f"it carries the VBA module of xlwings {xlwings.__version__}: the PC that opens it needs exactly that "
+            f"xlwings (pip install 'xlwings=={xlwings.__version__}'; for the committed template, "
+            "pip install 'talentneeds[classic]')")
+
+
 def macro_enabled_copy(xlsx_path: str | Path, xlsm_path: str | Path) -> Path:
     """Write ``xlsm_path``: the workbook at ``xlsx_path`` with xlwings' VBA project.
 
