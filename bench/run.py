@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import calls, montecarlo, profiling, workbooks
+from bench import calls, lite, montecarlo, profiling, workbooks
 from bench.common import ROOT, fmt_ratio, fmt_time, machine, met, progress, table
 
 RESULTS = ROOT / "bench" / "results.md"
@@ -120,7 +120,7 @@ def run(argv: list[str] | None = None) -> dict:
     parser.add_argument("--out", type=Path, default=RESULTS, help="where to write the results (bench/results.md)")
     parser.add_argument("--quick", action="store_true", help="a tiny configuration, for tests")
     parser.add_argument("--repeats", type=int, default=None, help="repeats of every figure (default 5; quick 1)")
-    parser.add_argument("--skip", action="append", default=[], choices=["calls", "montecarlo", "workbooks"],
+    parser.add_argument("--skip", action="append", default=[], choices=["calls", "montecarlo", "workbooks", "lite"],
                         help="leave a section out")
     options = parser.parse_args(argv)
     repeats = options.repeats or (1 if options.quick else 5)
@@ -152,6 +152,9 @@ def run(argv: list[str] | None = None) -> dict:
             sections.append(profiling.run(profile, facts(summary)))
     else:
         sections.append(profiling.run(None, facts(summary)))
+    if "lite" not in options.skip and not options.quick:  # Pyodide takes a while to start: not in --quick
+        text, summary["lite"] = lite.run(repeats)
+        sections.append(text)
     took = time.perf_counter() - started
 
     about = "\n".join(f"- **{key}**: {value}" for key, value in info.items())

@@ -91,7 +91,7 @@ def _resolved(args: list, results: dict) -> list:
     return [results[a["result"]]["value"] if isinstance(a, dict) else a for a in args]
 
 
-def _outcome(call) -> dict:
+def outcome(call) -> dict:
     """{"value": v} or {"error": message}: plain Python returns an error as its text, the
     Office.js runtimes (Pyodide among them) raise it; either way it is the same message."""
     try:
@@ -107,7 +107,7 @@ def run_plain(udfs) -> dict:
     results: dict = {}
     for key, name, args in CASES:
         function = getattr(udfs, name)
-        results[key] = _outcome(lambda: function(*_resolved(args, results)))
+        results[key] = outcome(lambda: function(*_resolved(args, results)))
     return results
 
 
@@ -118,16 +118,20 @@ def as_office_js(value):
     return [[value]]
 
 
+def office_js_payload(name: str, args: list, version: str) -> dict:
+    """What the Office.js add-in posts for one call of a custom function."""
+    return {"func_name": name, "args": [as_office_js(a) for a in args], "version": version, "client": "Office.js",
+            "runtime": "1.4", "culture_info_name": "en-US", "date_format": "yyyy-mm-dd",
+            "caller_address": "Sheet1!A1"}
+
+
 async def run_office_js(udfs, server, version: str) -> dict:
     """The same calls through xlwings' Office.js code path (``custom_functions_call``).
     A coroutine: Pyodide has no asyncio.run (its event loop is the JavaScript one)."""
     results: dict = {}
     plain = run_plain(udfs)
     for key, name, args in CASES:
-        posted = [as_office_js(a) for a in _resolved(args, plain)]
-        data = {"func_name": name, "args": posted, "version": version, "client": "Office.js",
-                "runtime": "1.4", "culture_info_name": "en-US", "date_format": "yyyy-mm-dd",
-                "caller_address": "Sheet1!A1"}
+        data = office_js_payload(name, _resolved(args, plain), version)
         try:
             results[key] = {"value": await server.custom_functions_call(data, udfs)}
         except Exception as error:  # noqa: BLE001 - an error is a result to compare

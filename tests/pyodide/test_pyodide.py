@@ -14,58 +14,34 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import subprocess
-from pathlib import Path
 
 import pytest
 
 import lite_cases
+from harness import HarnessMissing, run_in_pyodide
 from talentneeds import udfs
-from talentneeds.cli import main
 from talentneeds.excel.boundary import specs
 
-HERE = Path(__file__).resolve().parent
-CACHE = HERE / ".cache"
 XLWINGS = {"lite-default": "0.33.20", "classic": "0.37.8"}
-ENV = {"XLWINGS_ON_SERVER": "true", "XLWINGS_LICENSE_KEY": "noncommercial"}
 
 
-def harness_missing() -> str | None:
-    if shutil.which("node") is None:
-        return "node is not installed"
-    if not (CACHE / "ready.json").exists() or not (HERE / "node_modules" / "pyodide").is_dir():
-        return "the Pyodide harness is not provisioned: run `make pyodide`"
-    return None
+@pytest.fixture(scope="module")
+def demo_calls() -> list:
+    """Every call of our functions in one recalculation of the template (bench.lite)."""
+    from bench.lite import record_calls_in_child
 
-
-def run_in_pyodide(wheel: Path, xlwings_version: str, folder: Path, **request) -> tuple[dict, dict]:
-    """Run driver.py in Pyodide: Lite's xlwings pin, then the requirements.txt and main.py
-    that ``talentneeds lite`` writes for this wheel."""
-    missing = harness_missing()
-    if missing:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"Pyodide tests cannot run in CI: {missing}")
-        pytest.skip(missing)
-    xlwings_wheel = CACHE / "wheels" / f"xlwings-{xlwings_version}-py3-none-any.whl"
-    assert main(["lite", "--wheel", f"emfs:/wheels/{wheel.name}", "--xlwings", xlwings_version,
-                 "-o", str(folder)]) == 0
-    request_path = folder / "request.json"
-    request_path.write_text(json.dumps({
-        "env": ENV, "xlwings_wheel": f"emfs:/wheels/{xlwings_wheel.name}",
-        "requirements": (folder / "requirements.txt").read_text(), "main_py": (folder / "main.py").read_text(),
-        **request}))
-    proc = subprocess.run(["node", str(HERE / "run.mjs"), str(CACHE / "index"), str(request_path),
-                           str(xlwings_wheel), str(wheel)], capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0, proc.stderr[-5000:]
-    *_, answer, timings = proc.stdout.strip().splitlines()
-    return json.loads(answer), json.loads(timings)
+    return record_calls_in_child()
 
 
 @pytest.fixture(scope="module", params=list(XLWINGS), ids=list(XLWINGS))
-def pyodide(request, dist, tmp_path_factory):
-    answer, timings = run_in_pyodide(dist["wheel"], XLWINGS[request.param],
-                                     tmp_path_factory.mktemp("pyodide"))
+def pyodide(request, dist, demo_calls, tmp_path_factory):
+    try:
+        answer, timings = run_in_pyodide(dist["wheel"], tmp_path_factory.mktemp("lite"), XLWINGS[request.param],
+                                         calls=demo_calls, repeats=1)
+    except HarnessMissing as missing:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Pyodide tests cannot run in CI: {missing}")
+        pytest.skip(str(missing))
     answer["node"] = timings
     return answer
 
@@ -142,3 +118,13 @@ def test_office_js_metadata_lists_our_18_functions(pyodide):
     for name, spec in expected.items():
         assert functions[name]["description"] == spec.description
         assert [p["name"] for p in functions[name]["parameters"]] == [a.name for a in spec.args]
+
+
+def test_one_recalculation_of_the_template_gives_what_cpython_gives(pyodide, demo_calls):
+    """Every call the template makes in a recalculation, with its recorded arguments."""
+    assert len(demo_calls) == len(pyodide["recalculation"]["results"]) > 50
+    expected = json.loads(json.dumps(lite_cases.nan_free(
+        [lite_cases.outcome(lambda: getattr(udfs, name)(*args)) for name, args in demo_calls])))
+    got = [{k: v for k, v in r.items() if k != "raised"} for r in pyodide["recalculation"]["results"]]
+    assert got == expected
+    assert not any("error" in r for r in expected)  # the template computes without an error cell
