@@ -4,7 +4,8 @@ beside CPython on this machine.
 * **Start**: what a Lite start costs before the first function runs -- Pyodide itself,
   its numpy and pandas, micropip installing the workbook's requirements.txt (Lite's
   xlwings pin and our wheel, from local files here, so no download time), and importing
-  main.py, i.e. the functions. CPython: importing the functions in a fresh process.
+  main.py, i.e. the functions (numpy and pandas timed on their own). CPython: the same
+  imports in a fresh process.
 * **One recalculation of the template**: every call our functions get when the template
   (with its example) recalculates, recorded with its arguments from the engine in this
   checkout, run once plainly and once through ``xlwings.server.custom_functions_call``
@@ -166,6 +167,9 @@ def run(repeats: int) -> tuple[str, dict]:
         f"({theirs['intp_bits']}-bit index), xlwings {theirs['versions']['xlwings']}; CPython: Python "
         f"{sys.version.split()[0]}, the same xlwings; {repeats} repeats.",
         table(["what", "CPython", "Pyodide", "Pyodide / CPython"], rows),
+        "Through `custom_functions_call`, CPython is the slower one: outside Pyodide xlwings tries "
+        "`from pyodide.ffi import JsNull` for every argument cell and the failed import searches `sys.path` "
+        "(section 1's notes); in Pyodide that import succeeds.",
         table(["size", ""], [["our wheel", _kib(theirs["wheel_bytes"])],
                              *[[f"installed in Pyodide: {name}", _kib(n)] for name, n in sizes.items()]]),
     ])
