@@ -91,14 +91,10 @@ START = Sheet("Start", (
     Text("A1", "Talent Needs: how many Amplifiers, Iterators and Connectors your new teams need", "Title"),
     Text("A3", "Fill in the yellow cells on Assumptions, Teams, Staff and Roles; read the results on "
                "Needs and Cohort. Every other cell is a formula."),
-    Text("A5", "Switch on the functions", "Heading"),
-    Text("A6", "Windows Excel, classic xlwings: pip install talentneeds; xlwings addin install; "
-               "save this workbook as .xlsm; xlwings tab > Import Functions (UDF Modules is set on "
-               "the xlwings.conf sheet)."),
-    Text("A7", "xlwings Lite (Windows, macOS, web): in the Lite editor, requirements.txt names the "
-               "talentneeds wheel and main.py says: from talentneeds.udfs import *"),
-    Text("A8", "No Excel: talentneeds compute THIS.xlsx -o RESULT.xlsx evaluates every formula "
-               "and stores the values."),
+    Text("A5", "Switch on the functions: which route for whom", "Heading"),
+    Text("A6", "Windows with Python installed: classic xlwings (steps from row 17)."),
+    Text("A7", "Mac, Excel on the web, or no Python: xlwings Lite (steps from row 24)."),
+    Text("A8", "No Excel at all: the talentneeds command line (steps from row 31)."),
     Text("A10", "Legend", "Heading"),
     Text("A11", "Input", "Input"),
     Text("B11", "an input: type over it (validated)"),
@@ -106,6 +102,33 @@ START = Sheet("Start", (
     Text("B12", "the master check (from the Checks sheet)"),
     Text("A14", "Defaults marked seed come from a public comment on the 2024 report 'Talent Needs "
                 "of Technical AI Safety Teams'; the rest are editable assumptions."),
+    Text("A16", "Windows with Python: classic xlwings", "Heading"),
+    Text("A17", "1. In the talentneeds folder: pip install \".[classic]\" (Python 3.11+; it installs "
+                "xlwings 0.37.8, the version whose VBA module talent-needs.xlsm carries)."),
+    Text("A18", "2. Excel: File > Options > Trust Center > Trust Center Settings > Macro Settings > "
+                "tick Trust access to the VBA project object model."),
+    Text("A19", "3. Open talent-needs.xlsm (or: talentneeds template -o plan.xlsm) and enable macros."),
+    Text("A20", "4. Run the macro ImportPythonUDFs once (Alt+F8), then save. The xlwings.conf sheet "
+                "already names talentneeds.udfs."),
+    Text("A21", "5. If Python is not on the PATH: add a row Interpreter_Win with the full path of "
+                "pythonw.exe to the xlwings.conf sheet."),
+    Text("A23", "Mac, Excel on the web, or no Python: xlwings Lite", "Heading"),
+    Text("A24", "1. Once, someone with Python builds the wheel (python -m build in the talentneeds folder) "
+                "and puts dist/talentneeds-VERSION-py3-none-any.whl at an https address that allows "
+                "cross-origin downloads (CORS)."),
+    Text("A25", "2. talentneeds lite --wheel ADDRESS writes requirements.txt (xlwings==0.33.20 and the "
+                "wheel's address) and main.py (from talentneeds.udfs import *)."),
+    Text("A26", "3. Excel: Home > Add-ins > search xlwings > Add xlwings Lite; open this workbook and "
+                "the xlwings Lite pane."),
+    Text("A27", "4. Paste the two files into Lite's requirements.txt and main.py tabs (keep the xlwings "
+                "version Lite already pins), then restart Lite: the functions are then live."),
+    Text("A28", "Errors show as the cell's error value with the same message; no licence key is needed."),
+    Text("A30", "No Excel at all: the command line", "Heading"),
+    Text("A31", "1. In the talentneeds folder: pip install \".[workbook]\" (Python 3.11+; any OS)."),
+    Text("A32", "2. talentneeds compute THIS.xlsx -o RESULT.xlsx evaluates every formula, ours and "
+                "Excel's, and stores the values."),
+    Text("A33", "3. Open RESULT.xlsx anywhere to read them; talentneeds demo does the same for the "
+                "example."),
 ), column_widths={"A": 34, "B": 60}, tab_color="1F4E79")
 
 ASSUMPTIONS = Sheet("Assumptions", (
