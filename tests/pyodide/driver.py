@@ -10,15 +10,13 @@ Lite sets ``XLWINGS_ON_SERVER`` so that ``xlwings.func`` is the Office.js decora
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import statistics
 import sys
 import time
 from importlib import metadata
-
-WORKBOOK = "/home/pyodide/workbook"
-
 
 def installed_bytes(distribution: str) -> int:
     return sum(f.locate().stat().st_size for f in metadata.files(distribution) or ())
@@ -38,15 +36,15 @@ async def install(request: dict) -> float:
 
 
 def import_main(main_py: str):
-    os.makedirs(WORKBOOK, exist_ok=True)
-    with open(f"{WORKBOOK}/main.py", "w") as f:
-        f.write(main_py)
-    sys.path.insert(0, WORKBOOK)
+    """main.py's text as the module ``main``, made as xlwings' own WebAssembly runtime
+    makes it (xlwings-server's wasm_runtime.create_module_from_string)."""
     started = time.perf_counter()
     import pandas  # noqa: F401 - timed on its own: most of a start is numpy and pandas
     pandas_s = time.perf_counter() - started
-    import main
-    return main, pandas_s, time.perf_counter() - started - pandas_s
+    module = importlib.util.module_from_spec(importlib.util.spec_from_loader("main", loader=None))
+    exec(main_py, module.__dict__)
+    sys.modules["main"] = module
+    return module, pandas_s, time.perf_counter() - started - pandas_s
 
 
 async def recalculation(calls: list, main, server, version: str, repeats: int) -> dict:
