@@ -21,7 +21,7 @@ from talentneeds.excel import cells, tables
 from talentneeds.excel.boundary import excel_function
 from talentneeds.model import assumptions as A
 from talentneeds.model import bottleneck as bottleneck_model
-from talentneeds.model import cohort, needs, pipeline, uncertainty
+from talentneeds.model import cohort, limits, needs, pipeline, uncertainty
 from talentneeds.model import plan as plan_model
 from talentneeds.model.archetypes import Archetype
 from talentneeds.model.ranges import POINT_NAMES, Range, point_fraction
@@ -302,7 +302,7 @@ def COHORT_MIX(cohort_size, amplifiers, iterators, connectors=None, weighting=No
         Archetype.ITERATOR: cells.number(iterators, "iterators"),
         Archetype.CONNECTOR: cells.number(connectors, "connectors", default=0.0),
     }
-    size = cells.number(cohort_size, "cohort_size", maximum=cohort.MAX_COHORT, whole=True)
+    size = cells.number(cohort_size, "cohort_size", maximum=limits.MAX_COHORT, whole=True)
     weights = cohort.weights(heads, cells.text_or_number(weighting, "weighting"))
     seats = cohort.cohort_mix(size, weights)
     rows = [["Archetype", "Weight", "Share", "Seats"]]
@@ -361,11 +361,11 @@ def _plan_options(roster, as_of, span_low, span_high, time_to_hire, attrition, r
         per_team=tables.per_team(per_team),
         span=_span(span_low, span_high),
         time_to_hire=int(cells.number(time_to_hire, "time_to_hire", default=plan_model.TIME_TO_HIRE_QUARTERS,
-                                      maximum=plan_model.MAX_QUARTERS, whole=True)),
+                                      maximum=limits.MAX_QUARTERS, whole=True)),
         attrition=(plan_model.ANNUAL_ATTRITION if _omitted(attrition)
                    else tables.by_archetype_numbers(attrition, "attrition", maximum=1.0)),
         ramp_quarters=int(cells.number(ramp_quarters, "ramp_quarters", default=plan_model.RAMP_QUARTERS,
-                                       minimum=1, maximum=plan_model.MAX_QUARTERS, whole=True)),
+                                       minimum=1, maximum=limits.MAX_QUARTERS, whole=True)),
         min_tenure_years=cells.number(min_tenure_years, "min_tenure_years", default=A.MIN_TENURE_YEARS, maximum=100),
         soft_skills_required=cells.boolean(soft_skills_required, "soft_skills_required",
                                            default=A.SOFT_SKILLS_REQUIRED),
@@ -410,11 +410,11 @@ _SEED_DOC = "Seed of the random draws (default 0): the same inputs give the same
 
 
 def _trials(value: object, default: int) -> int:
-    return int(cells.number(value, "trials", default=default, minimum=1, maximum=uncertainty.MAX_TRIALS, whole=True))
+    return int(cells.number(value, "trials", default=default, minimum=1, maximum=limits.MAX_TRIALS, whole=True))
 
 
 def _seed(value: object) -> int:
-    return int(cells.number(value, "seed", default=0, maximum=2**32 - 1, whole=True))
+    return int(cells.number(value, "seed", default=0, maximum=limits.MAX_SEED, whole=True))
 
 
 def _percentiles(value: object) -> list[float] | tuple[float, ...]:
@@ -427,7 +427,7 @@ def _percentiles(value: object) -> list[float] | tuple[float, ...]:
     returns_table=True,
     teams="Number of new teams (a whole number >= 0).",
     percentiles=_PERCENTILES_DOC,
-    trials="Monte Carlo trials (default 10,000; at most 10,000,000).",
+    trials="Monte Carlo trials (default 10,000; at most 10,000,000, and as many as return within about 10 s).",
     seed=_SEED_DOC,
     per_team="Optional needs per team: 3 rows (Amplifier, Iterator, Connector) of low and high.",
     distribution=_DISTRIBUTION_DOC,
@@ -435,7 +435,7 @@ def _percentiles(value: object) -> list[float] | tuple[float, ...]:
 def NEEDS_DISTRIBUTION(teams, percentiles=None, trials=None, seed=None, per_team=None, distribution=None):
     """Table of whole heads each archetype needs at each percentile, over random draws of every range."""
     frame = uncertainty.needs_distribution(
-        int(cells.number(teams, "teams", maximum=plan_model.MAX_TEAMS_PER_QUARTER, whole=True)),
+        int(cells.number(teams, "teams", maximum=limits.MAX_TEAMS, whole=True)),
         _percentiles(percentiles),
         _trials(trials, default=10_000),
         _seed(seed),
@@ -452,7 +452,7 @@ NOT_WITHIN_PLAN = "not within the plan"
     returns_table=True,
     schedule=_PLAN_DOCS["schedule"],
     percentiles=_PERCENTILES_DOC,
-    trials="Monte Carlo trials (default 1,000; each runs the whole plan).",
+    trials="Monte Carlo trials (default 1,000; each runs the whole plan; as many as return within about 10 s).",
     seed=_SEED_DOC,
     distribution=_DISTRIBUTION_DOC,
     **{name: doc for name, doc in _PLAN_DOCS.items() if name not in ("schedule", "point")},

@@ -10,6 +10,7 @@ import pandas as pd
 from talentneeds.errors import ImpossiblePlan, InvalidInput, shown
 from talentneeds.model import assumptions as A
 from talentneeds.model.archetypes import ARCHETYPES, Archetype
+from talentneeds.model.limits import as_float
 from talentneeds.model.ranges import DEFAULT_POINT, Range
 
 POINT_COLUMNS = {"Low": "low", "Mid": "mid", "High": "high"}
@@ -19,7 +20,7 @@ def require_count(value: float, name: str) -> float:
     """A finite number >= 0 (FTE, heads or teams)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise InvalidInput(f"{name} must be a number >= 0, got {shown(value)}")
-    if not math.isfinite(value) or value < 0:
+    if not math.isfinite(as_float(value)) or value < 0:
         raise InvalidInput(f"{name} must be a finite number >= 0, got {shown(value)}")
     return float(value)
 

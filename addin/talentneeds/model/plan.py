@@ -70,6 +70,7 @@ import pandas as pd
 from talentneeds.errors import ImpossiblePlan, InvalidInput, shown
 from talentneeds.model import assumptions as A
 from talentneeds.model.archetypes import ARCHETYPES, Archetype, parse_archetype
+from talentneeds.model.limits import MAX_HEADS, MAX_QUARTERS, MAX_TEAMS_PER_QUARTER, as_float
 from talentneeds.model.needs import check_share
 from talentneeds.model.pipeline import (
     Person,
@@ -103,11 +104,8 @@ CANDIDATE_POOL_FACTOR = 1.0
 CONNECTORS_SHARED_BY = 1.0
 
 # ---------------------------------------------------------------------------------------
-# Limits that keep every count exactly representable in int64 arithmetic.
+# Limits (they keep every count exact in int64 arithmetic): stated in model/limits.py.
 
-MAX_QUARTERS = 200
-MAX_TEAMS_PER_QUARTER = 100_000
-MAX_HEADS = 1_000_000_000
 MAX_CANDIDATE_POOL_FACTOR = 100.0
 MAX_CONNECTORS_SHARED_BY = 1_000.0
 
@@ -132,14 +130,14 @@ def _is_number(value: object) -> bool:
 
 def check_whole(value: object, name: str, low: int, high: int) -> int:
     """A whole number from ``low`` to ``high`` (an int, or a float with nothing after the point)."""
-    if not _is_number(value) or not math.isfinite(value) or value != int(value) \
+    if not _is_number(value) or not math.isfinite(as_float(value)) or value != int(value) \
             or not low <= value <= high:
         raise InvalidInput(f"{name} must be a whole number from {low:,} to {high:,}, got {shown(value)}")
     return int(value)
 
 
 def check_number(value: object, name: str, low: float, high: float) -> float:
-    if not _is_number(value) or not math.isfinite(value) or not low <= value <= high:
+    if not _is_number(value) or not math.isfinite(as_float(value)) or not low <= value <= high:
         raise InvalidInput(f"{name} must be a number from {low:g} to {high:g}, got {shown(value)}")
     return float(value)
 
@@ -200,7 +198,12 @@ def quarters_to_candidate(min_tenure_years: float) -> int:
 
 
 def quarter_starts(as_of: dt.date, quarters: int) -> list[dt.date]:
-    """The first day of each quarter; quarter 1 starts on ``as_of``."""
+    """The first day of each quarter; quarter 1 starts on ``as_of``, and the last must
+    start by 9999-12-31, the last day Excel (and Python) has."""
+    months_ahead = 3 * (quarters - 1)
+    if (as_of.year * 12 + as_of.month - 1) + months_ahead > 9999 * 12 + 11:
+        raise InvalidInput(f"as_of must leave room for the plan's {quarters} quarters before 9999-12-31 "
+                           f"(the last date Excel has), got {shown(as_of)}; give an earlier as_of")
     return [add_months(as_of, 3 * q) for q in range(quarters)]
 
 
@@ -592,7 +595,8 @@ def plan_frame(setup: PlanSetup, run: Mapping[str, np.ndarray], trial: int = 0,
 
 @dataclass(frozen=True)
 class PlanHeadline:
-    fully_staffed_quarter: int | None   # first quarter from which nothing is short; None: never in the plan
+    fully_staffed_quarter: int | str | None  # Quarter label of the first quarter from which nothing is
+                                             # short; None: never within the plan
     peak_backlog: int
     management_bound_quarters: tuple[int, ...]
 
@@ -603,12 +607,15 @@ class PlanHeadline:
 
 def plan_headline(plan: pd.DataFrame) -> PlanHeadline:
     """The plan in three numbers: when it is fully staffed, the worst backlog, and the
-    quarters in which managers held Iterator hires back."""
-    backlog = plan["Backlog"].to_numpy(dtype=np.int64)
-    staffed = int(fully_staffed_quarter(backlog[None, :])[0])
+    quarters in which managers held Iterator hires back. Quarters are given by the
+    plan's own Quarter column (its labels), not by their position: a plan whose rows are
+    quarters 5, 6 and 7 is fully staffed "from quarter 6", not "from quarter 2"."""
+    backlog = np.asarray(plan["Backlog"].tolist(), dtype=object)  # exact however large
+    labels = plan["Quarter"].tolist()
+    staffed = int(fully_staffed_quarter(backlog[None, :] > 0)[0])
     bound = plan.loc[plan["Management-bound"].astype(bool), "Quarter"]
     return PlanHeadline(
-        fully_staffed_quarter=staffed if staffed <= len(backlog) else None,
-        peak_backlog=int(backlog.max(initial=0)),
-        management_bound_quarters=tuple(int(q) for q in bound),
+        fully_staffed_quarter=labels[staffed - 1] if staffed <= len(backlog) else None,
+        peak_backlog=max((int(b) for b in backlog), default=0),
+        management_bound_quarters=tuple(bound),
     )
