@@ -84,7 +84,8 @@ def to_cell(value: object) -> object:
     if isinstance(value, numbers.Real):
         value = float(value)
         if not math.isfinite(value):
-            raise ImpossiblePlan("the result is too large to be a number; use smaller inputs")
+            raise ImpossiblePlan(f"the result is more than {sys.float_info.max:.17g}, the largest number "
+                                 "Excel has; use smaller inputs")
         return value
     if isinstance(value, (dt.date, dt.datetime)):
         return value

@@ -31,7 +31,7 @@ from fractions import Fraction
 
 from talentneeds.errors import ImpossiblePlan, InvalidInput, shown
 from talentneeds.model.archetypes import ARCHETYPES, Archetype
-from talentneeds.model.limits import MAX_COHORT, as_float
+from talentneeds.model.limits import EXCEL_MAX_NUMBER, MAX_COHORT, as_float
 from talentneeds.model.needs import manager_leverage, require_count
 
 WEIGHTINGS = ("heads", "value")
@@ -105,7 +105,8 @@ def cohort_mix(cohort_size: float, weights: Mapping[Archetype, float]) -> list[C
     values = [require_count(weights.get(a, 0.0), a.value.lower() + "s") for a in ARCHETYPES]
     total = sum(values)
     if not math.isfinite(total):
-        raise ImpossiblePlan("the weights are too large to add up; use smaller numbers")
+        raise ImpossiblePlan(f"the weights add up to more than {EXCEL_MAX_NUMBER:.17g}, the largest number "
+                             "Excel has; use smaller numbers")
     if total == 0:
         raise ImpossiblePlan("amplifiers, iterators and connectors are all 0, so there is "
                              "nothing to share the cohort between; give at least one a need > 0")

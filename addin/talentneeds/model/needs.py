@@ -10,7 +10,7 @@ import pandas as pd
 from talentneeds.errors import ImpossiblePlan, InvalidInput, shown
 from talentneeds.model import assumptions as A
 from talentneeds.model.archetypes import ARCHETYPES, Archetype
-from talentneeds.model.limits import as_float
+from talentneeds.model.limits import EXCEL_MAX_NUMBER, as_float
 from talentneeds.model.ranges import DEFAULT_POINT, Range
 
 POINT_COLUMNS = {"Low": "low", "Mid": "mid", "High": "high"}
@@ -34,14 +34,15 @@ def check_share(value: float, name: str) -> float:
 
 def finite(value: float, what: str) -> float:
     if not math.isfinite(value):
-        raise ImpossiblePlan(f"{what} is too large to compute; use smaller inputs")
+        raise ImpossiblePlan(f"{what} is more than {EXCEL_MAX_NUMBER:.17g}, the largest number Excel has; "
+                             "use smaller inputs")
     return value
 
 
 def needed(teams: float, per_team: Range, point: str | float | None = DEFAULT_POINT) -> float:
     """FTE of one archetype that ``teams`` new teams need: teams x per-team need at point."""
     teams = require_count(teams, "teams")
-    return finite(teams * per_team.at(point), "the need")
+    return finite(teams * per_team.at(point), "teams x the need per team")
 
 
 def amplifiers_needed(teams: float, point=DEFAULT_POINT, per_team: Range = A.AMPLIFIERS_PER_TEAM) -> float:

@@ -308,9 +308,6 @@ def plan_trials(setup: P.PlanSetup, trials: int, rng: np.random.Generator,
                 distribution: str) -> dict[str, np.ndarray]:
     """Run the plan for ``trials`` draws: every team's heads drawn per team (as in
     :func:`needs_distribution`), the span of control drawn once per trial."""
-    busiest = int(setup.schedule.max())
-    for archetype in ARCHETYPES:
-        check_whole_heads(busiest, setup.per_team[archetype], archetype)
     laws = {a: head_distribution(setup.per_team[a], distribution) for a in ARCHETYPES}
     full_size = {a: np.zeros((trials, setup.quarters)) for a in ARCHETYPES}
     for quarter, teams in enumerate(setup.schedule):
@@ -341,6 +338,9 @@ def plan_distribution(schedule: Sequence[int], percentiles: Iterable[float] = DE
     trials, seed = check_trials(trials), check_seed(seed)
     distribution = check_distribution(distribution)
     setup = P.plan_setup(schedule, **options)
+    busiest = int(setup.schedule.max())
+    for archetype in ARCHETYPES:  # before any draw: one quarter's teams must sum exactly in int64
+        check_whole_heads(busiest, setup.per_team[archetype], archetype)
     check_work(trials * plan_trial_cost(setup, distribution), WORK_BUDGET, "PLAN_DISTRIBUTION",
                f"{trials:,} trials x {setup.quarters} quarters x the draws and steps of each quarter")
     rng = np.random.default_rng(seed)
