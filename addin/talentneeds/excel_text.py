@@ -46,6 +46,17 @@ def first_control(text: str) -> tuple[int, str] | None:
     return None if found is None else (found.start() + 1, found.group())
 
 
+def control_problem(text: object) -> str | None:
+    """What is wrong with text that holds a control character ("contains the control
+    character U+0000 at character 4; ..."), or None."""
+    found = first_control(text) if isinstance(text, str) else None
+    if found is None:
+        return None
+    position, ch = found
+    hint = " (Excel's CLEAN() does)" if ord(ch) < 32 else ""  # CLEAN removes ASCII 0-31 only
+    return f"contains the control character {code_point(ch)} at character {position:,}; remove it{hint}"
+
+
 def code_point(ch: str) -> str:
     return f"U+{ord(ch):04X}"
 

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 from talentneeds.errors import InvalidInput
+from talentneeds.excel_text import control_problem
 from talentneeds.excel import cells
 from talentneeds.model import assumptions as A
 from talentneeds.model.archetypes import ARCHETYPES, Archetype, parse_archetype
@@ -115,6 +116,9 @@ def _parse_roster(value: object, catalog: Catalog, name: str) -> list[Person]:
         try:
             archetype_cell = cells.single_cell(cell("archetype"), "Archetype")
             role_cell = cells.single_cell(cell("role"), "Role")
+            for label, text in (("Archetype", archetype_cell), ("Role", role_cell)):
+                if (problem := control_problem(text)) is not None:
+                    raise InvalidInput(f"{label} {problem}")
             if not cells.is_blank(archetype_cell):
                 archetype = parse_archetype(str(archetype_cell))
             elif not cells.is_blank(role_cell):
