@@ -346,7 +346,7 @@ def plan_distribution(schedule: Sequence[int], percentiles: Iterable[float] = DE
     rng = np.random.default_rng(seed)
     tallies = {name: Tally() for name in PLAN_OUTCOMES}
     chunk = max(1, PLAN_CHUNK_CELLS // setup.quarters)
-    starting = sum(setup.starting_heads.values())
+    starting = sum(setup.org_heads(a) for a in ARCHETYPES)
     for first in range(0, trials, chunk):
         run = plan_trials(setup, min(chunk, trials - first), rng, distribution)
         last_targets = sum(run[f"Target {P.PLURAL[a]}"][:, -1] for a in ARCHETYPES)
