@@ -129,17 +129,20 @@ def test_the_issues_slow_calls_are_refused_with_the_limit_named():
     # 1e7 trials x 20 units x (101 + 101 + 101) possible heads (0-1000 is spread over 101 points)
     result = udfs.NEEDS_DISTRIBUTION(100_000, N, 1e7, N, [[0, 1000], [0, 1000], [0, 1000]], "pert")
     assert result == ("#NUM! NEEDS_DISTRIBUTION would do 60,600,000,000 units of work (10,000,000 trials x the "
-                      "whole numbers each archetype's range can take), more than the 1,600,000,000 a "
+                      "whole numbers each archetype's range can take), more than the 800,000,000 a "
                       "recalculation may do (about 10 s); use fewer trials")
     # 200 quarters of 1 team: per quarter 20 x (2 + 6) draws + 200 + 5 (tenure window) + 2 (hire window)
     # = 367; x 200 quarters = 73,400 per trial; x 1e7 trials
     result = udfs.PLAN_DISTRIBUTION([[1]] * 200, N, 1e7)
     assert result.startswith("#NUM! PLAN_DISTRIBUTION would do 734,000,000,000 units of work "
                              "(10,000,000 trials x 200 quarters"), result
-    assert "more than the 1,600,000,000 a recalculation may do (about 10 s)" in result
+    assert "more than the 800,000,000 a recalculation may do (about 10 s)" in result
 
 
-def test_the_default_ranges_allow_every_trial():
-    # 1e7 trials x 20 x (2 + 6) = 1.6e9 units: exactly the budget
-    assert limits.MAX_TRIALS * 20 * 8 == limits.WORK_BUDGET
-    assert udfs.NEEDS_DISTRIBUTION(0, N, 1e7)[1] == ["Amplifier", 0.0, 0.0, 0.0]
+def test_the_budget_allows_5_million_trials_of_the_default_ranges():
+    # 20 units x (2 + 6) possible heads = 160 a trial; 800,000,000 / 160 = 5,000,000
+    assert udfs.NEEDS_DISTRIBUTION(3, [[50]], 5_000_000)[1][0] == "Amplifier"
+    assert udfs.NEEDS_DISTRIBUTION(3, [[50]], 5_000_001).startswith(
+        "#NUM! NEEDS_DISTRIBUTION would do 800,000,160 units of work")
+    # no teams: nothing to draw, so every trial allowed
+    assert udfs.NEEDS_DISTRIBUTION(0, N, limits.MAX_TRIALS)[1] == ["Amplifier", 0.0, 0.0, 0.0]
