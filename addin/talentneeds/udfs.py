@@ -218,7 +218,8 @@ def INTERNAL_AMPLIFIERS(roster, as_of=None, min_tenure_years=None, soft_skills_r
     return pipeline.internal_amplifiers(
         people,
         cells.date(as_of, "as_of", default=dt.date.today()),
-        cells.number(min_tenure_years, "min_tenure_years", default=A.MIN_TENURE_YEARS, maximum=100),
+        cells.number(min_tenure_years, "min_tenure_years", default=A.MIN_TENURE_YEARS,
+                     maximum=limits.MAX_TENURE_YEARS),
         cells.boolean(soft_skills_required, "soft_skills_required", default=A.SOFT_SKILLS_REQUIRED),
         _share(take_up, "take_up", A.TAKE_UP),
     )
@@ -296,7 +297,7 @@ def BOTTLENECK(amplifiers, iterators, connectors=None, point=None, per_team=None
               "manager leverage (3.75 at mid); a number is the leverage to use.",
 )
 def COHORT_MIX(cohort_size, amplifiers, iterators, connectors=None, weighting=None):
-    """Table of whole cohort seats per archetype (adding up to the cohort size), by heads or by value."""
+    """Table of whole cohort seats per archetype (adding up to the cohort size, Sainte-Laguë), by heads or by value."""
     heads = {
         Archetype.AMPLIFIER: cells.number(amplifiers, "amplifiers"),
         Archetype.ITERATOR: cells.number(iterators, "iterators"),
@@ -366,16 +367,17 @@ def _plan_options(roster, as_of, span_low, span_high, time_to_hire, attrition, r
                    else tables.by_archetype_numbers(attrition, "attrition", maximum=1.0)),
         ramp_quarters=int(cells.number(ramp_quarters, "ramp_quarters", default=plan_model.RAMP_QUARTERS,
                                        minimum=1, maximum=limits.MAX_QUARTERS, whole=True)),
-        min_tenure_years=cells.number(min_tenure_years, "min_tenure_years", default=A.MIN_TENURE_YEARS, maximum=100),
+        min_tenure_years=cells.number(min_tenure_years, "min_tenure_years", default=A.MIN_TENURE_YEARS,
+                                      maximum=limits.MAX_TENURE_YEARS),
         soft_skills_required=cells.boolean(soft_skills_required, "soft_skills_required",
                                            default=A.SOFT_SKILLS_REQUIRED),
         take_up=_share(take_up, "take_up", A.TAKE_UP),
         promote=cells.boolean(promote, "promote", default=True),
         candidate_pool_factor=cells.number(pool_factor, "pool_factor", default=plan_model.CANDIDATE_POOL_FACTOR,
-                                           minimum=1, maximum=plan_model.MAX_CANDIDATE_POOL_FACTOR),
+                                           minimum=1, maximum=limits.MAX_CANDIDATE_POOL_FACTOR),
         connectors_shared_by=cells.number(connectors_shared_by, "connectors_shared_by",
                                           default=plan_model.CONNECTORS_SHARED_BY, minimum=1,
-                                          maximum=plan_model.MAX_CONNECTORS_SHARED_BY),
+                                          maximum=limits.MAX_CONNECTORS_SHARED_BY),
     )
     if not _omitted(roster):
         options["roster"] = tables.roster(roster, tables.catalog(catalog))
@@ -479,7 +481,8 @@ def PLAN_DISTRIBUTION(schedule, percentiles=None, trials=None, seed=None, distri
 @excel_function(
     tables=("plan",),
     returns_table=True,
-    plan="A HIRING_PLAN table with its header row (the columns Quarter, Backlog and Management-bound are read).",
+    plan="A HIRING_PLAN table with its header row (the columns Quarter, Backlog and Management-bound are read; "
+         "quarters are reported by their Quarter label).",
     labels="TRUE (default) for a label column next to the values; FALSE for the values only (one column).",
 )
 def PLAN_HEADLINE(plan, labels=None):

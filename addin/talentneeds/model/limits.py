@@ -40,6 +40,12 @@ MAX_HEADS = 1_000_000_000
 # Quarters in a plan (50 years), and in time to hire and ramp.
 MAX_QUARTERS = 200
 
+# Tenure, in years (a career).
+MAX_TENURE_YEARS = 100
+# Restructure: how far the candidate pool may widen, how many teams share a research lead.
+MAX_CANDIDATE_POOL_FACTOR = 100.0
+MAX_CONNECTORS_SHARED_BY = 1_000.0
+
 # Seats in a cohort.
 MAX_COHORT = 1_000_000_000
 

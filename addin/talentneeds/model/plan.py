@@ -70,7 +70,14 @@ import pandas as pd
 from talentneeds.errors import ImpossiblePlan, InvalidInput, shown
 from talentneeds.model import assumptions as A
 from talentneeds.model.archetypes import ARCHETYPES, Archetype, parse_archetype
-from talentneeds.model.limits import MAX_HEADS, MAX_QUARTERS, MAX_TEAMS_PER_QUARTER, as_float
+from talentneeds.model.limits import (
+    MAX_CANDIDATE_POOL_FACTOR,
+    MAX_CONNECTORS_SHARED_BY,
+    MAX_HEADS,
+    MAX_QUARTERS,
+    MAX_TEAMS_PER_QUARTER,
+    as_float,
+)
 from talentneeds.model.needs import check_share
 from talentneeds.model.pipeline import (
     Person,
@@ -105,9 +112,6 @@ CONNECTORS_SHARED_BY = 1.0
 
 # ---------------------------------------------------------------------------------------
 # Limits (they keep every count exact in int64 arithmetic): stated in model/limits.py.
-
-MAX_CANDIDATE_POOL_FACTOR = 100.0
-MAX_CONNECTORS_SHARED_BY = 1_000.0
 
 # Float sums of shares land a hair below a whole number (0.1 * 3 = 0.30000000000000004,
 # 0.7 * 10 = 7.000000000000001, but 0.29 * 100 = 28.999999999999996); whole heads are
