@@ -50,6 +50,14 @@ ERROR_CASES = {
     "need beyond a double": (lambda: udfs.AMPLIFIERS_NEEDED(1e308, "high"),
                              "#NUM! teams x the need per team is more than 1.7976931348623157e+308, "
                              "the largest number Excel has"),
+    # 1e308 x 10 Iterators per Amplifier = 1e309
+    "capacity beyond a double": (lambda: udfs.ITERATOR_CAPACITY(1e308, "high"),
+                                 "#NUM! amplifiers x the span of control (the Iterator capacity) is more than "
+                                 "1.7976931348623157e+308"),
+    # by value: 1e308 Amplifiers x 3.75 leverage (was "amplifiers must be a finite number, got inf")
+    "cohort weight beyond a double": (lambda: udfs.COHORT_MIX(10, 1e308, 1, 0, "value"),
+                                      "#NUM! amplifiers x the leverage (1e+308 x 3.75) is more than "
+                                      "1.7976931348623157e+308"),
     "int beyond a double": (lambda: udfs.AMPLIFIERS_NEEDED(10 ** 400),
                             "#VALUE! teams must be a number >= 0, got a 401-digit whole number"),
     "negative int beyond a double": (lambda: udfs.COHORT_MIX(-(10 ** 400), 1, 1),

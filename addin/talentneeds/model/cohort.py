@@ -32,7 +32,7 @@ from fractions import Fraction
 from talentneeds.errors import ImpossiblePlan, InvalidInput, shown
 from talentneeds.model.archetypes import ARCHETYPES, Archetype
 from talentneeds.model.limits import EXCEL_MAX_NUMBER, MAX_COHORT, as_float
-from talentneeds.model.needs import manager_leverage, require_count
+from talentneeds.model.needs import finite, manager_leverage, require_count
 
 WEIGHTINGS = ("heads", "value")
 
@@ -57,7 +57,9 @@ def check_cohort_size(cohort_size: float) -> int:
 def value_weights(heads: Mapping[Archetype, float], leverage: float) -> dict[Archetype, float]:
     """Weights by value: Amplifier heads x leverage; Iterators and Connectors x 1."""
     leverage = require_count(leverage, "leverage")
-    return {a: heads.get(a, 0.0) * (leverage if a is Archetype.AMPLIFIER else 1.0) for a in ARCHETYPES}
+    amplifiers = require_count(heads.get(Archetype.AMPLIFIER, 0.0), "amplifiers")
+    weighted = finite(amplifiers * leverage, f"amplifiers x the leverage ({amplifiers:g} x {leverage:g})")
+    return {a: weighted if a is Archetype.AMPLIFIER else heads.get(a, 0.0) for a in ARCHETYPES}
 
 
 def weights(heads: Mapping[Archetype, float], weighting: str | float | None = "heads") -> dict[Archetype, float]:

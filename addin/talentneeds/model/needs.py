@@ -74,14 +74,14 @@ def team_needs(teams: float, per_team: Mapping[Archetype, Range] = A.PER_TEAM) -
 def iterator_capacity(amplifiers: float, point=DEFAULT_POINT, span: Range = A.SPAN_OF_CONTROL) -> float:
     """Iterators that ``amplifiers`` managers can support: amplifiers x span of control."""
     amplifiers = require_count(amplifiers, "amplifiers")
-    return finite(amplifiers * span.at(point), "the Iterator capacity")
+    return finite(amplifiers * span.at(point), "amplifiers x the span of control (the Iterator capacity)")
 
 
 def iterator_headroom(amplifiers: float, iterators: float, point=DEFAULT_POINT,
                       span: Range = A.SPAN_OF_CONTROL) -> float:
     """Iterators still hireable before managers bind; negative when already over capacity."""
     iterators = require_count(iterators, "iterators")
-    return finite(iterator_capacity(amplifiers, point, span) - iterators, "the Iterator headroom")
+    return finite(iterator_capacity(amplifiers, point, span) - iterators, "amplifiers x the span of control - iterators (the Iterator headroom)")
 
 
 def amplifiers_for(iterators: float, point=DEFAULT_POINT, span: Range = A.SPAN_OF_CONTROL) -> float:
@@ -96,7 +96,7 @@ def amplifiers_for(iterators: float, point=DEFAULT_POINT, span: Range = A.SPAN_O
             return 0.0
         raise ImpossiblePlan("a span of control of 0 cannot manage any Iterators; "
                              "span must be > 0")
-    return finite(iterators / chosen_span, "the Amplifiers needed")
+    return finite(iterators / chosen_span, "iterators / the span of control (the Amplifiers needed)")
 
 
 def manager_leverage(point=DEFAULT_POINT, output_share: float = A.OUTPUT_SHARE,
