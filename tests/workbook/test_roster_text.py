@@ -81,6 +81,15 @@ def test_a_utf16_file_is_imported_not_misread(tmp_path):
     assert "read as UTF-16 (little-endian) (no byte-order mark; told by its zero bytes)" in roster.notes
 
 
+def test_full_width_headers_are_the_same_headers(tmp_path):
+    path = tmp_path / "hr.csv"
+    path.write_text(CSV.replace("Name,Role,Start date", "Ｎａｍｅ,Ｒｏｌｅ,Ｓｔａｒｔ　ｄａｔｅ"), encoding="utf-8")
+    roster = read_roster(path)
+    assert [p.name for p in roster.people] == ["Ana Li", "Bo Chen"]
+    roster_range = [["Ｒｏｌｅ", "Ｓｔａｒｔ ｄａｔｅ", "Ｓｏｆｔ ｓｋｉｌｌｓ"], ["Research Engineer", "2020-01-01", True]]
+    assert udfs.INTERNAL_AMPLIFIERS(roster_range, "2024-01-01") == 1.0
+
+
 # ---------------------------------------------------------------- control characters
 
 @pytest.mark.parametrize("line, where, character", [

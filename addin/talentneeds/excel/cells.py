@@ -11,6 +11,7 @@ import datetime as dt
 import math
 import numbers
 import re
+import unicodedata
 from collections.abc import Sequence
 
 from talentneeds.errors import ErrorInCell, InvalidInput, shown
@@ -185,8 +186,9 @@ def non_blank_rows(value: object) -> list[tuple[int, list]]:
 
 
 def header_key(cell: object) -> str:
-    """Header matching ignores case, spaces and punctuation: "Start date" == "start_date"."""
-    return re.sub(r"[^a-z0-9]", "", str(cell).lower()) if not is_blank(cell) else ""
+    """Header matching ignores case, spaces, punctuation and Unicode forms: "Start date" ==
+    "start_date" == "Ｓｔａｒｔ ｄａｔｅ" (full-width, NFKC)."""
+    return re.sub(r"[^a-z0-9]", "", unicodedata.normalize("NFKC", str(cell)).lower()) if not is_blank(cell) else ""
 
 
 def find_columns(header: Sequence, wanted: dict[str, tuple[str, ...]]) -> dict[str, int]:

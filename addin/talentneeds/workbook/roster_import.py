@@ -36,6 +36,7 @@ import numbers
 import re
 import shlex
 import stat
+import unicodedata
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
@@ -129,8 +130,8 @@ SYNONYMS = {
 
 
 def header_key(text: object) -> str:
-    """A header as it is matched: lower case, letters and digits only."""
-    return "".join(ch for ch in str(text).casefold() if ch.isalnum())
+    """A header as it is matched: NFKC, lower case, letters and digits only."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", str(text)).casefold() if ch.isalnum())
 
 
 _FIELD_OF = {header_key(synonym): name for name, synonyms in SYNONYMS.items() for synonym in synonyms}
