@@ -180,7 +180,7 @@ def test_plan_headline_worked_out_by_hand():
     assert udfs.PLAN_HEADLINE([["Quarter", "Backlog"], [1, 0]]) == \
         "#VALUE! plan must be a HIRING_PLAN table with its header row; no column Management-bound"
     assert udfs.PLAN_HEADLINE([["Quarter", "Backlog", "Management-bound"], [1, -1, False]]) == \
-        "#VALUE! plan row 2 Backlog must be a whole number >= 0, got -1"
+        "#VALUE! plan row 2 Backlog must be a whole number from 0 to 9,007,199,254,740,992, got -1"
 
 
 def test_plan_distribution_collapses_to_the_plan_when_no_range_has_width():

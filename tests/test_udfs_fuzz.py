@@ -30,6 +30,7 @@ scalars = st.one_of(
     st.floats(min_value=0, max_value=50),
     st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 1, 1)),
     st.datetimes(min_value=dt.datetime(1900, 1, 1), max_value=dt.datetime(2100, 1, 1)),
+    st.sampled_from([dt.date(9999, 12, 31), dt.datetime(9999, 12, 31), dt.date(1, 1, 1), 2958465, 2958466]),
     st.sampled_from(["low", "mid", "high", "HIGH", "0.3", "4", "heads", "value", "yes", "n",
                      "Research Engineer", "People Manager", "Research Lead", "2024-03-01", "80%"]),
 )
@@ -44,8 +45,20 @@ roster_like = st.lists(
 ).map(lambda rows: [["Role", "Start date", "Soft skills"], *[list(r) for r in rows], [None, None, None]])
 per_team_like = st.lists(st.lists(st.one_of(st.floats(0, 20), scalars), min_size=2, max_size=2),
                          min_size=3, max_size=3)
+# Numbers at and beyond what a double or a cell holds exactly: Python ints too large
+# for a double, 2^53 and its neighbours, the largest double, and everything between.
+extreme = st.one_of(
+    st.sampled_from([10**400, -10**400, 2**1024, 2**63, 2**53 - 1, 2**53, 2**53 + 1, 1.7976931348623157e308,
+                     1e300, 1e19, 1e16, 9.007199254740993e15]),
+    st.integers(min_value=2**53 - 5, max_value=10**400),
+    st.floats(min_value=1e15, max_value=1.7976931348623157e308),
+)
+extreme_per_team = st.lists(st.lists(st.one_of(st.floats(0, 20), extreme), min_size=2, max_size=2),
+                            min_size=3, max_size=3).map(lambda rows: [sorted(row) for row in rows])
 cell_like = st.one_of(scalars, scalars, scalars, row_lists, ranges_2d, roster_like, per_team_like,
                       st.just(examples.roster_range()))
+extreme_like = st.one_of(scalars, extreme, extreme, extreme_per_team, st.lists(extreme, min_size=1, max_size=3),
+                         st.just(examples.roster_range()))
 
 FUNCTIONS = [getattr(udfs, spec.python_name) for spec in specs(udfs)]
 
@@ -76,6 +89,18 @@ def test_every_function_returns_a_value_or_an_excel_error(function, data):
     required = sum(1 for p in parameters if p.default is inspect.Parameter.empty)
     count = data.draw(st.integers(required, len(parameters)), label="argument count")
     args = [data.draw(cell_like, label=p.name) for p in parameters[:count]]
+    assert_excel_result(function(*args))
+
+
+@pytest.mark.parametrize("function", FUNCTIONS, ids=lambda f: f.__name__)
+@given(data=st.data())
+def test_extreme_numbers_give_a_value_or_a_named_error(function, data):
+    """Numbers beyond a double, beyond 2^53 or at the largest double, anywhere: a finite
+    value or an error naming the argument, never an unexpected error."""
+    parameters = list(inspect.signature(function).parameters.values())
+    required = sum(1 for p in parameters if p.default is inspect.Parameter.empty)
+    count = data.draw(st.integers(required, len(parameters)), label="argument count")
+    args = [data.draw(extreme_like, label=p.name) for p in parameters[:count]]
     assert_excel_result(function(*args))
 
 

@@ -19,6 +19,8 @@ from __future__ import annotations
 import datetime as dt
 import numbers
 
+from talentneeds.excel_text import printable
+
 
 class TalentNeedsError(Exception):
     """Base class of every error the model raises on purpose."""
@@ -68,9 +70,11 @@ def shown(value: object) -> str:
         return "TRUE" if value else "FALSE"
     if isinstance(value, str):
         text = value if len(value) <= 40 else value[:37] + "..."
-        return f'"{text}"'
+        return f'"{printable(text)}"'
     if isinstance(value, (dt.date, dt.datetime)):
         return f"the date {value:%Y-%m-%d}"
+    if isinstance(value, numbers.Integral) and abs(value) > 10 ** 300:  # beyond a double
+        return f"a {len(str(abs(value)))}-digit whole number"
     if isinstance(value, numbers.Real):
         return f"{float(value):g}"
     if isinstance(value, (list, tuple)):

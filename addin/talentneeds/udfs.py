@@ -21,7 +21,7 @@ from talentneeds.excel import cells, tables
 from talentneeds.excel.boundary import excel_function
 from talentneeds.model import assumptions as A
 from talentneeds.model import bottleneck as bottleneck_model
-from talentneeds.model import cohort, needs, pipeline, uncertainty
+from talentneeds.model import cohort, limits, needs, pipeline, uncertainty
 from talentneeds.model import plan as plan_model
 from talentneeds.model.archetypes import Archetype
 from talentneeds.model.ranges import POINT_NAMES, Range, point_fraction
@@ -218,7 +218,8 @@ def INTERNAL_AMPLIFIERS(roster, as_of=None, min_tenure_years=None, soft_skills_r
     return pipeline.internal_amplifiers(
         people,
         cells.date(as_of, "as_of", default=dt.date.today()),
-        cells.number(min_tenure_years, "min_tenure_years", default=A.MIN_TENURE_YEARS, maximum=100),
+        cells.number(min_tenure_years, "min_tenure_years", default=A.MIN_TENURE_YEARS,
+                     maximum=limits.MAX_TENURE_YEARS),
         cells.boolean(soft_skills_required, "soft_skills_required", default=A.SOFT_SKILLS_REQUIRED),
         _share(take_up, "take_up", A.TAKE_UP),
     )
@@ -296,13 +297,13 @@ def BOTTLENECK(amplifiers, iterators, connectors=None, point=None, per_team=None
               "manager leverage (3.75 at mid); a number is the leverage to use.",
 )
 def COHORT_MIX(cohort_size, amplifiers, iterators, connectors=None, weighting=None):
-    """Table of whole cohort seats per archetype (adding up to the cohort size), by heads or by value."""
+    """Table of whole cohort seats per archetype (adding up to the cohort size, Sainte-Laguë), by heads or by value."""
     heads = {
         Archetype.AMPLIFIER: cells.number(amplifiers, "amplifiers"),
         Archetype.ITERATOR: cells.number(iterators, "iterators"),
         Archetype.CONNECTOR: cells.number(connectors, "connectors", default=0.0),
     }
-    size = cells.number(cohort_size, "cohort_size", maximum=cohort.MAX_COHORT, whole=True)
+    size = cells.number(cohort_size, "cohort_size", maximum=limits.MAX_COHORT, whole=True)
     weights = cohort.weights(heads, cells.text_or_number(weighting, "weighting"))
     seats = cohort.cohort_mix(size, weights)
     rows = [["Archetype", "Weight", "Share", "Seats"]]
@@ -361,21 +362,22 @@ def _plan_options(roster, as_of, span_low, span_high, time_to_hire, attrition, r
         per_team=tables.per_team(per_team),
         span=_span(span_low, span_high),
         time_to_hire=int(cells.number(time_to_hire, "time_to_hire", default=plan_model.TIME_TO_HIRE_QUARTERS,
-                                      maximum=plan_model.MAX_QUARTERS, whole=True)),
+                                      maximum=limits.MAX_QUARTERS, whole=True)),
         attrition=(plan_model.ANNUAL_ATTRITION if _omitted(attrition)
                    else tables.by_archetype_numbers(attrition, "attrition", maximum=1.0)),
         ramp_quarters=int(cells.number(ramp_quarters, "ramp_quarters", default=plan_model.RAMP_QUARTERS,
-                                       minimum=1, maximum=plan_model.MAX_QUARTERS, whole=True)),
-        min_tenure_years=cells.number(min_tenure_years, "min_tenure_years", default=A.MIN_TENURE_YEARS, maximum=100),
+                                       minimum=1, maximum=limits.MAX_QUARTERS, whole=True)),
+        min_tenure_years=cells.number(min_tenure_years, "min_tenure_years", default=A.MIN_TENURE_YEARS,
+                                      maximum=limits.MAX_TENURE_YEARS),
         soft_skills_required=cells.boolean(soft_skills_required, "soft_skills_required",
                                            default=A.SOFT_SKILLS_REQUIRED),
         take_up=_share(take_up, "take_up", A.TAKE_UP),
         promote=cells.boolean(promote, "promote", default=True),
         candidate_pool_factor=cells.number(pool_factor, "pool_factor", default=plan_model.CANDIDATE_POOL_FACTOR,
-                                           minimum=1, maximum=plan_model.MAX_CANDIDATE_POOL_FACTOR),
+                                           minimum=1, maximum=limits.MAX_CANDIDATE_POOL_FACTOR),
         connectors_shared_by=cells.number(connectors_shared_by, "connectors_shared_by",
                                           default=plan_model.CONNECTORS_SHARED_BY, minimum=1,
-                                          maximum=plan_model.MAX_CONNECTORS_SHARED_BY),
+                                          maximum=limits.MAX_CONNECTORS_SHARED_BY),
     )
     if not _omitted(roster):
         options["roster"] = tables.roster(roster, tables.catalog(catalog))
@@ -410,11 +412,11 @@ _SEED_DOC = "Seed of the random draws (default 0): the same inputs give the same
 
 
 def _trials(value: object, default: int) -> int:
-    return int(cells.number(value, "trials", default=default, minimum=1, maximum=uncertainty.MAX_TRIALS, whole=True))
+    return int(cells.number(value, "trials", default=default, minimum=1, maximum=limits.MAX_TRIALS, whole=True))
 
 
 def _seed(value: object) -> int:
-    return int(cells.number(value, "seed", default=0, maximum=2**32 - 1, whole=True))
+    return int(cells.number(value, "seed", default=0, maximum=limits.MAX_SEED, whole=True))
 
 
 def _percentiles(value: object) -> list[float] | tuple[float, ...]:
@@ -427,7 +429,7 @@ def _percentiles(value: object) -> list[float] | tuple[float, ...]:
     returns_table=True,
     teams="Number of new teams (a whole number >= 0).",
     percentiles=_PERCENTILES_DOC,
-    trials="Monte Carlo trials (default 10,000; at most 10,000,000).",
+    trials="Monte Carlo trials (default 10,000; at most 10,000,000, and as many as return within about 10 s).",
     seed=_SEED_DOC,
     per_team="Optional needs per team: 3 rows (Amplifier, Iterator, Connector) of low and high.",
     distribution=_DISTRIBUTION_DOC,
@@ -435,7 +437,7 @@ def _percentiles(value: object) -> list[float] | tuple[float, ...]:
 def NEEDS_DISTRIBUTION(teams, percentiles=None, trials=None, seed=None, per_team=None, distribution=None):
     """Table of whole heads each archetype needs at each percentile, over random draws of every range."""
     frame = uncertainty.needs_distribution(
-        int(cells.number(teams, "teams", maximum=plan_model.MAX_TEAMS_PER_QUARTER, whole=True)),
+        int(cells.number(teams, "teams", maximum=limits.MAX_TEAMS, whole=True)),
         _percentiles(percentiles),
         _trials(trials, default=10_000),
         _seed(seed),
@@ -452,7 +454,7 @@ NOT_WITHIN_PLAN = "not within the plan"
     returns_table=True,
     schedule=_PLAN_DOCS["schedule"],
     percentiles=_PERCENTILES_DOC,
-    trials="Monte Carlo trials (default 1,000; each runs the whole plan).",
+    trials="Monte Carlo trials (default 1,000; each runs the whole plan; as many as return within about 10 s).",
     seed=_SEED_DOC,
     distribution=_DISTRIBUTION_DOC,
     **{name: doc for name, doc in _PLAN_DOCS.items() if name not in ("schedule", "point")},
@@ -479,7 +481,8 @@ def PLAN_DISTRIBUTION(schedule, percentiles=None, trials=None, seed=None, distri
 @excel_function(
     tables=("plan",),
     returns_table=True,
-    plan="A HIRING_PLAN table with its header row (the columns Quarter, Backlog and Management-bound are read).",
+    plan="A HIRING_PLAN table with its header row (the columns Quarter, Backlog and Management-bound are read; "
+         "quarters are reported by their Quarter label).",
     labels="TRUE (default) for a label column next to the values; FALSE for the values only (one column).",
 )
 def PLAN_HEADLINE(plan, labels=None):

@@ -218,6 +218,47 @@ def test_a_roster_gives_the_starting_heads_and_when_each_iterator_becomes_a_cand
     assert setup.starting_candidates.tolist() == [2, 1, 0, 1] and setup.new_hire_soft_skills_share == 1
 
 
+def test_staff_who_start_later_join_in_the_quarter_they_start():
+    # Quarters start 2024-01-01, 04-01, 07-01, 10-01. Per new team 1 Amplifier, 2 Iterators,
+    # span 2, instant hires, no attrition, full size at once, no promotions.
+    as_of = dt.date(2024, 1, 1)
+    roster = [
+        roster_person(dt.date(2020, 1, 1), archetype=A),    # in post
+        roster_person(dt.date(2020, 1, 1)),                 # in post
+        roster_person(dt.date(2024, 2, 15)),                # starts within quarter 1: in post from quarter 1
+        roster_person(dt.date(2024, 7, 1)),                 # joins in quarter 3
+        roster_person(dt.date(2024, 8, 20), archetype=A),   # joins in quarter 3
+        roster_person(dt.date(2025, 1, 1)),                 # after the plan's last quarter: not in it
+    ]
+    options = dict(roster=roster, as_of=as_of, per_team={A: Range(1, 1), I: Range(2, 2), C: Range(0, 0)},
+                   span=Range(2, 2), time_to_hire=0, attrition=0, ramp_quarters=1, promote=False)
+    setup = plan.plan_setup([1, 0, 0, 0], **options)
+    assert setup.starting_heads == {A: 1, I: 2, C: 0}
+    assert setup.joins(A).tolist() == [0, 0, 1, 0] and setup.joins(I).tolist() == [0, 0, 1, 0]
+    frame = plan.hiring_plan([1, 0, 0, 0], **options, detail=True)
+    # targets: the roster's 2 Amplifiers and 3 Iterators (in post or to come) + 1 and 2: 3 and 5.
+    # Q1: 1 A + 2 I in post; the 2 to come keep their seats, so hires are 3-1-1 = 1 A and 5-2-1 = 2 I;
+    # capacity 2 x 2 = 4 Iterators, 2 there: both hires join. Heads 2 A, 4 I.
+    # Q3: the roster's Amplifier and Iterator join: 3 A, 5 I (capacity 6).
+    assert column(frame, "Amplifiers") == [2, 2, 3, 3]
+    assert column(frame, "Iterators") == [4, 4, 5, 5]
+    assert column(frame, "Hires Amplifiers") == [1, 0, 0, 0] and column(frame, "Hires Iterators") == [2, 0, 0, 0]
+    assert column(frame, "Joined Amplifiers") == [0, 0, 1, 0] and column(frame, "Joined Iterators") == [0, 0, 1, 0]
+    # their seats are open until they join, but nobody is hired for them: no backlog
+    assert column(frame, "Open seats") == [2, 2, 0, 0]
+    assert column(frame, "Roster starters to come") == [2, 2, 0, 0]
+    assert column(frame, "Backlog") == [0, 0, 0, 0]
+
+
+def test_a_later_starter_becomes_a_candidate_on_their_own_tenure():
+    # min tenure 0.25 years (more than 3 months); quarters start 2024-01-01, 04-01, 07-01, 10-01, 2025-01-01.
+    # Joined 2024-04-15 (quarter 2): 3 months on 2024-07-15, a candidate at the start of quarter 4 (10-01).
+    roster = [roster_person(dt.date(2020, 1, 1), archetype=A), roster_person(dt.date(2024, 4, 15))]
+    setup = plan.plan_setup([0] * 5, roster=roster, as_of=dt.date(2024, 1, 1), min_tenure_years=0.25)
+    assert setup.starting_candidates.tolist() == [0, 0, 0, 0, 0]
+    assert np.argwhere(setup.joining_candidates).tolist() == [[1, 3]]
+
+
 def test_plain_starting_heads_assume_an_established_org():
     # 7 Iterators past the tenure, half with soft skills: floor(3.5) = 3 candidates
     assert plan.plan_setup([0], starting_heads={I: 7}).starting_candidates.tolist() == [3]
@@ -298,18 +339,25 @@ def check_invariants(frame, setup, span):
     for plural, archetype in zip(PLURALS, (A, I, C)):
         end = frame[plural].to_numpy()
         start = frame[f"Start {plural}"].to_numpy()
-        # conservation, exactly, for every archetype and quarter
-        assert (end == start + frame[f"Hires {plural}"] - frame[f"Leavers {plural}"]
+        # conservation, exactly, for every archetype and quarter (roster people who start
+        # later join into the heads; nobody else does)
+        joined = frame[f"Joined {plural}"].to_numpy()
+        assert (joined == setup.joins(archetype)).all()
+        assert (end == start + joined + frame[f"Hires {plural}"] - frame[f"Leavers {plural}"]
                 + frame[f"Promoted in {plural}"] - frame[f"Promoted out {plural}"]).all()
         assert start[0] == starting[archetype] and (start[1:] == end[:-1]).all()
         assert (end <= frame[f"Target {plural}"]).all()
-        assert (frame[f"Leavers {plural}"] <= start).all()
+        assert (frame[f"Leavers {plural}"] <= start + joined).all()
     assert (frame["Open seats"] == sum(frame[f"Target {p}"] - frame[p] for p in PLURALS)).all()
+    # seats kept for roster people still to come are open but not a backlog
+    joins_left = sum(int(setup.joins(a).sum()) for a in (A, I, C)) - np.cumsum(
+        sum(frame[f"Joined {p}"] for p in PLURALS))
+    assert (frame["Roster starters to come"] == joins_left).all()
     # the backlog is the open seats less turnover covered by replacements on their way
-    assert (frame["Backlog"] <= frame["Open seats"]).all()
+    assert (frame["Backlog"] <= frame["Open seats"] - frame["Roster starters to come"]).all()
     no_turnover = all(setup.quarterly_attrition[a] == 0 for a in (A, I, C)) and not frame["Promotions"].any()
     if setup.time_to_hire == 0 or no_turnover:
-        assert (frame["Backlog"] == frame["Open seats"]).all()
+        assert (frame["Backlog"] == frame["Open seats"] - frame["Roster starters to come"]).all()
     # Iterators join only into the headroom, never below 0
     assert (frame["Hires Iterators"] <= frame["Headroom before Iterator hires"].clip(lower=0)).all()
     assert (frame["Management-bound"] == (frame["Waiting Iterators"] > 0)).all()
@@ -321,7 +369,7 @@ def check_invariants(frame, setup, span):
     assert (frame[never_negative] >= 0).all().all()
     # leavers over the plan are the expected leavers, rounded down
     for plural, archetype in zip(PLURALS, (A, I, C)):
-        expected = sum(setup.quarterly_attrition[archetype] * frame[f"Start {plural}"])
+        expected = sum(setup.quarterly_attrition[archetype] * (frame[f"Start {plural}"] + frame[f"Joined {plural}"]))
         assert expected - 1 < frame[f"Leavers {plural}"].sum() <= expected + 1e-6
 
 

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from talentneeds.errors import InvalidInput
-from talentneeds.model import plan, uncertainty
+from talentneeds.model import limits, plan, uncertainty
 from talentneeds.model.archetypes import Archetype
 from talentneeds.model.ranges import Range
 
@@ -105,7 +105,7 @@ def test_a_billion_teams_cost_no_more_than_one():
 
 
 @given(st.integers(0, 50), st.lists(st.floats(0, 100), min_size=1, max_size=6),
-       st.integers(0, 2**32), st.sampled_from(uncertainty.DISTRIBUTIONS))
+       st.integers(0, limits.MAX_SEED), st.sampled_from(uncertainty.DISTRIBUTIONS))
 def test_percentiles_rise_with_p_and_stay_between_all_low_and_all_high(teams, percentiles, seed, distribution):
     ordered = sorted(percentiles)
     frame = uncertainty.needs_distribution(teams, ordered, trials=300, seed=seed, distribution=distribution)
@@ -223,9 +223,9 @@ def test_the_plan_distribution_runs_in_chunks_with_the_same_answer_shape():
     (dict(percentiles="P50"), 'percentiles must be a list of numbers from 0 to 100, got "P50"'),
     (dict(trials=0), "trials must be a whole number from 1 to 10,000,000, got 0"),
     (dict(trials=10_000_001), "trials must be a whole number from 1 to 10,000,000, got 1e+07"),
-    (dict(seed=-1), "seed must be a whole number >= 0, got -1"),
-    (dict(seed=1.5), "seed must be a whole number >= 0, got 1.5"),
-    (dict(seed=True), "seed must be a whole number >= 0, got TRUE"),
+    (dict(seed=-1), "seed must be a whole number from 0 to 4,294,967,295, got -1"),
+    (dict(seed=1.5), "seed must be a whole number from 0 to 4,294,967,295, got 1.5"),
+    (dict(seed=True), "seed must be a whole number from 0 to 4,294,967,295, got TRUE"),
     (dict(distribution="normal"), 'distribution must be "uniform" or "pert", got "normal"'),
     (dict(per_team={A: Range(1, 2)}), "per_team must give a Range for Iterator, got a blank cell"),
 ])

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from talentneeds.errors import ImpossiblePlan, TalentNeedsError
+from talentneeds.excel_text import cap, printable
 
 CATEGORY = "Talent Needs"
 logger = logging.getLogger(__name__)
@@ -64,11 +65,13 @@ def office_js_runtime() -> bool:
 
 
 def excel_error(error: Exception, function_name: str) -> str:
-    """The one translation of an exception into an Excel-style error string."""
+    """The one translation of an exception into an Excel-style error string, cut to what
+    one cell holds (32,767 UTF-16 code units) and with control characters written out."""
     if isinstance(error, TalentNeedsError):
-        return f"{error.excel_code} {error}"
+        return cap(printable(f"{error.excel_code} {error}"))
     logger.exception("unexpected error in %s", function_name)
-    return f"#VALUE! unexpected error in {function_name} ({type(error).__name__}: {error}); please report it"
+    return cap(printable(f"#VALUE! unexpected error in {function_name} ({type(error).__name__}: {error}); "
+                         "please report it"))
 
 
 def to_cell(value: object) -> object:
@@ -84,7 +87,8 @@ def to_cell(value: object) -> object:
     if isinstance(value, numbers.Real):
         value = float(value)
         if not math.isfinite(value):
-            raise ImpossiblePlan("the result is too large to be a number; use smaller inputs")
+            raise ImpossiblePlan(f"the result is more than {sys.float_info.max:.17g}, the largest number "
+                                 "Excel has; use smaller inputs")
         return value
     if isinstance(value, (dt.date, dt.datetime)):
         return value

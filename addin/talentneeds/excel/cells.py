@@ -11,9 +11,11 @@ import datetime as dt
 import math
 import numbers
 import re
+import unicodedata
 from collections.abc import Sequence
 
 from talentneeds.errors import ErrorInCell, InvalidInput, shown
+from talentneeds.model.limits import as_float
 
 # Excel's 1900 date system: serial 1 is 1900-01-01, and Excel counts a 29 February
 # 1900 that never was (serial 60), so from serial 61 on the epoch is 1899-12-30.
@@ -80,7 +82,7 @@ def number(value: object, name: str, *, default: float | None = None, minimum: f
     """
     kind = type(value)
     if kind is float or kind is int:  # the common case, checked without the general path
-        candidate = float(value)
+        candidate = as_float(value)
         if math.isfinite(candidate) and candidate >= minimum and (maximum is None or candidate <= maximum) \
                 and (not whole or candidate == math.floor(candidate)):
             return candidate
@@ -92,7 +94,7 @@ def number(value: object, name: str, *, default: float | None = None, minimum: f
     if isinstance(value, bool) or isinstance(value, (dt.date, dt.datetime)):
         candidate = None
     elif isinstance(value, numbers.Real):
-        candidate = float(value)
+        candidate = as_float(value)
     elif isinstance(value, str):
         candidate = parse_number_text(value)
     else:
@@ -108,7 +110,8 @@ def _describe_number(minimum: float, maximum: float | None, whole: bool) -> str:
     kind = "a whole number" if whole else "a number"
     if maximum is None:
         return f"{kind} >= {minimum:g}"
-    return f"{kind} from {minimum:g} to {maximum:,.10g}"
+    shown_max = f"{int(maximum):,}" if float(maximum).is_integer() else f"{maximum:,.10g}"
+    return f"{kind} from {minimum:g} to {shown_max}"
 
 
 def text_or_number(value: object, name: str) -> str | float | None:
@@ -120,7 +123,7 @@ def text_or_number(value: object, name: str) -> str | float | None:
         parsed = parse_number_text(value)
         return parsed if parsed is not None else value.strip()
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
-        return float(value)
+        return as_float(value)
     raise InvalidInput(f"{name} must be text or a number, got {shown(value)}")
 
 
@@ -164,7 +167,7 @@ def date(value: object, name: str, *, default: dt.date | None = None) -> dt.date
     if isinstance(value, dt.date):
         return value
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
-        if math.isfinite(value) and 1 <= value < MAX_EXCEL_SERIAL + 1:
+        if 1 <= value < MAX_EXCEL_SERIAL + 1:
             return excel_serial_to_date(float(value))
     if isinstance(value, str):
         text = value.strip()
@@ -183,8 +186,9 @@ def non_blank_rows(value: object) -> list[tuple[int, list]]:
 
 
 def header_key(cell: object) -> str:
-    """Header matching ignores case, spaces and punctuation: "Start date" == "start_date"."""
-    return re.sub(r"[^a-z0-9]", "", str(cell).lower()) if not is_blank(cell) else ""
+    """Header matching ignores case, spaces, punctuation and Unicode forms: "Start date" ==
+    "start_date" == "Ｓｔａｒｔ ｄａｔｅ" (full-width, NFKC)."""
+    return re.sub(r"[^a-z0-9]", "", unicodedata.normalize("NFKC", str(cell)).lower()) if not is_blank(cell) else ""
 
 
 def find_columns(header: Sequence, wanted: dict[str, tuple[str, ...]]) -> dict[str, int]:

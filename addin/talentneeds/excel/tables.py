@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from talentneeds.errors import InvalidInput
+from talentneeds.excel_text import control_problem
 from talentneeds.excel import cells
 from talentneeds.model import assumptions as A
 from talentneeds.model.archetypes import ARCHETYPES, Archetype, parse_archetype
+from talentneeds.model.limits import MAX_EXACT_WHOLE
 from talentneeds.model.pipeline import Person
 from talentneeds.model.ranges import Range
 from talentneeds.model.roles import DEFAULT_CATALOG, Catalog
@@ -113,6 +116,9 @@ def _parse_roster(value: object, catalog: Catalog, name: str) -> list[Person]:
         try:
             archetype_cell = cells.single_cell(cell("archetype"), "Archetype")
             role_cell = cells.single_cell(cell("role"), "Role")
+            for label, text in (("Archetype", archetype_cell), ("Role", role_cell)):
+                if (problem := control_problem(text)) is not None:
+                    raise InvalidInput(f"{label} {problem}")
             if not cells.is_blank(archetype_cell):
                 archetype = parse_archetype(str(archetype_cell))
             elif not cells.is_blank(role_cell):
@@ -174,16 +180,17 @@ def per_team(value: object, name: str = "per_team") -> dict[Archetype, Range]:
     """Needs per team as a range of three rows (Amplifier, Iterator, Connector) by Low, High.
 
     A header row and a first column of archetype names are optional; blank gives the
-    source's defaults.
+    source's defaults. A header row is recognised by its text (see :func:`_is_per_team_header`),
+    never by counting rows: a fourth row of numbers is an error, not a header.
     """
     rows = cells.non_blank_rows(value)
     if not rows:
         return dict(A.PER_TEAM)
-    if len(rows) == len(ARCHETYPES) + 1:
-        rows = rows[1:]  # a header row: decided by the count, so a typo is never read as one
+    if _is_per_team_header(rows[0][1]):
+        rows = rows[1:]
     if len(rows) != len(ARCHETYPES):
         raise InvalidInput(f"{name} must have 3 rows (Amplifier, Iterator, Connector) of "
-                           f"low and high, got {len(rows)}")
+                           f"low and high (after an optional header row such as Low, High), got {len(rows)}")
     result = {}
     for default_archetype, (number, row) in zip(ARCHETYPES, rows):
         archetype = default_archetype
@@ -200,6 +207,19 @@ def per_team(value: object, name: str = "per_team") -> dict[Archetype, Range]:
     return result
 
 
+_LOW_WORDS = frozenset({"low", "min", "minimum", "from", "lower"})
+_HIGH_WORDS = frozenset({"high", "max", "maximum", "to", "upper"})
+
+
+def _is_per_team_header(row: list) -> bool:
+    """A per_team header row: its last two cells are text naming the low and the high
+    end ("Low", "High"; "Min", "Max"; "Per team low" ...), whatever comes before."""
+    if len(row) < 2 or not all(isinstance(cell, str) for cell in row[-2:]):
+        return False
+    low_words, high_words = (set(re.findall(r"[a-z]+", cell.lower())) for cell in row[-2:])
+    return bool(low_words & _LOW_WORDS) and bool(high_words & _HIGH_WORDS)
+
+
 def bounded_range(low: float, high: float, low_name: str, high_name: str) -> Range:
     if low > high:
         raise InvalidInput(f"{low_name} ({low:g}) must be <= {high_name} ({high:g})")
@@ -209,6 +229,8 @@ def bounded_range(low: float, high: float, low_name: str, high_name: str) -> Ran
 def _line(value: object, name: str) -> list[tuple[int, object]]:
     """(position from 1, cell) of a single row or single column range."""
     rows = cells.rows_of(value)
+    if not rows or not any(rows):
+        return []
     if len(rows) > 1 and any(len(row) > 1 for row in rows):
         raise InvalidInput(f"{name} must be a single row or a single column, got {len(rows)} rows "
                            f"x {max(len(row) for row in rows)} columns")
@@ -252,6 +274,15 @@ def numbers(value: object, name: str, maximum: float) -> list[float]:
     return found
 
 
+def _quarter_label(value: object, name: str) -> int | str:
+    """A Quarter cell: a whole number >= 1 (as HIRING_PLAN writes it) or a text label
+    such as "2026 Q3" (a plan relabelled by the user)."""
+    label = cells.text_or_number(value, name)
+    if isinstance(label, str):
+        return label
+    return int(cells.number(value, name, minimum=1, maximum=MAX_EXACT_WHOLE, whole=True))
+
+
 PLAN_COLUMNS = {"quarter": ("quarter",), "backlog": ("backlog",), "management_bound": ("managementbound",)}
 
 
@@ -270,8 +301,9 @@ def plan_table(value: object, name: str = "plan") -> dict[str, list]:
     for number, row in rows[1:]:
         where = f"{name} row {number}"
         row = list(row) + [None] * (len(header) - len(row))
-        found["Quarter"].append(int(cells.number(row[columns["quarter"]], f"{where} Quarter", minimum=1, whole=True)))
-        found["Backlog"].append(int(cells.number(row[columns["backlog"]], f"{where} Backlog", whole=True)))
+        found["Quarter"].append(_quarter_label(row[columns["quarter"]], f"{where} Quarter"))
+        found["Backlog"].append(int(cells.number(row[columns["backlog"]], f"{where} Backlog", whole=True,
+                                                 maximum=MAX_EXACT_WHOLE)))
         found["Management-bound"].append(cells.boolean(row[columns["management_bound"]], f"{where} Management-bound"))
     if not found["Quarter"]:
         raise InvalidInput(f"{name} has a header but no quarters")

@@ -6,7 +6,9 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from talentneeds.errors import ImpossiblePlan
 from talentneeds.model import assumptions as A
+from talentneeds.model.limits import MAX_EXACT_WHOLE
 from talentneeds.model.archetypes import ARCHETYPES, Archetype
 from talentneeds.model.needs import require_count
 from talentneeds.model.ranges import DEFAULT_POINT, Range
@@ -34,10 +36,17 @@ class Bottleneck:
         return ", ".join(a.value for a in self.binding) or "none"
 
 
-def whole_teams(available: float, per_team: float) -> int | None:
+def whole_teams(available: float, per_team: float, name: str = "available") -> int | None:
+    """Whole teams ``available`` heads staff at ``per_team`` each; None when a team needs
+    none. More teams than a cell counts exactly (2^53) is an error naming ``name``."""
     if per_team == 0:
         return None
-    return math.floor(available / per_team + _WHOLE_TOLERANCE)
+    teams = available / per_team
+    if not teams <= MAX_EXACT_WHOLE:  # also infinity (1e308 / 0.5)
+        raise ImpossiblePlan(f"{name} ({available:g}) / {per_team:g} per team is more than "
+                             f"{MAX_EXACT_WHOLE:,} (2^53) whole teams, the most a cell counts exactly; "
+                             "use smaller numbers")
+    return math.floor(teams + _WHOLE_TOLERANCE)
 
 
 def bottleneck(available: Mapping[Archetype, float], point=DEFAULT_POINT,
@@ -47,7 +56,8 @@ def bottleneck(available: Mapping[Archetype, float], point=DEFAULT_POINT,
     for archetype in ARCHETYPES:
         heads = require_count(available.get(archetype, 0.0), archetype.value.lower() + "s")
         need = per_team[archetype].at(point)
-        rows.append(Staffing(archetype, heads, need, whole_teams(heads, need)))
+        name = archetype.value.lower() + "s"
+        rows.append(Staffing(archetype, heads, need, whole_teams(heads, need, name)))
     limited = [row for row in rows if row.teams is not None]
     if not limited:
         return Bottleneck(tuple(rows), (), None)

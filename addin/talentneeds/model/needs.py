@@ -10,6 +10,7 @@ import pandas as pd
 from talentneeds.errors import ImpossiblePlan, InvalidInput, shown
 from talentneeds.model import assumptions as A
 from talentneeds.model.archetypes import ARCHETYPES, Archetype
+from talentneeds.model.limits import EXCEL_MAX_NUMBER, as_float
 from talentneeds.model.ranges import DEFAULT_POINT, Range
 
 POINT_COLUMNS = {"Low": "low", "Mid": "mid", "High": "high"}
@@ -19,7 +20,7 @@ def require_count(value: float, name: str) -> float:
     """A finite number >= 0 (FTE, heads or teams)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise InvalidInput(f"{name} must be a number >= 0, got {shown(value)}")
-    if not math.isfinite(value) or value < 0:
+    if not math.isfinite(as_float(value)) or value < 0:
         raise InvalidInput(f"{name} must be a finite number >= 0, got {shown(value)}")
     return float(value)
 
@@ -33,14 +34,15 @@ def check_share(value: float, name: str) -> float:
 
 def finite(value: float, what: str) -> float:
     if not math.isfinite(value):
-        raise ImpossiblePlan(f"{what} is too large to compute; use smaller inputs")
+        raise ImpossiblePlan(f"{what} is more than {EXCEL_MAX_NUMBER:.17g}, the largest number Excel has; "
+                             "use smaller inputs")
     return value
 
 
 def needed(teams: float, per_team: Range, point: str | float | None = DEFAULT_POINT) -> float:
     """FTE of one archetype that ``teams`` new teams need: teams x per-team need at point."""
     teams = require_count(teams, "teams")
-    return finite(teams * per_team.at(point), "the need")
+    return finite(teams * per_team.at(point), "teams x the need per team")
 
 
 def amplifiers_needed(teams: float, point=DEFAULT_POINT, per_team: Range = A.AMPLIFIERS_PER_TEAM) -> float:
@@ -72,14 +74,14 @@ def team_needs(teams: float, per_team: Mapping[Archetype, Range] = A.PER_TEAM) -
 def iterator_capacity(amplifiers: float, point=DEFAULT_POINT, span: Range = A.SPAN_OF_CONTROL) -> float:
     """Iterators that ``amplifiers`` managers can support: amplifiers x span of control."""
     amplifiers = require_count(amplifiers, "amplifiers")
-    return finite(amplifiers * span.at(point), "the Iterator capacity")
+    return finite(amplifiers * span.at(point), "amplifiers x the span of control (the Iterator capacity)")
 
 
 def iterator_headroom(amplifiers: float, iterators: float, point=DEFAULT_POINT,
                       span: Range = A.SPAN_OF_CONTROL) -> float:
     """Iterators still hireable before managers bind; negative when already over capacity."""
     iterators = require_count(iterators, "iterators")
-    return finite(iterator_capacity(amplifiers, point, span) - iterators, "the Iterator headroom")
+    return finite(iterator_capacity(amplifiers, point, span) - iterators, "amplifiers x the span of control - iterators (the Iterator headroom)")
 
 
 def amplifiers_for(iterators: float, point=DEFAULT_POINT, span: Range = A.SPAN_OF_CONTROL) -> float:
@@ -94,7 +96,7 @@ def amplifiers_for(iterators: float, point=DEFAULT_POINT, span: Range = A.SPAN_O
             return 0.0
         raise ImpossiblePlan("a span of control of 0 cannot manage any Iterators; "
                              "span must be > 0")
-    return finite(iterators / chosen_span, "the Amplifiers needed")
+    return finite(iterators / chosen_span, "iterators / the span of control (the Amplifiers needed)")
 
 
 def manager_leverage(point=DEFAULT_POINT, output_share: float = A.OUTPUT_SHARE,

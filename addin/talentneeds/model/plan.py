@@ -70,6 +70,14 @@ import pandas as pd
 from talentneeds.errors import ImpossiblePlan, InvalidInput, shown
 from talentneeds.model import assumptions as A
 from talentneeds.model.archetypes import ARCHETYPES, Archetype, parse_archetype
+from talentneeds.model.limits import (
+    MAX_CANDIDATE_POOL_FACTOR,
+    MAX_CONNECTORS_SHARED_BY,
+    MAX_HEADS,
+    MAX_QUARTERS,
+    MAX_TEAMS_PER_QUARTER,
+    as_float,
+)
 from talentneeds.model.needs import check_share
 from talentneeds.model.pipeline import (
     Person,
@@ -103,13 +111,7 @@ CANDIDATE_POOL_FACTOR = 1.0
 CONNECTORS_SHARED_BY = 1.0
 
 # ---------------------------------------------------------------------------------------
-# Limits that keep every count exactly representable in int64 arithmetic.
-
-MAX_QUARTERS = 200
-MAX_TEAMS_PER_QUARTER = 100_000
-MAX_HEADS = 1_000_000_000
-MAX_CANDIDATE_POOL_FACTOR = 100.0
-MAX_CONNECTORS_SHARED_BY = 1_000.0
+# Limits (they keep every count exact in int64 arithmetic): stated in model/limits.py.
 
 # Float sums of shares land a hair below a whole number (0.1 * 3 = 0.30000000000000004,
 # 0.7 * 10 = 7.000000000000001, but 0.29 * 100 = 28.999999999999996); whole heads are
@@ -132,14 +134,14 @@ def _is_number(value: object) -> bool:
 
 def check_whole(value: object, name: str, low: int, high: int) -> int:
     """A whole number from ``low`` to ``high`` (an int, or a float with nothing after the point)."""
-    if not _is_number(value) or not math.isfinite(value) or value != int(value) \
+    if not _is_number(value) or not math.isfinite(as_float(value)) or value != int(value) \
             or not low <= value <= high:
         raise InvalidInput(f"{name} must be a whole number from {low:,} to {high:,}, got {shown(value)}")
     return int(value)
 
 
 def check_number(value: object, name: str, low: float, high: float) -> float:
-    if not _is_number(value) or not math.isfinite(value) or not low <= value <= high:
+    if not _is_number(value) or not math.isfinite(as_float(value)) or not low <= value <= high:
         raise InvalidInput(f"{name} must be a number from {low:g} to {high:g}, got {shown(value)}")
     return float(value)
 
@@ -200,7 +202,12 @@ def quarters_to_candidate(min_tenure_years: float) -> int:
 
 
 def quarter_starts(as_of: dt.date, quarters: int) -> list[dt.date]:
-    """The first day of each quarter; quarter 1 starts on ``as_of``."""
+    """The first day of each quarter; quarter 1 starts on ``as_of``, and the last must
+    start by 9999-12-31, the last day Excel (and Python) has."""
+    months_ahead = 3 * (quarters - 1)
+    if (as_of.year * 12 + as_of.month - 1) + months_ahead > 9999 * 12 + 11:
+        raise InvalidInput(f"as_of must leave room for the plan's {quarters} quarters before 9999-12-31 "
+                           f"(the last date Excel has), got {shown(as_of)}; give an earlier as_of")
     return [add_months(as_of, 3 * q) for q in range(quarters)]
 
 
@@ -222,18 +229,47 @@ class PlanSetup:
     connectors_shared_by: float
     new_hire_soft_skills_share: float        # 1 when soft skills are not required
     quarters_to_candidate: int
-    starting_heads: dict[Archetype, int]
+    starting_heads: dict[Archetype, int]     # heads in post at the start of quarter 1
     starting_candidates: np.ndarray          # starting Iterators first eligible in each quarter
+    # Roster people who start later (a start date after quarter 1 began): how many join in
+    # each quarter, and [joining quarter, first quarter as a candidate] for Iterators.
+    roster_joins: dict[Archetype, np.ndarray] | None = None
+    joining_candidates: np.ndarray | None = None
 
     @property
     def quarters(self) -> int:
         return len(self.schedule)
 
+    def joins(self, archetype: Archetype) -> np.ndarray:
+        """Roster people of ``archetype`` who join in each quarter (zeros without a roster)."""
+        if self.roster_joins is None:
+            return np.zeros(self.quarters, dtype=np.int64)
+        return self.roster_joins[archetype]
+
+    def org_heads(self, archetype: Archetype) -> int:
+        """The roster's seats of ``archetype`` within the plan: in post now or joining later."""
+        return self.starting_heads[archetype] + int(self.joins(archetype).sum())
+
+
+@dataclass(frozen=True)
+class _RosterStart:
+    heads: dict[Archetype, int]              # in post when quarter 1 starts
+    candidates: np.ndarray                   # of them, first a candidate in each quarter
+    joins: dict[Archetype, np.ndarray]       # starting later: joining in each quarter
+    joining_candidates: np.ndarray           # [joining quarter, first quarter as a candidate]
+    soft_skills_share: float | None
+
 
 def _roster_start(roster: object, as_of: object, quarters: int, min_tenure_years: float,
-                  soft_skills_required: bool) -> tuple[dict[Archetype, int], np.ndarray, float | None]:
-    """Starting heads, the quarter each roster Iterator first becomes a candidate, and the
-    roster's share of Iterators with soft skills (None when it says nothing about them)."""
+                  soft_skills_required: bool) -> _RosterStart:
+    """Who is in post when quarter 1 starts, who joins later and when, the quarter each
+    roster Iterator first becomes a candidate, and the roster's share of Iterators with
+    soft skills (None when it says nothing about them).
+
+    A person joins at the start of the quarter their start date falls in, as plan hires
+    do: anyone starting before quarter 2 is in post from quarter 1, a start date in
+    quarter 3 joins in quarter 3, and someone who starts after the plan's last quarter
+    is not in the plan."""
     if isinstance(as_of, dt.datetime):
         as_of = as_of.date()
     if not isinstance(as_of, dt.date):
@@ -244,11 +280,19 @@ def _roster_start(roster: object, as_of: object, quarters: int, min_tenure_years
     starts = quarter_starts(as_of, quarters)
     heads = dict.fromkeys(ARCHETYPES, 0)
     candidates = np.zeros(quarters, dtype=np.int64)
+    joins = {a: np.zeros(quarters, dtype=np.int64) for a in ARCHETYPES}
+    joining_candidates = np.zeros((quarters, quarters), dtype=np.int64)
     with_soft_skills = known_soft_skills = 0
     for person in roster:
         if not isinstance(person, Person):
             raise InvalidInput(f"roster must hold Person rows, got {shown(person)}")
-        heads[person.archetype] += 1
+        joining = bisect.bisect_right(starts, person.start_date) - 1  # -1: before quarter 1
+        if joining >= quarters - 1 and person.start_date >= _plan_end(starts):
+            continue  # starts after the plan
+        if joining >= 1:
+            joins[person.archetype][joining] += 1
+        else:
+            heads[person.archetype] += 1
         if person.archetype is not ITR:
             continue
         if person.soft_skills is not None:
@@ -258,9 +302,20 @@ def _roster_start(roster: object, as_of: object, quarters: int, min_tenure_years
         # value and tells whether this person ever becomes a candidate within the plan.
         if is_candidate(person, starts[-1], min_tenure_years, soft_skills_required):
             first = bisect.bisect_right(starts, tenure_threshold(person.start_date, min_tenure_years))
-            candidates[first] += 1
+            if joining >= 1:
+                joining_candidates[joining, first] += 1
+            else:
+                candidates[first] += 1
     share = with_soft_skills / known_soft_skills if known_soft_skills else None
-    return heads, candidates, share
+    return _RosterStart(heads, candidates, joins, joining_candidates, share)
+
+
+def _plan_end(starts: list[dt.date]) -> dt.date:
+    """The day after the plan's last quarter (9999-12-31 at the latest)."""
+    try:
+        return add_months(starts[-1], 3)
+    except ValueError:
+        return dt.date.max
 
 
 def plan_setup(schedule: Sequence[int], *,
@@ -303,12 +358,14 @@ def plan_setup(schedule: Sequence[int], *,
     if roster is not None and starting_heads is not None:
         raise InvalidInput("give the starting org as a roster or as starting_heads, not both")
     roster_share = None
+    joins = joining_candidates = None
     if roster is not None:
         if starting_candidates is not None:
             raise InvalidInput("starting_candidates is for starting_heads; with a roster, "
                                "candidates are found from start dates and soft skills")
-        heads, candidates, roster_share = _roster_start(roster, as_of, quarters, min_tenure_years,
-                                                        soft_skills_required)
+        start = _roster_start(roster, as_of, quarters, min_tenure_years, soft_skills_required)
+        heads, candidates, roster_share = start.heads, start.candidates, start.soft_skills_share
+        joins, joining_candidates = start.joins, start.joining_candidates
     else:
         given = _by_archetype(starting_heads if starting_heads is not None else {}, "starting_heads")
         heads = {a: check_whole(given.get(a, 0), f"starting_heads for {a.value}", 0, MAX_HEADS)
@@ -348,6 +405,8 @@ def plan_setup(schedule: Sequence[int], *,
         quarters_to_candidate=quarters_to_candidate(min_tenure_years),
         starting_heads=heads,
         starting_candidates=candidates,
+        roster_joins=joins,
+        joining_candidates=joining_candidates,
     )
 
 
@@ -400,7 +459,7 @@ def targets(setup: PlanSetup, full_size_needs: Mapping[Archetype, np.ndarray]) -
                                  "use fewer teams or smaller per-team needs")
         # Round up, but not a float hair above a whole number (7.5 x 0.4 = 3.0000000000000004).
         needed = np.ceil(ramped - _WHOLE_TOLERANCE * np.maximum(1.0, ramped))
-        result[archetype] = setup.starting_heads[archetype] + np.maximum(needed, 0).astype(np.int64)
+        result[archetype] = setup.org_heads(archetype) + np.maximum(needed, 0).astype(np.int64)
     return result
 
 
@@ -434,14 +493,19 @@ def simulate(setup: PlanSetup, full_size_needs: Mapping[Archetype, np.ndarray],
     if setup.promote:
         pending[:] = setup.starting_candidates
     rest = heads[ITR] - pending.sum(axis=1)
-    nonzero = np.flatnonzero(setup.starting_candidates)
+    joins = {a: setup.joins(a) for a in ARCHETYPES}
+    joining_candidates = (setup.joining_candidates if setup.joining_candidates is not None and setup.promote
+                          else np.zeros((quarters, quarters), dtype=np.int64))
+    to_come = {a: np.full(trials, int(joins[a].sum()), dtype=np.int64) for a in ARCHETYPES}  # seats reserved
+    nonzero = np.flatnonzero(setup.starting_candidates + joining_candidates.sum(axis=0))
     last_roster_entry = int(nonzero[-1]) if nonzero.size else 0
 
     out = {f"{kind} {PLURAL[a]}": series() for a in ARCHETYPES
-           for kind in ("Start", "Target", "Leavers", "Promoted in", "Promoted out", "Requested", "Hires")}
+           for kind in ("Start", "Joined", "Target", "Leavers", "Promoted in", "Promoted out", "Requested",
+                        "Hires")}
     out.update({PLURAL[a]: series() for a in ARCHETYPES})
     for name in ("Headroom before Iterator hires", "Management capacity", "Iterator headroom",
-                 "Waiting Iterators", "Candidate pool", "Open seats", "Backlog"):
+                 "Waiting Iterators", "Candidate pool", "Open seats", "Roster starters to come", "Backlog"):
         out[name] = series()
     out["Management-bound"] = series(bool)
 
@@ -449,6 +513,15 @@ def simulate(setup: PlanSetup, full_size_needs: Mapping[Archetype, np.ndarray],
         for a in ARCHETYPES:
             out[f"Start {PLURAL[a]}"][:, t] = heads[a]
             out[f"Target {PLURAL[a]}"][:, t] = target[a][:, t]
+
+        # 0. Roster people whose start date falls in this quarter join, into seats kept for them.
+        for a in ARCHETYPES:
+            heads[a] += joins[a][t]
+            to_come[a] -= joins[a][t]
+            out[f"Joined {PLURAL[a]}"][:, t] = joins[a][t]
+        if joins[ITR][t]:
+            pending[:, t:] += joining_candidates[t, t:]
+            rest += joins[ITR][t] - joining_candidates[t].sum()
 
         # 1. Leavers, from the heads at the start of the quarter.
         for a in ARCHETYPES:
@@ -477,7 +550,7 @@ def simulate(setup: PlanSetup, full_size_needs: Mapping[Archetype, np.ndarray],
         # 3. Promotions fill the open Amplifier seats first.
         promoted = np.zeros(trials, dtype=np.int64)
         if setup.promote:
-            open_amplifier_seats = np.maximum(target[AMP][:, t] - heads[AMP] - pipeline[AMP], 0)
+            open_amplifier_seats = np.maximum(target[AMP][:, t] - heads[AMP] - pipeline[AMP] - to_come[AMP], 0)
             promoted = np.minimum(open_amplifier_seats, pool)
             pool -= promoted
             heads[AMP] += promoted
@@ -487,7 +560,7 @@ def simulate(setup: PlanSetup, full_size_needs: Mapping[Archetype, np.ndarray],
 
         # 4. Every seat still open is a hire requested now (a promoted Iterator's seat too).
         for a in ARCHETYPES:
-            requested = np.maximum(target[a][:, t] - heads[a] - pipeline[a], 0)
+            requested = np.maximum(target[a][:, t] - heads[a] - pipeline[a] - to_come[a], 0)
             pipeline[a] += requested
             if t + delay < quarters:
                 due[a][:, t + delay] += requested
@@ -527,8 +600,10 @@ def simulate(setup: PlanSetup, full_size_needs: Mapping[Archetype, np.ndarray],
         recent = max(0, t - delay + 1)
         in_transit = {a: pipeline[a] - (waiting if a is ITR else 0) for a in ARCHETYPES}
         out["Open seats"][:, t] = sum(target[a][:, t] - heads[a] for a in ARCHETYPES)
+        out["Roster starters to come"][:, t] = sum(to_come.values())
+        # A seat kept for a roster person who starts later is not a backlog: nobody is hired for it.
         out["Backlog"][:, t] = sum(
-            np.maximum(target[a][:, t] - heads[a] - np.minimum(in_transit[a], (
+            np.maximum(target[a][:, t] - heads[a] - to_come[a] - np.minimum(in_transit[a], (
                 out[f"Leavers {PLURAL[a]}"][:, recent:t + 1]
                 + out[f"Promoted out {PLURAL[a]}"][:, recent:t + 1]).sum(axis=1)), 0)
             for a in ARCHETYPES)
@@ -592,7 +667,8 @@ def plan_frame(setup: PlanSetup, run: Mapping[str, np.ndarray], trial: int = 0,
 
 @dataclass(frozen=True)
 class PlanHeadline:
-    fully_staffed_quarter: int | None   # first quarter from which nothing is short; None: never in the plan
+    fully_staffed_quarter: int | str | None  # Quarter label of the first quarter from which nothing is
+                                             # short; None: never within the plan
     peak_backlog: int
     management_bound_quarters: tuple[int, ...]
 
@@ -603,12 +679,15 @@ class PlanHeadline:
 
 def plan_headline(plan: pd.DataFrame) -> PlanHeadline:
     """The plan in three numbers: when it is fully staffed, the worst backlog, and the
-    quarters in which managers held Iterator hires back."""
-    backlog = plan["Backlog"].to_numpy(dtype=np.int64)
-    staffed = int(fully_staffed_quarter(backlog[None, :])[0])
+    quarters in which managers held Iterator hires back. Quarters are given by the
+    plan's own Quarter column (its labels), not by their position: a plan whose rows are
+    quarters 5, 6 and 7 is fully staffed "from quarter 6", not "from quarter 2"."""
+    backlog = np.asarray(plan["Backlog"].tolist(), dtype=object)  # exact however large
+    labels = plan["Quarter"].tolist()
+    staffed = int(fully_staffed_quarter(backlog[None, :] > 0)[0])
     bound = plan.loc[plan["Management-bound"].astype(bool), "Quarter"]
     return PlanHeadline(
-        fully_staffed_quarter=staffed if staffed <= len(backlog) else None,
-        peak_backlog=int(backlog.max(initial=0)),
-        management_bound_quarters=tuple(int(q) for q in bound),
+        fully_staffed_quarter=labels[staffed - 1] if staffed <= len(backlog) else None,
+        peak_backlog=max((int(b) for b in backlog), default=0),
+        management_bound_quarters=tuple(bound),
     )

@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass
 
 from talentneeds.errors import InvalidInput, shown
+from talentneeds.model.limits import as_float
 
 POINT_NAMES = {"low": 0.0, "mid": 0.5, "high": 1.0}
 DEFAULT_POINT = "mid"
@@ -44,7 +45,7 @@ class Range:
         for bound in (self.low, self.high):
             if isinstance(bound, bool) or not isinstance(bound, (int, float)):
                 raise InvalidInput(f"range bounds must be numbers, got {shown(bound)}")
-            if not math.isfinite(bound) or bound < 0:
+            if not math.isfinite(as_float(bound)) or bound < 0:
                 raise InvalidInput(f"range bounds must be finite numbers >= 0, got {shown(bound)}")
         if self.low > self.high:
             raise InvalidInput(f"low ({self.low:g}) must be <= high ({self.high:g})")

@@ -5,14 +5,24 @@ the lookup retries with the decorations a real HR export adds taken off: a team 
 " - ", "," or "(" ("Research Engineer, Interpretability"), a seniority word in front
 ("Senior", "Staff", "Principal", ...) and a level at the end ("II", "L5", "3").
 A title that still does not match is an :class:`UnknownRole`, never a guess.
+
+Titles are compared in Unicode's NFKC form with invisible characters (zero-width
+spaces and joiners, soft hyphens) removed, so a title typed with a decomposed accent or
+pasted with a zero-width space is the same title. A title with a control character
+(NUL, an escape ...) is refused: it is a damaged cell, not a title.
+
+Every step is linear in the title's length: the variants are cut from one list of
+words, and only those no longer than the catalogue's longest title are looked up.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 
 from talentneeds.errors import InvalidInput, UnknownRole, shown
+from talentneeds.excel_text import INVISIBLE, control_problem, utf16_length
 from talentneeds.model.archetypes import Archetype, parse_archetype
 
 A, I, C = Archetype.AMPLIFIER, Archetype.ITERATOR, Archetype.CONNECTOR
@@ -48,37 +58,43 @@ DEFAULT_ROLES: tuple[tuple[str, Archetype], ...] = (
     ("Co-founder", C),
 )
 
-_SENIORITY = r"(senior|sr|junior|jr|staff|principal|distinguished|associate|lead|chief)"
-_LEVEL = r"(i{1,3}|iv|v|l?\d+)"
+_SENIORITY = frozenset({"senior", "sr", "junior", "jr", "staff", "principal", "distinguished", "associate",
+                        "lead", "chief"})
+_LEVEL = re.compile(r"i{1,3}|iv|v|l?\d+")
 _PUNCTUATION = re.compile(r"[^\w]+")
 _TEAM_SUFFIX = re.compile(r"\s[-–—]\s|,|\(|/|\|")
-_LEVEL_SUFFIX = re.compile(rf"\s+{_LEVEL}$")
-_SENIORITY_PREFIX = re.compile(rf"^{_SENIORITY}\s+")
+# Shown in full up to this many characters in an error; longer titles are cut.
+_SHOWN_TITLE = 200
 # Titles looked up per catalogue are remembered, up to this many (a roster repeats a few
 # dozen titles thousands of times); beyond it the memory is cleared and refilled.
 _MEMO_SIZE = 4096
 
 
 def normalise_title(title: str) -> str:
-    """Lower case, punctuation to spaces, single spaces: "Sr. Research-Engineer" -> "sr research engineer"."""
-    return " ".join(_PUNCTUATION.sub(" ", title.casefold()).split())
+    """NFKC, invisible characters out, lower case, punctuation to spaces, single spaces:
+    "Sr. Research-Engineer" -> "sr research engineer"."""
+    text = unicodedata.normalize("NFKC", INVISIBLE.sub("", title)).casefold()
+    return " ".join(_PUNCTUATION.sub(" ", text).split())
 
 
-def _variants(title: str) -> Iterator[str]:
-    """The title, then with team suffix, seniority prefixes and level suffixes removed
-    (lazily: a lookup stops at the first variant the catalogue knows)."""
+def _variants(title: str, longest: int) -> Iterator[str]:
+    """The title, then with team suffix, level suffix and seniority prefixes removed
+    (lazily: a lookup stops at the first variant the catalogue knows). Variants of more
+    than ``longest`` words cannot be in the catalogue and are skipped, so however many
+    seniority words a title starts with, at most ``longest`` + 3 strings are built."""
     yield normalise_title(title)
-    base = _TEAM_SUFFIX.split(title, maxsplit=1)[0]
-    words = normalise_title(base)
-    yield words
-    stripped = _LEVEL_SUFFIX.sub("", words)
-    yield stripped
-    while True:
-        shorter = _SENIORITY_PREFIX.sub("", stripped)
-        if shorter == stripped:
-            break
-        stripped = shorter
-        yield stripped
+    words = normalise_title(_TEAM_SUFFIX.split(title, maxsplit=1)[0]).split()
+    if len(words) <= longest:
+        yield " ".join(words)
+    if words and _LEVEL.fullmatch(words[-1]):
+        words = words[:-1]
+        if len(words) <= longest:
+            yield " ".join(words)
+    seniority = 0
+    while seniority < len(words) and words[seniority] in _SENIORITY:
+        seniority += 1
+    for start in range(max(1, len(words) - longest), seniority + 1):
+        yield " ".join(words[start:])
 
 
 class Catalog:
@@ -86,6 +102,7 @@ class Catalog:
 
     def __init__(self, entries: Iterable[tuple[str, Archetype | str]]):
         self._by_title: dict[str, Archetype] = {}
+        self._longest = 0  # words in the longest title
         self._memo: dict[str, Archetype] = {}  # title as given -> archetype, for titles found
         self.entries: list[tuple[str, Archetype]] = []
         for title, archetype in entries:
@@ -98,6 +115,7 @@ class Catalog:
                 raise InvalidInput(f"catalog lists {shown(title)} twice, as {previous.value} "
                                    f"and as {archetype.value}; keep one")
             self._by_title[key] = archetype
+            self._longest = max(self._longest, len(key.split()))
             self.entries.append((title, archetype))
 
     def archetype(self, title: object) -> Archetype:
@@ -107,13 +125,19 @@ class Catalog:
             return found
         if not isinstance(title, str) or not normalise_title(title):
             raise InvalidInput(f"role_title must be a role title (text), got {shown(title)}")
-        for variant in _variants(title):
+        control = control_problem(title)
+        if control is not None:
+            raise InvalidInput(f"role_title {control}")
+        for variant in _variants(title, self._longest):
             if variant in self._by_title:
                 if len(self._memo) >= _MEMO_SIZE:
                     self._memo.clear()
                 found = self._memo[title] = self._by_title[variant]
                 return found
-        raise UnknownRole(f'role "{title.strip()}" is not in the catalogue; add it '
+        shown_title = title.strip()
+        if len(shown_title) > _SHOWN_TITLE:
+            shown_title = f"{shown_title[:_SHOWN_TITLE]}... ({utf16_length(shown_title):,} characters)"
+        raise UnknownRole(f'role "{shown_title}" is not in the catalogue; add it '
                           "with its archetype (Amplifier, Iterator or Connector)")
 
 

@@ -40,16 +40,21 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from talentneeds.errors import InvalidInput, shown
+from talentneeds.errors import ImpossiblePlan, InvalidInput, shown
 from talentneeds.model import assumptions as A
 from talentneeds.model import plan as P
 from talentneeds.model.archetypes import ARCHETYPES, Archetype
+from talentneeds.model.limits import (
+    MAX_EXACT_WHOLE,
+    MAX_SEED,
+    MAX_TEAMS,
+    MAX_TRIALS,
+    WORK_BUDGET,
+)
 from talentneeds.model.ranges import Range
 
 DISTRIBUTIONS = ("uniform", "pert")
 DEFAULT_PERCENTILES = (10, 50, 90)
-MAX_TRIALS = 10_000_000
-MAX_TEAMS = 1_000_000_000
 # A range over 100 heads wide is spread over this many points, more than one head apart
 # (0-1000: 0, 10, 20, ...): the draws per team stay O(points) and the mean stays at the
 # middle, but a single team's need only takes those values.
@@ -89,9 +94,28 @@ def check_trials(trials: object) -> int:
 
 
 def check_seed(seed: object) -> int:
-    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral) or seed < 0:
-        raise InvalidInput(f"seed must be a whole number >= 0, got {shown(seed)}")
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral) \
+            or not 0 <= seed <= MAX_SEED:
+        raise InvalidInput(f"seed must be a whole number from 0 to {MAX_SEED:,}, got {shown(seed)}")
     return int(seed)
+
+
+def check_whole_heads(teams: int, per_team: Range, archetype: Archetype | None = None) -> None:
+    """``teams`` teams at the top of ``per_team`` must need no more whole heads than a
+    cell counts exactly (2^53): beyond it the sums would be rounded (or overflow int64)."""
+    top = math.ceil(per_team.high)  # exact: a Python int however large
+    if max(teams, 1) * top > MAX_EXACT_WHOLE:
+        what = f"per_team high for {archetype.value}" if archetype is not None else "per_team high"
+        raise ImpossiblePlan(f"{what} ({per_team.high:g}) x {max(teams, 1):,} team{'s' if teams > 1 else ''} "
+                             f"is more than {MAX_EXACT_WHOLE:,} (2^53) heads, the most a cell counts exactly; "
+                             "use fewer teams or smaller per-team needs")
+
+
+def check_work(units: int, budget: int, function: str, how: str) -> None:
+    """Refuse a Monte Carlo run that would freeze a recalculation (see model.limits)."""
+    if units > budget:
+        raise ImpossiblePlan(f"{function} would do {units:,} units of work ({how}), more than the "
+                             f"{budget:,} a recalculation may do (about 10 s); use fewer trials")
 
 
 def check_distribution(distribution: object) -> str:
@@ -121,6 +145,7 @@ def head_distribution(per_team: Range, distribution: str = "uniform") -> tuple[n
     distribution = check_distribution(distribution)
     if not isinstance(per_team, Range):
         raise InvalidInput(f"per_team must be a Range, got {shown(per_team)}")
+    check_whole_heads(1, per_team)
     heads, probabilities = _head_distribution(per_team.low, per_team.high, distribution)
     return heads.copy(), probabilities.copy()  # the caller's own arrays; the cached ones stay as they are
 
@@ -164,6 +189,12 @@ def draw_team_sums(rng: np.random.Generator, teams: int, heads: np.ndarray, prob
         return np.full(trials, teams * int(heads[0]) if teams else 0, dtype=np.int64)
     counts = rng.multinomial(teams, probabilities, size=trials)
     return counts @ heads
+
+
+def draw_cost(teams: int, heads: np.ndarray) -> int:
+    """Work of one trial's draw for one archetype (as draw_team_sums does it): a
+    multinomial over the possible heads, or nothing when the total is fixed."""
+    return 0 if teams == 0 or len(heads) == 1 else len(heads)
 
 
 def draw_fraction(rng: np.random.Generator, distribution: str, size: int) -> np.ndarray:
@@ -231,7 +262,11 @@ def needs_distribution(teams: int, percentiles: Iterable[float] = DEFAULT_PERCEN
     trials, seed = check_trials(trials), check_seed(seed)
     distribution = check_distribution(distribution)
     per_team = P.check_per_team(per_team)
+    for archetype in ARCHETYPES:
+        check_whole_heads(teams, per_team[archetype], archetype)
     laws = {a: head_distribution(per_team[a], distribution) for a in ARCHETYPES}
+    check_work(trials * DRAW_UNITS * sum(draw_cost(teams, laws[a][0]) for a in ARCHETYPES), WORK_BUDGET,
+               "NEEDS_DISTRIBUTION", f"{trials:,} trials x the whole numbers each archetype's range can take")
     rng = np.random.default_rng(seed)
     tallies = {a: Tally() for a in ARCHETYPES}
     for first in range(0, trials, NEEDS_CHUNK_TRIALS):
@@ -249,6 +284,26 @@ def needs_distribution(teams: int, percentiles: Iterable[float] = DEFAULT_PERCEN
 # ------------------------------------------------------------------------- the plan
 
 PLAN_OUTCOMES = ("Total needs", "Total hires", "Fully staffed quarter")
+
+
+# Work units (see model.limits): one unit is about one operation on one element of a
+# numpy array (4-5 ns here). Drawing one possible head value of a multinomial costs about
+# 20 (numpy's binomials; more for many teams), the quarter loop's fixed work about 200 per
+# trial and quarter, plus one per quarter of the tenure and time-to-hire windows it
+# looks back over. Measured with 200-quarter plans and 10**5-trial runs (ns per trial-quarter:
+# 1,075 with the default windows, 1,925 with a 100-year tenure, 2,625 adding a 200-quarter
+# time to hire) and NEEDS_DISTRIBUTION (22-90 ns per possible head value and trial).
+DRAW_UNITS = 20
+STEP_UNITS = 200
+
+
+def plan_trial_cost(setup: P.PlanSetup, distribution: str) -> int:
+    """Work units of one trial of the plan: the draws of every quarter's new teams, and
+    every quarter's step, which looks back over the tenure and time-to-hire windows."""
+    laws = {a: head_distribution(setup.per_team[a], distribution) for a in ARCHETYPES}
+    draws = sum(draw_cost(int(teams), laws[a][0]) for teams in setup.schedule for a in ARCHETYPES)
+    window = min(setup.quarters, setup.quarters_to_candidate) + min(setup.quarters, setup.time_to_hire + 1)
+    return DRAW_UNITS * draws + setup.quarters * (STEP_UNITS + window)
 
 
 def plan_trials(setup: P.PlanSetup, trials: int, rng: np.random.Generator,
@@ -285,10 +340,15 @@ def plan_distribution(schedule: Sequence[int], percentiles: Iterable[float] = DE
     trials, seed = check_trials(trials), check_seed(seed)
     distribution = check_distribution(distribution)
     setup = P.plan_setup(schedule, **options)
+    busiest = int(setup.schedule.max())
+    for archetype in ARCHETYPES:  # before any draw: one quarter's teams must sum exactly in int64
+        check_whole_heads(busiest, setup.per_team[archetype], archetype)
+    check_work(trials * plan_trial_cost(setup, distribution), WORK_BUDGET, "PLAN_DISTRIBUTION",
+               f"{trials:,} trials x {setup.quarters} quarters x the draws and steps of each quarter")
     rng = np.random.default_rng(seed)
     tallies = {name: Tally() for name in PLAN_OUTCOMES}
     chunk = max(1, PLAN_CHUNK_CELLS // setup.quarters)
-    starting = sum(setup.starting_heads.values())
+    starting = sum(setup.org_heads(a) for a in ARCHETYPES)
     for first in range(0, trials, chunk):
         run = plan_trials(setup, min(chunk, trials - first), rng, distribution)
         last_targets = sum(run[f"Target {P.PLURAL[a]}"][:, -1] for a in ARCHETYPES)

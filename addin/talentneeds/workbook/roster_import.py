@@ -28,7 +28,6 @@ without ``allow_duplicates``; never overwrite an output file without ``force``).
 from __future__ import annotations
 
 import bisect
-import codecs
 import contextlib
 import csv
 import datetime as dt
@@ -36,6 +35,8 @@ import io
 import numbers
 import re
 import shlex
+import stat
+import unicodedata
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
@@ -63,12 +64,14 @@ from talentneeds.engines.cached_values import (
     _workbook_part,
     _worksheet_parts,
 )
+from talentneeds import excel_text
 from talentneeds.errors import InvalidInput, shown
+from talentneeds.workbook import roster_text
 
 ROSTER_SUFFIXES = (".csv", ".xlsx", ".xlsm")
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 EXCEL_MAX_ROWS = 1_048_576
-EXCEL_MAX_TEXT = 32_767
+EXCEL_MAX_TEXT = excel_text.EXCEL_MAX_TEXT  # counted in UTF-16 code units
 FIRST_YEAR, LAST_YEAR = 1950, 2100
 HEADER_SEARCH_ROWS = 20  # the header may follow a title or a note: look this far down
 FORMULA_LIKE = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet may take for a formula
@@ -127,8 +130,8 @@ SYNONYMS = {
 
 
 def header_key(text: object) -> str:
-    """A header as it is matched: lower case, letters and digits only."""
-    return "".join(ch for ch in str(text).casefold() if ch.isalnum())
+    """A header as it is matched: NFKC, lower case, letters and digits only."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", str(text)).casefold() if ch.isalnum())
 
 
 _FIELD_OF = {header_key(synonym): name for name, synonyms in SYNONYMS.items() for synonym in synonyms}
@@ -310,9 +313,19 @@ def _text_value(value: object) -> str:
         raise _Bad("is a date or time; expected text")
     else:
         raise _Bad("is not text")
-    if len(text) > EXCEL_MAX_TEXT:
-        raise _Bad(f"is {len(text):,} characters long; an Excel cell holds at most {EXCEL_MAX_TEXT:,}")
+    length = excel_text.utf16_length(text)
+    if length > EXCEL_MAX_TEXT:
+        raise _Bad(f"is {length:,} characters long (as Excel counts them); an Excel cell holds at most "
+                   f"{EXCEL_MAX_TEXT:,}")
     return text
+
+
+def _control_problem(value: object) -> str | None:
+    """Why a text cell is refused for a control character, or None. Refused rather than
+    removed: a NUL or an escape in an HR export means the export is damaged, and a
+    silently cleaned name could match (or miss) a different person."""
+    problem = excel_text.control_problem(value)
+    return None if problem is None else f"{problem} and export again"
 
 
 def _match_headers(values: Sequence[object]) -> tuple[dict[str, int], list[tuple[str, list[int]]]]:
@@ -378,6 +391,12 @@ def parse_roster(rows: Iterable[tuple[int, Sequence[object]]], *, source: str, r
         person: dict[str, object] = {}
         reported = len(problems)
         undecided = False
+        controls = [(key, problem) for key, value in (("name", name), ("role", role), ("team", team),
+                                                      ("start", start), ("soft", soft))
+                    if key in mapping and (problem := _control_problem(value))]
+        if controls:
+            problems.extend(Problem(where(number, key), problem) for key, problem in controls)
+            continue
         for key, value in (("name", name), ("role", role), ("team", team)):
             if key not in mapping or (key == "team" and _blank(value)):
                 person[key] = None
@@ -526,7 +545,7 @@ def read_roster(path: str | Path, *, sheet: str | None = None, date_order: str |
         raise RosterFileError(f"{path}: cannot read {suffix or 'a file without a suffix'!s} files; "
                               "give a .csv, .xlsx or .xlsm roster")
     if not path.is_file():
-        raise RosterFileError(f"{path}: no such file")
+        raise RosterFileError(f"{path}: {_not_a_file(path)}")
     if suffix == ".csv":
         if sheet is not None:
             raise RosterFileError(f"{path}: --sheet is for Excel rosters; a CSV file has no sheets")
@@ -538,23 +557,31 @@ def read_roster(path: str | Path, *, sheet: str | None = None, date_order: str |
         return parse_roster(rows, source=source, row_word="row", date_order=date_order)
 
 
-_ENCODINGS = (("utf-8-sig", None), ("cp1252", "read as Windows-1252 (not UTF-8)"),
-              ("latin-1", "read as Latin-1 (not UTF-8)"))
-
-
 def _decode(path: Path) -> tuple[str, str | None]:
+    """The CSV's text, its encoding told by evidence (see :mod:`roster_text`)."""
     data = path.read_bytes()
     if data.startswith(b"PK\x03\x04"):
         raise RosterFileError(f"{path}: this is an Excel workbook (a zip file), not CSV text; "
                               "name it .xlsx to import it")
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16"), None
-    for encoding, note in _ENCODINGS:
-        try:
-            return data.decode(encoding), note
-        except UnicodeDecodeError:
-            continue
-    raise AssertionError("latin-1 decodes every byte")
+    try:
+        return roster_text.decode(data)
+    except roster_text.NotText as error:
+        raise RosterFileError(f"{path}: {error}") from None
+
+
+def _not_a_file(path: Path) -> str:
+    """Why ``path`` cannot be read as a roster: missing, or something other than a file
+    (reading a named pipe would wait for a writer for ever)."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "no such file" if not path.is_symlink() else "is a symbolic link to a file that does not exist"
+    except OSError as error:
+        return f"cannot be read ({error.strerror})"
+    kinds = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"),
+             (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+    kind = next((name for test, name in kinds if test(mode)), "not a regular file")
+    return f"is {kind}, not a regular file; give a .csv, .xlsx or .xlsm roster file"
 
 
 def sniff_delimiter(text: str) -> str:
@@ -648,11 +675,12 @@ class _ExcelRows:
 # ---------------------------------------------------------------- duplicates
 
 def duplicate_problems(entries: Iterable[tuple[str, str]], source: str) -> list[Problem]:
-    """Names that occur more than once (case and spaces ignored): ``entries`` are (where,
-    name) with where like "line 5" or "Staff row 7"."""
+    """Names that occur more than once: ``entries`` are (where, name) with where like
+    "line 5" or "Staff row 7". Compared as :func:`excel_text.identity_key` does: case,
+    spaces and invisible characters ignored, Unicode forms (NFKC) made equal."""
     seen: dict[str, list[tuple[str, str]]] = {}
     for place, name in entries:
-        seen.setdefault("".join(name.split()).casefold(), []).append((place, name))
+        seen.setdefault(excel_text.identity_key(name), []).append((place, name))
     problems = []
     for found in seen.values():
         if len(found) > 1:
