@@ -14,7 +14,8 @@ and how that is bridged here:
   cells None), a single cell as a number or text: a table argument given one cell
   becomes a one-cell table;
 * a table is returned as a tuple of row tuples of plain values (the declared type turns
-  it into a Calc matrix; ``None`` is an empty cell);
+  it into a Calc matrix; ``None`` is an empty cell); TRUE/FALSE go as 1/0, since Calc
+  turns a boolean handed to it into a number it never sets (FALSE came out as 1);
 * errors: our wrapper's ``"#CODE message"`` becomes Calc's own error value -- ``#N/A``
   as a void result, ``#NUM!`` as a non-finite number, anything else (``#VALUE!`` and
   the codes passed on from argument cells) as an exception, which Calc shows as
@@ -97,7 +98,10 @@ def _call(name, args):
 
 
 def _plain(value):
-    """A cell value Calc takes: a date as its serial number (Calc's own date values)."""
+    """A cell value Calc takes: a date as its serial number (Calc's own date values); a
+    boolean as 1 or 0 (Calc reads a boolean it is handed as an unset number, see the README)."""
+    if isinstance(value, bool):
+        return float(value)
     if isinstance(value, dt.datetime):
         return (value - EPOCH).total_seconds() / 86400
     if isinstance(value, dt.date):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,26 +58,59 @@ def profile_url(profile: Path) -> str:
     return f"-env:UserInstallation={Path(profile).resolve().as_uri()}"
 
 
-def unopkg(args: list[str], profile: Path | None = None) -> str:
-    """Run ``unopkg`` (for a throw-away ``profile`` when given); its output, or OfficeError."""
+def unopkg(args: list[str], profile: Path | None = None, as_user: tuple[int, int] | None = None) -> str:
+    """Run ``unopkg`` (for a throw-away ``profile`` when given, as the user ``as_user``
+    (uid, gid) when given); its output, or OfficeError."""
     tool = find_office().tool("unopkg")
     if tool is None:
         raise OfficeError("unopkg not found; it comes with LibreOffice")
     command = [str(tool), *args] + ([profile_url(profile)] if profile else [])
-    done = subprocess.run(command, capture_output=True, text=True, timeout=SOFFICE_TIMEOUT)
+    options = {}
+    if as_user:
+        options = {"user": as_user[0], "group": as_user[1], "extra_groups": [],
+                   "env": {**os.environ, "HOME": str(profile)}}
+    done = subprocess.run(command, capture_output=True, text=True, timeout=SOFFICE_TIMEOUT, **options)
     if done.returncode != 0:
         raise OfficeError(f"unopkg {args[0]} failed: {(done.stderr or done.stdout).strip()}")
     return done.stdout
 
 
-def prepare_profile(profile: Path, oxt: Path | None) -> Path:
-    """A LibreOffice user installation at ``profile`` that recalculates every formula on
-    loading, with the add-in ``oxt`` installed (none if None)."""
-    (profile / "user").mkdir(parents=True, exist_ok=True)
-    (profile / "user" / "registrymodifications.xcu").write_text(ALWAYS_RECALCULATE)
-    if oxt is not None:
-        unopkg(["add", "--force", str(oxt)], profile)
-    return profile
+@contextlib.contextmanager
+def throwaway_profile(oxt: Path | None):
+    """A fresh LibreOffice user installation that recalculates every formula on loading,
+    with the add-in ``oxt`` installed (none if None); removed afterwards.
+
+    unopkg refuses to install for a user as root (CI runs as root): there the add-in is
+    installed by the unprivileged user ``nobody`` into this folder, which is made theirs
+    (it sits in the system's temporary folder, which everyone can reach)."""
+    profile = Path(tempfile.mkdtemp(prefix="talentneeds-libreoffice-"))
+    try:
+        (profile / "user").mkdir()
+        (profile / "user" / "registrymodifications.xcu").write_text(ALWAYS_RECALCULATE)
+        if oxt is not None:
+            as_user = _unprivileged(profile)
+            shutil.copyfile(oxt, profile / "talentneeds.oxt")
+            if as_user:
+                for path in (profile, *profile.rglob("*")):
+                    os.chown(path, as_user[0], as_user[1])
+            unopkg(["add", "--force", str(profile / "talentneeds.oxt")], profile, as_user)
+        yield profile
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def _unprivileged(profile: Path) -> tuple[int, int] | None:
+    """(uid, gid) of ``nobody`` when running as root, else None."""
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        return None
+    import pwd
+
+    try:
+        nobody = pwd.getpwnam("nobody")
+    except KeyError:
+        raise OfficeError("unopkg cannot install the add-in as root and there is no user 'nobody' to do it") from None
+    os.chmod(profile, 0o755)
+    return nobody.pw_uid, nobody.pw_gid
 
 
 def convert(sources: list[Path], out_dir: Path, profile: Path, to: str = "xlsx:Calc MS Excel 2007 XML") -> str:
