@@ -17,7 +17,8 @@ and how that is bridged here:
   it into a Calc matrix; ``None`` is an empty cell); TRUE/FALSE go as 1/0, since Calc
   turns a boolean handed to it into a number it never sets (FALSE came out as 1);
 * errors: our wrapper's ``"#CODE message"`` becomes Calc's own error value -- ``#N/A``
-  as a void result, ``#NUM!`` as a non-finite number, anything else (``#VALUE!`` and
+  as a void result, ``#NUM!`` as a non-finite number (a table function: a one-cell table
+  of it, which Calc spreads over the formula's range), anything else (``#VALUE!`` and
   the codes passed on from argument cells) as an exception, which Calc shows as
   ``#VALUE!``. The message is written to LibreOffice's standard error, one line per
   error (``talentneeds: AMPLIFIERS_NEEDED: #VALUE! teams must be ...``).
@@ -87,8 +88,8 @@ def _call(name, args):
             print(f"talentneeds: {name}: {result}", file=sys.stderr, flush=True)
             if code == "#N/A" and not spec.returns_table:
                 return None
-            if code == "#NUM!" and not spec.returns_table:
-                return math.inf
+            if code == "#NUM!":
+                return ((math.inf,),) if spec.returns_table else math.inf
             raise RuntimeException(result, None)
     if spec.returns_table:
         if not isinstance(result, list):
