@@ -1,0 +1,128 @@
+"""The Calc add-in: generated from the FunctionSpecs, run by LibreOffice itself.
+
+The parts that need no LibreOffice (IDL, CalcAddIns.xcu) are checked everywhere; the
+rest skips where soffice is missing (CI installs it). One LibreOffice start serves the
+workbook tests (module fixture).
+"""
+
+import os
+import shutil
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree
+
+import openpyxl
+import pytest
+from openpyxl.worksheet.formula import ArrayFormula
+
+from talentneeds import cli, udfs
+from talentneeds.excel.boundary import specs
+from talentneeds.libreoffice.oxt import calc_addins_xcu, idl, idl_name
+
+HAS_OFFICE = shutil.which("soffice") is not None or bool(os.environ.get("CI"))
+needs_office = pytest.mark.skipif(not HAS_OFFICE, reason="LibreOffice (soffice) is not installed")
+OOR = "{http://openoffice.org/2001/registry}"
+
+
+def test_idl_has_one_method_per_function_with_camel_case_arguments():
+    text = idl(specs(udfs))
+    assert text.count("[in] any") == sum(len(s.args) for s in specs(udfs))
+    assert "sequence< sequence< any > > TEAM_NEEDS([in] any teams, [in] any header, [in] any perTeam);" in text
+    assert "any AMPLIFIERS_NEEDED([in] any teams, [in] any point, [in] any low, [in] any high);" in text
+    assert idl_name("as_of") == "asOf" and idl_name("per_team") == "perTeam" and idl_name("teams") == "teams"
+
+
+def test_the_configuration_carries_every_function_and_argument_description():
+    root = ElementTree.fromstring(calc_addins_xcu(specs(udfs)))
+    functions = root.find("node/node/node")
+    assert len(specs(udfs)) == len(functions) == 18
+    for spec, node in zip(specs(udfs), functions):
+        props = {p.get(f"{OOR}name"): p.find("value").text for p in node.findall("prop")}
+        assert props["DisplayName"] == props["CompatibilityName"] == spec.name
+        assert props["Description"] == spec.description and props["CategoryDisplayName"] == "Talent Needs"
+        params = node.find("node")
+        assert [p.get(f"{OOR}name") for p in params] == [idl_name(a.name) for a in spec.args]
+        assert [p.find("prop/value").text for p in params] == [a.name for a in spec.args]
+        assert [p.findall("prop")[1].find("value").text for p in params] == [a.description for a in spec.args]
+
+
+@pytest.fixture(scope="module")
+def office(tmp_path_factory):
+    """LibreOffice's values and its own .xlsx copies of two small workbooks."""
+    from talentneeds.libreoffice.engine import formula_cells, read_values
+    from talentneeds.libreoffice.office import convert, throwaway_profile
+    from talentneeds.libreoffice.oxt import build_oxt
+
+    folder = tmp_path_factory.mktemp("calc-addin")
+    assert cli.main(["libreoffice", "build", "-o", str(folder / "talentneeds.oxt")]) == 0
+    oxt = folder / "talentneeds.oxt"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Calc"
+    ws["A1"] = "=AMPLIFIERS_NEEDED(4)"
+    ws["A2"] = '=AMPLIFIERS_NEEDED("abc")'
+    ws["A3"] = '=ARCHETYPE("Chef")'
+    ws["A4"] = "=ISERROR(A2)"
+    ws["B1"] = ArrayFormula("B1:E4", "=TEAM_NEEDS(3)")
+    ws["A6"] = ArrayFormula("A6:D10", "=COHORT_MIX(10,0,0)")
+    wb.save(folder / "small.xlsx")
+    demo = folder / "demo.xlsx"
+    assert cli.main(["demo", "-o", str(demo)]) == 0
+    sources = [folder / "small.xlsx", demo]
+    with throwaway_profile(oxt) as profile:
+        messages = convert(sources, folder / "out", profile)
+    saved = [folder / "out" / s.name for s in sources]
+    return {"oxt": oxt, "messages": messages, "saved": saved,
+            "values": [read_values(out, formula_cells(s)) for s, out in zip(sources, saved)]}
+
+
+@needs_office
+def test_the_oxt_holds_the_type_library_configuration_component_and_package(office):
+    names = zipfile.ZipFile(office["oxt"]).namelist()
+    assert {"META-INF/manifest.xml", "description.xml", "CalcAddIns.xcu", "TalentNeeds.rdb",
+            "talentneeds_calc.py", "pythonpath/talentneeds/udfs.py"} <= set(names)
+
+
+@needs_office
+def test_libreoffice_computes_our_functions_tables_and_errors(office):
+    values = office["values"][0]
+    assert values[("Calc", "A1")] == 6.0  # 4 teams x 1.5 Amplifiers (mid of 1-2)
+    assert values[("Calc", "A2")] == "#VALUE!" and values[("Calc", "A4")] is True
+    assert values[("Calc", "A3")] == "#N/A"
+    table = [[values[("Calc", f"{c}{r}")] for c in "BCDE"] for r in range(1, 5)]
+    assert table == [["Archetype", "Low", "Mid", "High"], ["Amplifier", 3.0, 4.5, 6.0],
+                     ["Iterator", 15.0, 22.5, 30.0], ["Connector", 0.0, 0.0, 0.0]]
+    assert {values[("Calc", f"{c}{r}")] for c in "ABCD" for r in range(6, 11)} == {"#NUM!"}
+    # the messages stay reachable: LibreOffice's standard error, one line each
+    assert 'talentneeds: AMPLIFIERS_NEEDED: #VALUE! teams must be a number >= 0, got "abc"' in office["messages"]
+    assert "talentneeds: ARCHETYPE: #N/A" in office["messages"]
+
+
+@needs_office
+def test_an_xlsx_saved_by_libreoffice_keeps_our_excel_names_and_structured_references(office):
+    small, demo = (openpyxl.load_workbook(path) for path in office["saved"])
+    assert small["Calc"]["A1"].value == "=AMPLIFIERS_NEEDED(4)"
+    assert small["Calc"]["B1"].value.text == "=TEAM_NEEDS(3)"
+    internal = demo["Needs"]["B12"].value
+    assert internal.startswith("=INTERNAL_AMPLIFIERS(") and "Staff[" in internal, internal
+    values = office["values"][1]
+    assert values[("Needs", "B12")] == 3.0  # the demo's promotable people, through Staff[#All]
+    assert values[("Checks", "B4")] is True
+
+
+@needs_office
+def test_compute_with_libreoffice_keeps_the_input_and_refuses_mistakes_in_one_line(tmp_path, capsys):
+    demo = tmp_path / "demo.xlsx"
+    assert cli.main(["demo", "-o", str(demo)]) == 0
+    before = demo.read_bytes()
+    out = tmp_path / "out.xlsx"
+    assert cli.main(["compute", str(demo), "-o", str(out), "--engine", "libreoffice"]) == 0
+    assert demo.read_bytes() == before
+    ours = openpyxl.load_workbook(out, data_only=True)
+    assert ours["Needs"]["B12"].value == 3 and ours["Checks"]["B4"].value is True
+    assert set(zipfile.ZipFile(out).namelist()) == set(zipfile.ZipFile(demo).namelist())  # nothing lost
+    capsys.readouterr()
+    assert cli.main(["compute", str(demo), "-o", str(out), "--engine", "libreoffice"]) == 1
+    assert capsys.readouterr().err.count("\n") == 1
+    assert cli.main(["compute", str(tmp_path / "nope.xlsx"), "--engine", "libreoffice"]) == 1
+    assert not Path(tmp_path / "nope-computed.xlsx").exists()
