@@ -126,3 +126,33 @@ def test_compute_with_libreoffice_keeps_the_input_and_refuses_mistakes_in_one_li
     assert capsys.readouterr().err.count("\n") == 1
     assert cli.main(["compute", str(tmp_path / "nope.xlsx"), "--engine", "libreoffice"]) == 1
     assert not Path(tmp_path / "nope-computed.xlsx").exists()
+
+
+@needs_office
+def test_the_function_wizard_lists_all_18_functions_with_their_arguments(office, tmp_path):
+    """What Calc's Function Wizard shows, read from LibreOffice's own function list
+    (com.sun.star.sheet.FunctionDescriptions) by its Python in a running office."""
+    import json
+    import subprocess
+
+    from talentneeds.libreoffice.office import find_office, throwaway_profile
+
+    probe = Path(__file__).with_name("function_wizard_probe.py")
+    with throwaway_profile(office["oxt"]) as profile:
+        done = subprocess.run([office_python(), str(probe), profile.resolve().as_uri(), str(find_office().soffice)],
+                              capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    shown = json.loads(done.stdout)
+    for spec in specs(udfs):
+        assert shown[spec.name]["description"] == spec.description
+        # every argument is `any`, which Calc always treats as optional: the Wizard marks
+        # required ones (teams, ...) optional too; the functions still say when one is missing
+        assert shown[spec.name]["arguments"] == [[a.name, a.description, True] for a in spec.args]
+
+
+def office_python() -> str:
+    """LibreOffice's Python: Debian's python3 with python3-uno (an office's own program/python elsewhere)."""
+    from talentneeds.libreoffice.office import find_office
+
+    own = find_office().program / "python"
+    return str(own) if own.exists() else "/usr/bin/python3"
