@@ -156,3 +156,27 @@ def office_python() -> str:
 
     own = find_office().program / "python"
     return str(own) if own.exists() else "/usr/bin/python3"
+
+
+def test_without_libreoffice_compute_and_build_say_so_in_one_line(tmp_path, monkeypatch, capsys):
+    import talentneeds.libreoffice.office as office_module
+
+    monkeypatch.setattr(office_module.shutil, "which", lambda name: None)
+    template = Path(__file__).parents[2] / "workbook_templates" / "talent-needs.xlsx"
+    assert cli.main(["compute", str(template), "-o", str(tmp_path / "out.xlsx"), "--engine", "libreoffice"]) == 1
+    assert cli.main(["libreoffice", "build", "-o", str(tmp_path / "t.oxt")]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err == [f"talentneeds: {template}: LibreOffice not found; install it (Debian: apt-get install "
+                   "libreoffice-calc-nogui)",
+                   "talentneeds: LibreOffice not found; install it (Debian: apt-get install libreoffice-calc-nogui)"]
+    assert not (tmp_path / "out.xlsx").exists() and not (tmp_path / "t.oxt").exists()
+
+
+def test_build_refuses_a_wrong_name_or_an_existing_file(tmp_path, capsys):
+    (tmp_path / "there.oxt").write_bytes(b"mine")
+    assert cli.main(["libreoffice", "build", "-o", str(tmp_path / "addin.zip")]) == 1
+    assert cli.main(["libreoffice", "build", "-o", str(tmp_path / "there.oxt")]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"talentneeds: {tmp_path / 'addin.zip'}: give a name ending in .oxt",
+        f"talentneeds: {tmp_path / 'there.oxt'} exists; use --force to overwrite it"]
+    assert (tmp_path / "there.oxt").read_bytes() == b"mine"
