@@ -65,6 +65,7 @@ def office(tmp_path_factory):
     ws["A4"] = "=ISERROR(A2)"
     ws["B1"] = ArrayFormula("B1:E4", "=TEAM_NEEDS(3)")
     ws["A6"] = ArrayFormula("A6:D10", "=COHORT_MIX(10,0,0)")
+    ws["A12"] = "=AMPLIFIERS_NEEDED(4,H12)"  # H12 is blank
     wb.save(folder / "small.xlsx")
     demo = folder / "demo.xlsx"
     assert cli.main(["demo", "-o", str(demo)]) == 0
@@ -72,7 +73,7 @@ def office(tmp_path_factory):
     with throwaway_profile(oxt) as profile:
         messages = convert(sources, folder / "out", profile)
     saved = [folder / "out" / s.name for s in sources]
-    return {"oxt": oxt, "messages": messages, "saved": saved,
+    return {"oxt": oxt, "messages": messages, "saved": saved, "sources": sources,
             "values": [read_values(out, formula_cells(s)) for s, out in zip(sources, saved)]}
 
 
@@ -96,6 +97,17 @@ def test_libreoffice_computes_our_functions_tables_and_errors(office):
     # the messages stay reachable: LibreOffice's standard error, one line each
     assert 'talentneeds: AMPLIFIERS_NEEDED: #VALUE! teams must be a number >= 0, got "abc"' in office["messages"]
     assert "talentneeds: ARCHETYPE: #N/A" in office["messages"]
+
+
+@needs_office
+def test_a_blank_cell_for_an_optional_argument_counts_as_0_in_calc(office):
+    """A documented difference: Calc hands an add-in a blank cell as 0, so the point of
+    =AMPLIFIERS_NEEDED(4,H12) with H12 blank is 0, the low end (4 x 1), in Calc, and the
+    default "mid" (4 x 1.5) in Excel and in our engine."""
+    from talentneeds.engines.formula_engine import WorkbookEngine
+
+    assert office["values"][0][("Calc", "A12")] == 4.0
+    assert WorkbookEngine(office["sources"][0]).calculate()[("Calc", "A12")] == 6.0
 
 
 @needs_office
