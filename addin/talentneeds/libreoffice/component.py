@@ -11,8 +11,9 @@ same specs (every argument ``any``; a scalar result ``any``, a table
 and how that is bridged here:
 
 * a missing optional argument arrives as None, a range as a tuple of row tuples (empty
-  cells None), a single cell as a number or text: a table argument given one cell
-  becomes a one-cell table;
+  cells None), a single cell as a number or text -- a blank single cell as 0.0, which
+  cannot be told from a typed 0 (README); a table argument given one cell becomes a
+  one-cell table;
 * a table is returned as a tuple of row tuples of plain values (the declared type turns
   it into a Calc matrix; ``None`` is an empty cell); TRUE/FALSE go as 1/0, since Calc
   turns a boolean handed to it into a number it never sets (FALSE came out as 1);
