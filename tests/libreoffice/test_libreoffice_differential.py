@@ -177,4 +177,4 @@ def test_an_error_inside_a_range_argument_is_value_in_calc_and_passed_on_by_ours
             assert code(ours[cell]) == "#N/A"
             assert theirs[cell] == "#VALUE!"
         else:
-            assert isinstance(ours[cell], float) and ours[cell] == theirs[cell], name
+            assert isinstance(ours[cell], float) and same(ours[cell], theirs[cell]), name
