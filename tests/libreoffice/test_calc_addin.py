@@ -192,3 +192,20 @@ def test_build_refuses_a_wrong_name_or_an_existing_file(tmp_path, capsys):
         f"talentneeds: {tmp_path / 'addin.zip'}: give a name ending in .oxt",
         f"talentneeds: {tmp_path / 'there.oxt'} exists; use --force to overwrite it"]
     assert (tmp_path / "there.oxt").read_bytes() == b"mine"
+
+
+@needs_office
+def test_compute_with_libreoffice_works_from_an_activated_virtual_environment(tmp_path):
+    """With a virtual environment's (or pyenv's) python3 first on PATH, LibreOffice's
+    embedded Python took that Python's home and crashed; the office now starts with the
+    system's folders first."""
+    import subprocess
+    import sys
+
+    template = Path(__file__).parents[2] / "workbook_templates" / "talent-needs.xlsx"
+    env = {**os.environ, "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])}
+    done = subprocess.run([sys.executable, "-m", "talentneeds.cli", "compute", str(template), "-o",
+                           str(tmp_path / "out.xlsx"), "--engine", "libreoffice"],
+                          capture_output=True, text=True, env=env, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert openpyxl.load_workbook(tmp_path / "out.xlsx", data_only=True)["Needs"]["B12"].value == 3

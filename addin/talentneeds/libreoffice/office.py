@@ -6,6 +6,7 @@ import contextlib
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,6 +55,18 @@ def find_office() -> Office:
     return Office(Path(os.path.realpath(found)).parent)
 
 
+def office_environment() -> dict[str, str]:
+    """The environment to start LibreOffice in. Where it runs on the system's Python
+    (Linux distributions), that Python finds its home through the first ``python3`` on
+    PATH: an activated virtual environment or pyenv first on PATH made it load another
+    Python's library and crash. So the system's folders come first, and PYTHONHOME and
+    PYTHONPATH meant for our Python are not passed on."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONHOME", "PYTHONPATH")}
+    if sys.platform.startswith("linux"):
+        env["PATH"] = os.pathsep.join(["/usr/bin", "/bin", env.get("PATH", "")])
+    return env
+
+
 def profile_url(profile: Path) -> str:
     return f"-env:UserInstallation={Path(profile).resolve().as_uri()}"
 
@@ -65,10 +78,10 @@ def unopkg(args: list[str], profile: Path | None = None, as_user: tuple[int, int
     if tool is None:
         raise OfficeError("unopkg not found; it comes with LibreOffice")
     command = [str(tool), *args] + ([profile_url(profile)] if profile else [])
-    options = {}
+    options = {"env": office_environment()}
     if as_user:
         options = {"user": as_user[0], "group": as_user[1], "extra_groups": [],
-                   "env": {**os.environ, "HOME": str(profile)}}
+                   "env": {**options["env"], "HOME": str(profile)}}
     done = subprocess.run(command, capture_output=True, text=True, timeout=SOFFICE_TIMEOUT, **options)
     if done.returncode != 0:
         raise OfficeError(f"unopkg {args[0]} failed: {(done.stderr or done.stdout).strip()}")
@@ -122,7 +135,7 @@ def convert(sources: list[Path], out_dir: Path, profile: Path, to: str = "xlsx:C
     done = subprocess.run(
         [str(find_office().soffice), profile_url(profile), "--headless", "--norestore", "--nologo",
          "--convert-to", to, "--outdir", str(out_dir), *map(str, sources)],
-        capture_output=True, text=True, timeout=SOFFICE_TIMEOUT)
+        capture_output=True, text=True, timeout=SOFFICE_TIMEOUT, env=office_environment())
     missing = [s for s in sources if not (out_dir / f"{s.stem}.{to.split(':')[0]}").exists()]
     if done.returncode != 0 or missing:
         detail = (done.stderr or done.stdout).strip().splitlines()
