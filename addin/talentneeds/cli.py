@@ -75,7 +75,7 @@ def write_template(output: str, force: bool) -> int:
     return 0
 
 
-def compute_command(input_: str, output: str | None, in_place: bool, force: bool) -> int:
+def compute_command(input_: str, output: str | None, in_place: bool, force: bool, engine: str = "formulas") -> int:
     from pathlib import Path
 
     from talentneeds.untrusted import UntrustedFileError, check_workbook_file, describe_failure, is_reading_error
@@ -106,6 +106,10 @@ def compute_command(input_: str, output: str | None, in_place: bool, force: bool
         return fail(f"{input_}: not a Talent Needs workbook: no sheet {', '.join(missing)}")
     from talentneeds.engines import compute
     from talentneeds.engines.formula_engine import FormulaEngineError
+    from talentneeds.libreoffice.office import OfficeError
+
+    if engine == "libreoffice":
+        from talentneeds.libreoffice.engine import compute_with_libreoffice as compute
     from talentneeds.files import atomic_replace
     from talentneeds.workbook.summary import failed_checks, summary
 
@@ -115,6 +119,8 @@ def compute_command(input_: str, output: str | None, in_place: bool, force: bool
         else:
             values = compute(source, target)
     except Exception as error:  # a damaged workbook, by type; anything else is a bug: re-raised
+        if isinstance(error, OfficeError):
+            return fail(f"{input_}: {error}")
         if not (isinstance(error, FormulaEngineError) or is_reading_error(error)):
             raise
         return fail(describe_failure(input_, error))
@@ -204,6 +210,9 @@ def build_parser() -> argparse.ArgumentParser:
                          "(default: INPUT-computed.xlsx or .xlsm next to the input)")
     compute.add_argument("--in-place", action="store_true", help="store the results in the input file itself")
     compute.add_argument("--force", action="store_true", help="overwrite an existing output file")
+    compute.add_argument("--engine", choices=("formulas", "libreoffice"), default="formulas",
+                         help="who evaluates: our in-process engine (default) or LibreOffice headless "
+                              "with the Talent Needs add-in")
     template = commands.add_parser("template", help="write the template workbook")
     template.add_argument("-o", "--output", required=True, help="where to write it: .xlsx, or .xlsm for the "
                           "macro-enabled variant (classic xlwings on Windows)")
@@ -232,6 +241,9 @@ def build_parser() -> argparse.ArgumentParser:
     lite.add_argument("--xlwings", default="0.33.20", help="the xlwings the workbook pins (default: %(default)s)")
     lite.add_argument("-o", "--output", default=".", help="folder to write them into (default: current folder)")
     lite.add_argument("--force", action="store_true", help="overwrite existing files")
+    from talentneeds.libreoffice.commands import add_parser as add_libreoffice
+
+    add_libreoffice(commands)
     return parser
 
 
@@ -273,7 +285,11 @@ def run(args: argparse.Namespace) -> int:
     elif args.command == "render":
         return render_command(args.workbook, args.sheets or ["Needs", "Cohort"], args.output)
     elif args.command == "compute":
-        return compute_command(args.input, args.output, args.in_place, args.force)
+        return compute_command(args.input, args.output, args.in_place, args.force, args.engine)
+    elif args.command == "libreoffice":
+        from talentneeds.libreoffice.commands import run
+
+        return run(args)
     elif args.command == "import-roster":
         return import_roster_command(args.roster, args.into, args.output, args.force, args.sheet, args.day_first,
                                      args.month_first, args.replace, args.append, args.allow_duplicates)

@@ -1,0 +1,138 @@
+"""The Talent Needs Calc add-in: a Python UNO component that runs inside LibreOffice.
+
+Shipped in the .oxt (as ``talentneeds_calc.py``, with the ``talentneeds`` package in
+``pythonpath/`` beside it, which LibreOffice's Python loader puts on ``sys.path``).
+Imports ``uno``, so nothing outside LibreOffice imports this module.
+
+One method per Excel function, made from the same :class:`FunctionSpec` that every other
+runtime uses; the methods' UNO signatures come from the type library built from the
+same specs (every argument ``any``; a scalar result ``any``, a table
+``sequence< sequence< any > >``). What LibreOffice hands over and what it accepts back,
+and how that is bridged here:
+
+* a missing optional argument arrives as None, a range as a tuple of row tuples (empty
+  cells None), a single cell as a number or text -- a blank single cell as 0.0, which
+  cannot be told from a typed 0 (README); a table argument given one cell becomes a
+  one-cell table;
+* a table is returned as a tuple of row tuples of plain values (the declared type turns
+  it into a Calc matrix; ``None`` is an empty cell); TRUE/FALSE go as 1/0, since Calc
+  turns a boolean handed to it into a number it never sets (FALSE came out as 1);
+* errors: our wrapper's ``"#CODE message"`` becomes Calc's own error value -- ``#N/A``
+  as a void result, ``#NUM!`` as a non-finite number (a table function: a one-cell table
+  of it, which Calc spreads over the formula's range), anything else (``#VALUE!`` and
+  the codes passed on from argument cells) as an exception, which Calc shows as
+  ``#VALUE!``. The message is written to LibreOffice's standard error, one line per
+  error (``talentneeds: AMPLIFIERS_NEEDED: #VALUE! teams must be ...``).
+"""
+
+import datetime as dt
+import math
+import sys
+import types
+
+import unohelper
+from com.sun.star.lang import XServiceInfo, XServiceName
+from com.sun.star.uno import RuntimeException
+from org.talentneeds.calc import XTalentNeeds
+
+IMPLEMENTATION = "org.talentneeds.calc.TalentNeedsImpl"
+SERVICE = "org.talentneeds.calc.TalentNeeds"
+SERVICES = (SERVICE, "com.sun.star.sheet.AddIn")
+EPOCH = dt.datetime(1899, 12, 30)
+ERROR_CODES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A")
+
+_functions = {}
+
+
+def _xlwings_stand_in():
+    """Our decorator hands the metadata to xlwings; LibreOffice's Python rarely has
+    xlwings, and the add-in needs none of it: decorators that change nothing."""
+    try:
+        import xlwings  # noqa: F401
+        return
+    except ImportError:
+        pass
+    module = types.ModuleType("xlwings")
+    module.func = lambda **options: (lambda f: f)
+    module.arg = lambda *names, **options: (lambda f: f)
+    module.XlwingsError = type("XlwingsError", (Exception,), {})
+    sys.modules["xlwings"] = module
+
+
+def _load():
+    """The functions by name with their specs, imported on first use (Calc creates the
+    component when it starts; pandas should only load when a formula needs it)."""
+    if not _functions:
+        _xlwings_stand_in()
+        from talentneeds import udfs
+        from talentneeds.excel.boundary import specs
+
+        for spec in specs(udfs):
+            _functions[spec.python_name] = (getattr(udfs, spec.python_name), spec)
+    return _functions
+
+
+def _argument(value, table):
+    if isinstance(value, tuple):
+        return [list(row) for row in value]
+    if table and value is not None:
+        return [[value]]
+    return value
+
+
+def _call(name, args):
+    function, spec = _load()[name]
+    result = function(*(_argument(value, arg.table) for value, arg in zip(args, spec.args)))
+    if isinstance(result, str) and result.startswith("#"):
+        code = result.split(" ", 1)[0]
+        if code in ERROR_CODES:
+            print(f"talentneeds: {name}: {result}", file=sys.stderr, flush=True)
+            if code == "#N/A" and not spec.returns_table:
+                return None
+            if code == "#NUM!":
+                return ((math.inf,),) if spec.returns_table else math.inf
+            raise RuntimeException(result, None)
+    if spec.returns_table:
+        if not isinstance(result, list):
+            result = [[result]]
+        return tuple(tuple(_plain(cell) for cell in row) for row in result)
+    return _plain(result)
+
+
+def _plain(value):
+    """A cell value Calc takes: a date as its serial number (Calc's own date values); a
+    boolean as 1 or 0 (Calc reads a boolean it is handed as an unset number, see the README)."""
+    if isinstance(value, bool):
+        return float(value)
+    if isinstance(value, dt.datetime):
+        return (value - EPOCH).total_seconds() / 86400
+    if isinstance(value, dt.date):
+        return float((value - EPOCH.date()).days)
+    return value
+
+
+class TalentNeeds(unohelper.Base, XTalentNeeds, XServiceName, XServiceInfo):
+    def __init__(self, context):
+        self.context = context
+
+    def __getattr__(self, name):
+        # only names that are not attributes get here: the Excel functions, upper case
+        if name.isupper() and name in _load():
+            return lambda *args: _call(name, args)
+        raise AttributeError(name)
+
+    def getServiceName(self):
+        return SERVICE
+
+    def getImplementationName(self):
+        return IMPLEMENTATION
+
+    def supportsService(self, name):
+        return name in SERVICES
+
+    def getSupportedServiceNames(self):
+        return SERVICES
+
+
+g_ImplementationHelper = unohelper.ImplementationHelper()
+g_ImplementationHelper.addImplementation(TalentNeeds, IMPLEMENTATION, SERVICES)
