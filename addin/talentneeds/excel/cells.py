@@ -82,7 +82,7 @@ def number(value: object, name: str, *, default: float | None = None, minimum: f
     """
     kind = type(value)
     if kind is float or kind is int:  # the common case, checked without the general path
-        candidate = as_float(value)
+        candidate = value if kind is float else as_float(value)  # an int may be beyond a double
         if math.isfinite(candidate) and candidate >= minimum and (maximum is None or candidate <= maximum) \
                 and (not whole or candidate == math.floor(candidate)):
             return candidate

@@ -53,11 +53,11 @@ MAX_COHORT = 1_000_000_000
 MAX_TRIALS = 10_000_000
 MAX_SEED = 2 ** 32 - 1
 # Work units of one call (see above and talentneeds.model.uncertainty's DRAW_UNITS):
-# the most that returns within about 10 s here. Measured at this budget on the 2-core
-# machine shared by five jobs (load average 6): NEEDS_DISTRIBUTION(100000,,132013,,
-# 0-1000 x 3,"pert") and PLAN_DISTRIBUTION over 200 quarters of 5,000 teams of 0-1000
-# with a 100-year tenure and a 200-quarter time to hire (600 trials) are the slowest
-# allowed; see the README's Reliability table for the seconds.
+# the most that returns within about 10 s here. `python -m bench.budget` times the
+# slowest calls allowed: on the 2-core machine shared by five jobs (load average 5),
+# NEEDS_DISTRIBUTION(100000,,132013,,0-1000 x 3,"pert") 7.3 s and PLAN_DISTRIBUTION over
+# 200 quarters of 5,000 teams of 0-1000, 100-year tenure, 200-quarter time to hire
+# (600 trials) 9.1 s.
 WORK_BUDGET = 800_000_000
 
 

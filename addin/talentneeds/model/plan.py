@@ -670,7 +670,7 @@ class PlanHeadline:
     fully_staffed_quarter: int | str | None  # Quarter label of the first quarter from which nothing is
                                              # short; None: never within the plan
     peak_backlog: int
-    management_bound_quarters: tuple[int, ...]
+    management_bound_quarters: tuple[int | str, ...]  # their Quarter labels
 
     @property
     def management_bound_count(self) -> int:
@@ -682,12 +682,12 @@ def plan_headline(plan: pd.DataFrame) -> PlanHeadline:
     quarters in which managers held Iterator hires back. Quarters are given by the
     plan's own Quarter column (its labels), not by their position: a plan whose rows are
     quarters 5, 6 and 7 is fully staffed "from quarter 6", not "from quarter 2"."""
-    backlog = np.asarray(plan["Backlog"].tolist(), dtype=object)  # exact however large
+    backlog = [int(b) for b in plan["Backlog"]]  # Python ints: exact however large
     labels = plan["Quarter"].tolist()
-    staffed = int(fully_staffed_quarter(backlog[None, :] > 0)[0])
+    staffed = int(fully_staffed_quarter(np.array([[b > 0 for b in backlog]], dtype=bool))[0])
     bound = plan.loc[plan["Management-bound"].astype(bool), "Quarter"]
     return PlanHeadline(
         fully_staffed_quarter=labels[staffed - 1] if staffed <= len(backlog) else None,
-        peak_backlog=max((int(b) for b in backlog), default=0),
+        peak_backlog=max(backlog, default=0),
         management_bound_quarters=tuple(bound),
     )

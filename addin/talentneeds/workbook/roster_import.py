@@ -580,7 +580,7 @@ def _not_a_file(path: Path) -> str:
         return f"cannot be read ({error.strerror})"
     kinds = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"),
              (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
-    kind = next((name for test, name in kinds if test(mode)), "not a regular file")
+    kind = next((name for test, name in kinds if test(mode)), "something else")
     return f"is {kind}, not a regular file; give a .csv, .xlsx or .xlsm roster file"
 
 
