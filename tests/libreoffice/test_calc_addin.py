@@ -225,3 +225,10 @@ def test_compute_with_libreoffice_works_from_an_activated_virtual_environment(tm
                           capture_output=True, text=True, env=env, timeout=600)
     assert done.returncode == 0, done.stderr
     assert openpyxl.load_workbook(tmp_path / "out.xlsx", data_only=True)["Needs"]["B12"].value == 3
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="only as root")
+def test_install_as_root_says_how_in_one_line(capsys):
+    assert cli.main(["libreoffice", "install"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "unopkg add --shared" in err
