@@ -106,12 +106,12 @@ def compute_command(input_: str, output: str | None, in_place: bool, force: bool
         return fail(f"{input_}: not a Talent Needs workbook: no sheet {', '.join(missing)}")
     from talentneeds.engines import compute
     from talentneeds.engines.formula_engine import FormulaEngineError
+    from talentneeds.files import atomic_replace
     from talentneeds.libreoffice.office import OfficeError
+    from talentneeds.workbook.summary import failed_checks, summary
 
     if engine == "libreoffice":
         from talentneeds.libreoffice.engine import compute_with_libreoffice as compute
-    from talentneeds.files import atomic_replace
-    from talentneeds.workbook.summary import failed_checks, summary
 
     try:
         if in_place:  # computed into a file next to the input, then renamed over it

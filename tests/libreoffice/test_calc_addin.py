@@ -117,6 +117,22 @@ def test_an_xlsx_saved_by_libreoffice_keeps_our_excel_names_and_structured_refer
     assert small["Calc"]["B1"].value.text == "=TEAM_NEEDS(3)"
     internal = demo["Needs"]["B12"].value
     assert internal.startswith("=INTERNAL_AMPLIFIERS(") and "Staff[" in internal, internal
+    # every formula of the demo as it was, our names and table references included; only
+    # the constants TRUE/FALSE come back as the functions TRUE()/FALSE() (Excel reads both)
+    source = openpyxl.load_workbook(office["sources"][1])
+    changed, count = [], 0
+    for ws in source.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                text = getattr(cell.value, "text", cell.value)
+                if isinstance(text, str) and text.startswith("="):
+                    count += 1
+                    other = demo[ws.title][cell.coordinate].value
+                    if getattr(other, "text", other) != text:
+                        changed.append((text, getattr(other, "text", other)))
+    assert count > 90  # formulas (an array formula once)
+    assert changed and all(theirs == ours.replace("TRUE", "TRUE()").replace("FALSE", "FALSE()")
+                           for ours, theirs in changed), changed
     values = office["values"][1]
     assert values[("Needs", "B12")] == 3.0  # the demo's promotable people, through Staff[#All]
     assert values[("Checks", "B4")] is True
@@ -209,3 +225,10 @@ def test_compute_with_libreoffice_works_from_an_activated_virtual_environment(tm
                           capture_output=True, text=True, env=env, timeout=600)
     assert done.returncode == 0, done.stderr
     assert openpyxl.load_workbook(tmp_path / "out.xlsx", data_only=True)["Needs"]["B12"].value == 3
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="only as root")
+def test_install_as_root_says_how_in_one_line(capsys):
+    assert cli.main(["libreoffice", "install"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "unopkg add --shared" in err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -32,6 +33,10 @@ def run(args: argparse.Namespace) -> int:
                 return _fail(f"{path.parent}: no such folder")
             print(f"wrote {build_oxt(path)}")
             return 0
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            return _fail("install is per user and LibreOffice's unopkg refuses root: run it as the user who "
+                         "uses LibreOffice, or as root: talentneeds libreoffice build -o talentneeds.oxt && "
+                         "unopkg add --shared talentneeds.oxt (for every user)")
         with tempfile.TemporaryDirectory() as folder:
             install(build_oxt(Path(folder) / "talentneeds.oxt"))
         print("installed the Talent Needs add-in; restart LibreOffice to use the functions")

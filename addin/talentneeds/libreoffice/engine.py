@@ -28,18 +28,19 @@ EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 
 def formula_cells(path: str | Path) -> list[Address]:
     """Every cell that holds a formula or lies in an array formula's range."""
-    workbook = load_workbook(path)
+    workbook = load_workbook(path, read_only=True)
     found: list[Address] = []
     for ws in workbook.worksheets:
         for row in ws.iter_rows():
             for cell in row:
-                value = cell.value
+                value = getattr(cell, "value", None)
                 if isinstance(value, ArrayFormula):
                     min_col, min_row, max_col, max_row = range_boundaries(value.ref)
                     found += [(ws.title, f"{get_column_letter(c)}{r}")
                               for r in range(min_row, max_row + 1) for c in range(min_col, max_col + 1)]
                 elif isinstance(value, str) and value.startswith("="):
                     found.append((ws.title, cell.coordinate))
+    workbook.close()
     return list(dict.fromkeys(found))
 
 
@@ -57,8 +58,21 @@ def cell_value(value: object) -> object:
 
 
 def read_values(saved: Path, addresses: list[Address]) -> dict[Address, object]:
-    workbook = load_workbook(saved, data_only=True)
-    return {(sheet, cell): cell_value(workbook[sheet][cell].value) for sheet, cell in addresses}
+    """The stored values at ``addresses`` (None where LibreOffice stored nothing)."""
+    wanted: dict[str, set[str]] = {}
+    for sheet, cell in addresses:
+        wanted.setdefault(sheet, set()).add(cell)
+    found: dict[Address, object] = {}
+    workbook = load_workbook(saved, data_only=True, read_only=True)  # one pass per sheet
+    try:
+        for sheet, cells in wanted.items():
+            for row in workbook[sheet].iter_rows():
+                for cell in row:
+                    if getattr(cell, "coordinate", None) in cells:
+                        found[(sheet, cell.coordinate)] = cell_value(cell.value)
+    finally:
+        workbook.close()
+    return {address: found.get(address) for address in addresses}
 
 
 def libreoffice_values(sources: list[Path], oxt: Path | None = None) -> tuple[list[dict[Address, object]], str]:
