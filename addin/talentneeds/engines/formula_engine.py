@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import io
 import logging
 import re
 import types
@@ -159,12 +160,14 @@ class WorkbookEngine:
     messages of the last :meth:`calculate`, {(sheet, "A1"): "#VALUE! ..."}).
     """
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, data: bytes | None = None):
+        """``data``: the file's bytes, when the caller has read them (evaluated as they are,
+        so that what is written is computed from exactly what was read)."""
         self.path = Path(path)
         self.function_names = register_excel_functions()  # before any formula is parsed
         row_functions = register_row_functions()
         # formulas, not cached values; dates as serial numbers, as formulas itself reads a file
-        workbook = load_raw_workbook(str(self.path))
+        workbook = load_raw_workbook(str(self.path) if data is None else io.BytesIO(data))
         self.warnings = self._cut_links(workbook)
         self.sheets = tuple(ws.title for ws in workbook.worksheets)
         self.names = _single_range_names(workbook)
