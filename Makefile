@@ -19,7 +19,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 demo: $(STAMP)
-	$(BIN)/talentneeds demo
+	$(BIN)/talentneeds demo --force
 
 # benchmarks: per-call overhead, Monte Carlo scaling, whole workbooks vs LibreOffice, a profile
 # -> bench/results.md (about 10 minutes; LibreOffice's columns need soffice)
@@ -34,8 +34,8 @@ templates: $(STAMP)
 # the README's pictures: the computed demo's Needs and Cohort sheets, drawn by LibreOffice
 # (needs soffice and pdftoppm: apt-get install libreoffice-calc-nogui poppler-utils)
 pictures: $(STAMP)
-	$(BIN)/talentneeds demo -o $(VENV)/pictures-demo.xlsx > /dev/null
-	$(BIN)/talentneeds render $(VENV)/pictures-demo.xlsx --sheet Needs --sheet Cohort --sheet Plan -o docs/images
+	$(BIN)/talentneeds demo --force -o $(VENV)/pictures-demo.xlsx > /dev/null
+	$(BIN)/talentneeds render $(VENV)/pictures-demo.xlsx --sheet Needs --sheet Cohort --sheet Plan -o docs/images --force
 
 clean:
 	rm -rf $(VENV) build addin/*.egg-info .pytest_cache .hypothesis

@@ -173,12 +173,10 @@ class WorkbookEngine:
         self.names = _single_range_names(workbook)
         _check_used_ranges(workbook)
         _check_sheet_names(workbook)
-        try:
-            budget.check_work(workbook)  # before anything visits an array's cells
-        except budget.OverBudget as error:
-            raise FormulaEngineError(str(error)) from None
+        _within_budget(budget.check_arrays, workbook)  # before anything visits an array's cells
         _drop_cached_array_values(workbook)
         self.calculated_columns = _calculated_columns_as_arrays(workbook, frozenset(self.function_names))
+        _within_budget(budget.check_work, workbook)  # a calculated column counts as the one formula it became
         self._outputs = _formula_cells(workbook)  # [(sheet, "A1", node id, (row, col) in node)]
         rewrite_workbook(workbook)
         _mark_omitted_arguments(workbook, frozenset(self.function_names + row_functions))
@@ -524,6 +522,13 @@ def _check_used_ranges(workbook) -> None:
                 f"sheet {ws.title!r}: its used range reaches {get_column_letter(columns)}{rows} "
                 f"({rows * columns:,} cells, at most {MAX_USED_CELLS:,} can be evaluated; the farthest "
                 f"cell in use is {get_column_letter(far[1])}{far[0]}); clear the cells far outside your data")
+
+
+def _within_budget(check, workbook) -> None:
+    try:
+        check(workbook)
+    except budget.OverBudget as error:
+        raise FormulaEngineError(str(error)) from None
 
 
 def _check_sheet_names(workbook) -> None:

@@ -129,17 +129,16 @@ def cut_external_links(workbook) -> list[tuple[tuple[str, str] | None, str]]:
                                   f"so it gives {_REF} (as in Excel with links disabled)"))
 
     for ws in workbook.worksheets:
-        for row in ws.iter_rows():
-            for cell in row:
-                value = cell.value
-                if isinstance(value, ArrayFormula):
-                    value.text, cut = cut_formula(value.text)
-                elif cell.data_type == "f" and isinstance(value, str):
-                    cell.value, cut = cut_formula(value)
-                else:
-                    continue
-                if cut:
-                    warn(f"{ws.title}!{cell.coordinate}", cut, (ws.title, cell.coordinate))
+        for cell in list(ws._cells.values()):  # the cells there are: iter_rows would visit the whole used range
+            value = cell.value
+            if isinstance(value, ArrayFormula):
+                value.text, cut = cut_formula(value.text)
+            elif cell.data_type == "f" and isinstance(value, str):
+                cell.value, cut = cut_formula(value)
+            else:
+                continue
+            if cut:
+                warn(f"{ws.title}!{cell.coordinate}", cut, (ws.title, cell.coordinate))
         for name, defined in getattr(ws, "defined_names", {}).items():
             _cut_name(defined, f"{ws.title}!{name} (a defined name)", warn)
     for name, defined in workbook.defined_names.items():

@@ -1449,6 +1449,12 @@ def import_roster(roster_path: str | Path, workbook: str | Path, output: str | P
     roster = read_roster(roster_path, sheet=sheet, date_order=date_order)
 
     def prepare(data: bytes):
+        from talentneeds.untrusted import UntrustedFileError, check_workbook_file
+
+        try:  # the bytes read: a file swapped in after the command's first check is checked too
+            check_workbook_file(workbook_path, data=data)
+        except UntrustedFileError as error:
+            raise RosterFileError(str(error)) from None
         with _reading(workbook):
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 plan = plan_import(workbook_path, archive, roster, existing, data)
