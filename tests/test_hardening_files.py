@@ -16,6 +16,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import example, given, strategies as st
 from openpyxl.worksheet.formula import ArrayFormula
 
 from talentneeds import cli, files
@@ -126,10 +127,23 @@ def test_the_engine_refuses_any_other_book_even_if_the_text_scan_missed_it(templ
     ("'[secret.xlsx]Sheet1'!A1", True), ("[1]Sheet1!B2", True), ("'C:\\x\\[a.xlsx]S'!A1:B2", True),
     ("[1]!Name", True), ("'C:\\dir\\Book.xlsx'!Name", True), ("[Book.xlsx]Name", True),
     ("Sheet1!A1", False), ("'My sheet'!A1:B2", False), ("Table1[Col]", False), ("[@Col]", False),
-    ("Table1[[#This Row],[Col]]", False), ("A:A", False), ("'It''s'!A1", False),
+    ("Table1[[#This Row],[Col]]", False), ("A:A", False), ("'It''s'!A1", False), ("'data.xlsx'!A1", False),
 ])
 def test_external_references_are_told_from_sheets_and_tables(operand, external):
     assert links.is_external_reference(operand) is external
+
+
+_SHEET_CHARS = st.characters(blacklist_characters="[]\\/?*:'!", blacklist_categories=("Cs", "Cc"))
+
+
+@example(sheet="data.xlsx", book="x", cell="A1")
+@given(sheet=st.text(_SHEET_CHARS, min_size=1, max_size=31), book=st.text(_SHEET_CHARS, min_size=1, max_size=20),
+       cell=st.sampled_from(["A1", "$B$2", "C3:D9", "A:A"]))
+def test_a_sheet_reference_is_never_taken_for_a_link_and_a_book_reference_always_is(sheet, book, cell):
+    quoted = "'" + sheet.replace("'", "''") + "'"
+    assert not links.is_external_reference(f"{quoted}!{cell}")
+    assert links.is_external_reference(f"'[{book}.xlsx]{sheet}'!{cell}")
+    assert links.is_external_reference(f"'C:\\data\\[{book}.xlsx]{sheet}'!{cell}")
 
 
 # ---------------------------------------------------------------- 2. the work budget
@@ -284,6 +298,23 @@ def test_in_place_writes_through_symlinks_and_hard_links(template, tmp_path):
     assert (tmp_path / "hard.xlsx").read_bytes() == real.read_bytes()  # still one file
     assert cli.main(["compute", str(tmp_path / "hard.xlsx"), "--in-place"]) == 0
     assert os.stat(real).st_ino == os.stat(tmp_path / "hard.xlsx").st_ino
+
+
+def test_in_place_holds_no_temporary_file_while_it_evaluates(template, tmp_path, monkeypatch):
+    from talentneeds.engines.formula_engine import WorkbookEngine
+
+    path = tmp_path / "plan.xlsx"
+    path.write_bytes(template.read_bytes())
+    seen = []
+    original = WorkbookEngine.calculate
+
+    def calculate(self, *args, **kwargs):
+        seen.append(sorted(p.name for p in tmp_path.iterdir()))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(WorkbookEngine, "calculate", calculate)
+    assert cli.main(["compute", str(path), "--in-place"]) == 0
+    assert seen == [["plan.xlsx"]] and computed(path) > 10
 
 
 def test_in_place_refuses_when_the_file_changed_meanwhile(tmp_path):

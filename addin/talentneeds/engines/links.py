@@ -32,7 +32,6 @@ _REF = "#REF!"
 _NOT_IN_SHEET_NAMES = re.compile(r"[\[\]\\/]")
 _UNQUOTED_BOOK = re.compile(r"^\[[^\[\]@#]+\][^\[\]]*$")          # [1]Sheet1 / [Book.xlsx]Sheet1
 _BOOK_NAME = re.compile(r"^\[[^\[\]@#]+\][A-Za-z_\\][\w.]*$")     # [Book.xlsx]Name, no sheet
-_BOOK_FILE = re.compile(r"\.(xls[xmb]?|xlam|xltx|xltm|ods|csv)$", re.I)
 
 
 class ExternalLinkRefused(Exception):
@@ -56,9 +55,10 @@ def is_external_reference(operand: str) -> bool:
                 continue
             break
         sheet = text[1:end].replace("''", "'")
-        return text[end + 1:end + 2] == "!" and bool(_NOT_IN_SHEET_NAMES.search(sheet) or _BOOK_FILE.search(sheet))
+        # a sheet may be called "data.xlsx": only what no sheet name can hold marks a book
+        return text[end + 1:end + 2] == "!" and bool(_NOT_IN_SHEET_NAMES.search(sheet))
     head, bang, _ = text.partition("!")
-    if bang and (_UNQUOTED_BOOK.match(head) or _BOOK_FILE.search(head)):
+    if bang and _UNQUOTED_BOOK.match(head):
         return True
     return bool(_BOOK_NAME.match(text))
 
@@ -72,7 +72,7 @@ def cut_formula(formula: str) -> tuple[str, list[str]]:
     """``formula`` with every link to another workbook replaced by ``#REF!``, and the
     references cut. A formula that does not parse is returned as it is (the engine
     names it when it fails to read it)."""
-    if not isinstance(formula, str) or "[" not in formula and "'" not in formula and ".xls" not in formula.lower():
+    if not isinstance(formula, str) or "[" not in formula and "'" not in formula:
         return formula, []
     try:
         items = Tokenizer(formula if formula.startswith("=") else "=" + formula).items
