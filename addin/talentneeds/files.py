@@ -169,7 +169,11 @@ def _folder_lock(folder: Path):
     except ImportError:  # Windows: the fingerprint check still refuses a concurrent change
         yield
         return
-    handle = os.open(folder, os.O_RDONLY)
+    try:
+        handle = os.open(folder, os.O_RDONLY)
+    except OSError:  # a folder we may write but not list: the fingerprint check still applies
+        yield
+        return
     try:
         fcntl.flock(handle, fcntl.LOCK_EX)
         yield
