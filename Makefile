@@ -20,7 +20,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 demo: $(STAMP)
-	$(BIN)/talentneeds demo
+	$(BIN)/talentneeds demo --force
 
 # the xlwings Lite runtime for tests/pyodide: Pyodide 0.27.7 from npm, its numpy/pandas
 # wheels (sha256-checked against its pyodide-lock.json), pinned xlwings wheels (needs node, npm)
@@ -40,8 +40,8 @@ templates: $(STAMP)
 # the README's pictures: the computed demo's Needs and Cohort sheets, drawn by LibreOffice
 # (needs soffice and pdftoppm: apt-get install libreoffice-calc-nogui poppler-utils)
 pictures: $(STAMP)
-	$(BIN)/talentneeds demo -o $(VENV)/pictures-demo.xlsx > /dev/null
-	$(BIN)/talentneeds render $(VENV)/pictures-demo.xlsx --sheet Needs --sheet Cohort --sheet Plan -o docs/images
+	$(BIN)/talentneeds demo --force -o $(VENV)/pictures-demo.xlsx > /dev/null
+	$(BIN)/talentneeds render $(VENV)/pictures-demo.xlsx --sheet Needs --sheet Cohort --sheet Plan -o docs/images --force
 
 clean:
 	rm -rf $(VENV) build addin/*.egg-info .pytest_cache .hypothesis tests/pyodide/node_modules tests/pyodide/.cache

@@ -7,6 +7,7 @@ A user mistake prints one line and exits non-zero, never a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 
 from talentneeds import __version__
@@ -30,7 +31,7 @@ def fail(message: str) -> int:
     return 1
 
 
-def render_command(workbook: str, sheets: list[str], output: str) -> int:
+def render_command(workbook: str, sheets: list[str], output: str, force: bool = False) -> int:
     from pathlib import Path
 
     from talentneeds.render import RenderError, render_sheets
@@ -41,7 +42,7 @@ def render_command(workbook: str, sheets: list[str], output: str) -> int:
     except UntrustedFileError as error:
         return fail(str(error))
     try:
-        written = render_sheets(workbook, sheets, output)
+        written = render_sheets(workbook, sheets, output, force=force)
     except RenderError as error:
         return fail(f"{workbook}: {error}")
     except Exception as error:  # a damaged workbook, by type; anything else is a bug: re-raised
@@ -58,15 +59,16 @@ def write_template(output: str, force: bool) -> int:
 
     from talentneeds.workbook.builder import TEMPLATE_SUFFIXES, build_template
 
+    from talentneeds.files import OutputError, write_output
+
     path = Path(output)
     if path.suffix.lower() not in TEMPLATE_SUFFIXES:
         return fail(f"{output}: give a name ending in .xlsx (the template) or .xlsm "
                     "(its macro-enabled variant for classic xlwings)")
-    if path.exists() and not force:
-        return fail(f"{output} exists; use --force to overwrite it")
-    if not path.parent.is_dir():
-        return fail(f"{path.parent}: no such folder")
-    build_template(path)
+    try:  # built under a temporary name with the target's suffix (it decides .xlsm), then claimed
+        write_output(path, lambda temporary: _build_as(temporary, path.suffix, build_template), force)
+    except OutputError as error:
+        return fail(str(error))
     print(f"wrote {path}")
     if path.suffix.lower() == ".xlsm":
         from talentneeds.workbook.macro_enabled import classic_xlwings_note
@@ -75,16 +77,22 @@ def write_template(output: str, force: bool) -> int:
     return 0
 
 
+def _build_as(temporary, suffix: str, build) -> None:
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as folder:
+        shutil.move(str(build(Path(folder) / f"template{suffix}")), str(temporary))
+
+
 def compute_command(input_: str, output: str | None, in_place: bool, force: bool, engine: str = "formulas") -> int:
     from pathlib import Path
 
-    from talentneeds.untrusted import UntrustedFileError, check_workbook_file, describe_failure, is_reading_error
+    from talentneeds.files import OutputError, check_output, read_regular, update_in_place, write_output
+    from talentneeds.untrusted import MAX_UNCOMPRESSED_BYTES, UntrustedFileError, check_workbook_file
 
     source = Path(input_)
-    try:  # an untrusted file: refused before anything parses it if it is no workbook or a zip bomb
-        check_workbook_file(source)
-    except UntrustedFileError as error:
-        return fail(str(error))
     if in_place and output:
         return fail("give either --in-place or -o OUTPUT, not both")
     target = source if in_place else Path(output or source.with_name(f"{source.stem}-computed{source.suffix}"))
@@ -92,38 +100,24 @@ def compute_command(input_: str, output: str | None, in_place: bool, force: bool
         # the copy keeps the input's parts (a VBA project or not): Excel refuses a
         # macro-enabled workbook named .xlsx and the other way round
         return fail(f"{target}: the output must be a {source.suffix} file like the input")
-    if not in_place and target.exists() and not force:
-        return fail(f"{target} exists; use --force to overwrite it, or -o to choose another name")
-    if not in_place and target.resolve() == source.resolve():
-        return fail("the output would overwrite the input; use --in-place if that is what you want")
+    with contextlib.suppress(OSError):  # a name too long, say: check_output names it below
+        if not in_place and source.exists() and target.exists() and target.resolve() == source.resolve():
+            return fail("the output would overwrite the input; use --in-place if that is what you want")
     try:
-        missing = _missing_template_sheets(source)
-    except Exception as error:  # a damaged workbook, by type; anything else is a bug: re-raised
-        if not is_reading_error(error):
-            raise
-        return fail(describe_failure(input_, error))
-    if missing:
-        return fail(f"{input_}: not a Talent Needs workbook: no sheet {', '.join(missing)}")
-    from talentneeds.engines import compute
-    from talentneeds.engines.formula_engine import FormulaEngineError
-    from talentneeds.files import atomic_replace
-    from talentneeds.libreoffice.office import OfficeError
+        if not in_place:
+            check_output(target, force)  # early, so a long run does not end in a refusal
+        check_workbook_file(source)  # cheap, before reading: the name, the kind of file
+        evaluate = _evaluator(input_, source, engine)
+        if in_place:  # the exact bytes evaluated are the ones copied, and still the file's when renamed
+            values = update_in_place(source, evaluate)
+        else:
+            data = read_regular(source, limit=MAX_UNCOMPRESSED_BYTES)
+            values, write = evaluate(data)
+            write_output(target, write, force)
+    except (UntrustedFileError, OutputError, _Refused) as error:
+        return fail(str(error))
     from talentneeds.workbook.summary import failed_checks, summary
 
-    if engine == "libreoffice":
-        from talentneeds.libreoffice.engine import compute_with_libreoffice as compute
-
-    try:
-        if in_place:  # computed into a file next to the input, then renamed over it
-            values = atomic_replace(source, lambda temporary: compute(source, temporary))
-        else:
-            values = compute(source, target)
-    except Exception as error:  # a damaged workbook, by type; anything else is a bug: re-raised
-        if isinstance(error, OfficeError):
-            return fail(f"{input_}: {error}")
-        if not (isinstance(error, FormulaEngineError) or is_reading_error(error)):
-            raise
-        return fail(describe_failure(input_, error))
     print(summary(values))
     print(f"\nwrote {target}")
     failures = failed_checks(values)
@@ -131,6 +125,59 @@ def compute_command(input_: str, output: str | None, in_place: bool, force: bool
         cell, label = failures[0]
         return fail(f"check failed: Checks!{cell} ({label}); {len(failures)} check(s) fail in all")
     return 0
+
+
+class _Refused(Exception):
+    """A one-line refusal already worded for the user."""
+
+
+def _evaluator(input_: str, source, engine: str = "formulas"):
+    """evaluate(data) -> (values, write(temporary)): checks the bytes as an untrusted
+    workbook and a Talent Needs one, evaluates them, and writes them with their values."""
+    import io
+
+    from talentneeds.untrusted import check_workbook_file, describe_failure, is_reading_error
+
+    @contextlib.contextmanager
+    def reading():
+        from talentneeds.engines.formula_engine import FormulaEngineError
+
+        from talentneeds.libreoffice.office import OfficeError
+
+        try:
+            yield
+        except _Refused:
+            raise
+        except OfficeError as error:
+            raise _Refused(f"{input_}: {error}") from None
+        except Exception as error:  # a damaged workbook, by type; anything else is a bug: re-raised
+            if not (isinstance(error, FormulaEngineError) or is_reading_error(error)):
+                raise
+            raise _Refused(describe_failure(input_, error)) from None
+
+    def evaluate(data: bytes):
+        check_workbook_file(source, data=data)  # the bytes read: a swap after the first check changes nothing
+        from talentneeds.engines.cached_values import write_cached_values
+        from talentneeds.engines.formula_engine import WorkbookEngine
+
+        with reading():
+            missing = _missing_template_sheets(io.BytesIO(data))
+            if missing:
+                raise _Refused(f"{input_}: not a Talent Needs workbook: no sheet {', '.join(missing)}")
+            if engine == "libreoffice":
+                from talentneeds.libreoffice.engine import libreoffice_values_of
+
+                values = libreoffice_values_of(data, source.suffix)
+            else:
+                values = WorkbookEngine(source, data=data).calculate()
+
+        def write(temporary) -> None:
+            with reading():
+                write_cached_values(source, temporary, values, data=data)
+
+        return values, write
+
+    return evaluate
 
 
 def _missing_template_sheets(path) -> list[str]:
@@ -146,17 +193,24 @@ def _missing_template_sheets(path) -> list[str]:
     return [name for name in SHEET_NAMES if name not in present and name != "Start"]
 
 
-def demo_command(output: str) -> int:
+def demo_command(output: str, force: bool) -> int:
     import tempfile
     from pathlib import Path
 
+    from talentneeds.files import OutputError, check_output
     from talentneeds.workbook.builder import build_template
 
+    if Path(output).suffix.lower() != ".xlsx":
+        return fail(f"{output}: the demo is a .xlsx workbook; give a name ending in .xlsx")
+    try:
+        check_output(output, force)
+    except OutputError as error:
+        return fail(str(error))
     with tempfile.TemporaryDirectory() as folder:
         template = build_template(Path(folder) / "talent-needs.xlsx")
         print("Talent Needs demo: the template's example (an existing org starting 3 new teams),"
               " computed without Excel\n")
-        return compute_command(str(template), output, in_place=False, force=True)
+        return compute_command(str(template), output, in_place=False, force=force)
 
 
 def import_roster_command(roster: str, into: str | None, output: str | None, force: bool, sheet: str | None,
@@ -194,8 +248,15 @@ def import_roster_command(roster: str, into: str | None, output: str | None, for
     return 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """A usage mistake is one line, like every other mistake (argparse prints the usage too)."""
+
+    def error(self, message: str):
+        self.exit(2, f"talentneeds: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="talentneeds",
         description="How many Amplifiers, Iterators and Connectors your teams need.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -204,6 +265,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="build the template with its example, compute it, print the plan")
     demo.add_argument("-o", "--output", default="talent-plan-demo.xlsx",
                       help="where to write the computed demo workbook (default: %(default)s)")
+    demo.add_argument("--force", action="store_true", help="overwrite an existing output file")
     compute = commands.add_parser("compute", help="evaluate a filled-in workbook and store the results")
     compute.add_argument("input", help="the filled-in template (.xlsx or .xlsm)")
     compute.add_argument("-o", "--output", help="where to write the computed copy "
@@ -223,6 +285,7 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--sheet", action="append", dest="sheets",
                         help="a sheet to render; repeat for more (default: Needs and Cohort)")
     render.add_argument("-o", "--output", default=".", help="folder for the PNGs (default: current folder)")
+    render.add_argument("--force", action="store_true", help="overwrite existing PNGs")
     roster = commands.add_parser("import-roster", help="fill the Staff table of a workbook from an HR export")
     roster.add_argument("roster", metavar="ROSTER",
                         help="the roster: .csv (comma, semicolon or tab), .xlsx or .xlsm")
@@ -283,7 +346,7 @@ def run(args: argparse.Namespace) -> int:
     elif args.command == "template":
         return write_template(args.output, args.force)
     elif args.command == "render":
-        return render_command(args.workbook, args.sheets or ["Needs", "Cohort"], args.output)
+        return render_command(args.workbook, args.sheets or ["Needs", "Cohort"], args.output, args.force)
     elif args.command == "compute":
         return compute_command(args.input, args.output, args.in_place, args.force, args.engine)
     elif args.command == "libreoffice":
@@ -294,7 +357,7 @@ def run(args: argparse.Namespace) -> int:
         return import_roster_command(args.roster, args.into, args.output, args.force, args.sheet, args.day_first,
                                      args.month_first, args.replace, args.append, args.allow_duplicates)
     elif args.command == "demo":
-        return demo_command(args.output)
+        return demo_command(args.output, args.force)
     elif args.command == "lite":
         return lite_command(args.wheel, args.version, args.xlwings, args.output, args.force)
     return 0

@@ -19,7 +19,6 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from talentneeds.files import atomic_write
 
 SOFFICE_TIMEOUT = 180  # seconds; a first start of LibreOffice creates its profile
 RESOLUTION = 110       # dots per inch of the PNGs
@@ -36,14 +35,20 @@ def _tool(name: str, package: str) -> str:
     return found
 
 
-def render_sheets(workbook: str | Path, sheets: list[str], out_dir: str | Path) -> list[Path]:
+def render_sheets(workbook: str | Path, sheets: list[str], out_dir: str | Path, force: bool = False) -> list[Path]:
     """Write ``<out_dir>/<sheet>.png`` (lower case) for each of ``sheets`` of the computed
-    ``workbook``; returns the paths. A sheet longer than one page gives ``<sheet>-2.png``..."""
+    ``workbook``; returns the paths. A sheet longer than one page gives ``<sheet>-2.png``...
+    Existing PNGs of those sheets are refused (:class:`RenderError`) unless ``force``."""
     from talentneeds.engines.frozen import freeze_our_functions
+    from talentneeds.files import OutputError, write_output
 
+    out_dir = Path(out_dir)
+    existing = [p for sheet in sheets for p in sorted(out_dir.glob(f"{_slug(sheet)}*.png"))
+                if re.fullmatch(rf"{re.escape(_slug(sheet))}(-\d+)?\.png", p.name)] if out_dir.is_dir() else []
+    if existing and not force:
+        raise RenderError(f"{existing[0]} exists; use --force to overwrite the pictures, or -o to choose another folder")
     soffice = _tool("soffice", "libreoffice-calc-nogui")
     pdftoppm = _tool("pdftoppm", "poppler-utils")
-    out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     with tempfile.TemporaryDirectory() as folder:
@@ -60,7 +65,11 @@ def render_sheets(workbook: str | Path, sheets: list[str], out_dir: str | Path) 
             for number, page in enumerate(pages, start=1):
                 target = out_dir / (f"{_slug(sheet)}.png" if number == 1 else f"{_slug(sheet)}-{number}.png")
                 data = page.read_bytes()
-                written.append(atomic_write(target, lambda stream, data=data: stream.write(data)))
+                try:
+                    write_output(target, lambda temporary, data=data: temporary.write_bytes(data), force)
+                except OutputError as error:
+                    raise RenderError(str(error)) from None
+                written.append(target)
     return written
 
 

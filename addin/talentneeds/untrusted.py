@@ -27,6 +27,7 @@ the commands turn every such read error into one line (:func:`is_reading_error`,
 
 from __future__ import annotations
 
+import io
 import re
 import struct
 import zipfile
@@ -91,7 +92,8 @@ class UntrustedFileError(ValueError):
     what is wrong and what would be valid."""
 
 
-def check_workbook_file(path: str | Path, suffixes: tuple[str, ...] = WORKBOOK_SUFFIXES) -> None:
+def check_workbook_file(path: str | Path, suffixes: tuple[str, ...] = WORKBOOK_SUFFIXES,
+                        data: bytes | None = None) -> None:
     """Raise :class:`UntrustedFileError` unless ``path`` looks like a workbook package we
     may read: an existing file with one of ``suffixes``, a readable zip (not an OLE file:
     an old .xls or a password-protected workbook), with ``[Content_Types].xml`` and a
@@ -102,19 +104,20 @@ def check_workbook_file(path: str | Path, suffixes: tuple[str, ...] = WORKBOOK_S
     Cheap: reads the file's first bytes, the zip's table of contents and the package
     relationships (a few hundred bytes); inflates nothing else. The parts may still be
     damaged inside (a bad CRC, broken XML): reading them can still fail, see
-    :func:`read_error`."""
+    :func:`read_error`. ``data``: the file's bytes, when the caller has read them (then
+    those are checked, and the file is not opened again)."""
     path = Path(path)
     valid = " or ".join(suffixes)
-    if not path.exists():
+    if data is None and not path.exists():
         raise UntrustedFileError(f"{path}: no such file")
-    if not path.is_file():
+    if data is None and not path.is_file():
         raise UntrustedFileError(f"{path}: not a file; give an Excel workbook ({valid})")
     if path.suffix.lower() not in suffixes:
         raise UntrustedFileError(f"{path}: not an Excel workbook: the name ends in "
                                  f"{path.suffix or 'no suffix'!r}; give a {valid} file")
     not_workbook = f"{path}: not an Excel workbook ({valid})"
     try:
-        with open(path, "rb") as handle:
+        with (open(path, "rb") if data is None else io.BytesIO(data)) as handle:
             size = handle.seek(0, 2)
             handle.seek(0)
             head = handle.read(len(_OLE_MAGIC))
@@ -161,6 +164,7 @@ def _check_member_count(path: Path, entries: int) -> None:
 def _check_package(path: Path, archive: zipfile.ZipFile, not_workbook: str) -> None:
     members = archive.infolist()
     _check_member_count(path, len(members))
+    _check_member_names_and_methods(path, members)
     total = 0
     for info in members:
         total += info.file_size
@@ -182,6 +186,35 @@ def _check_package(path: Path, archive: zipfile.ZipFile, not_workbook: str) -> N
         if "xl/workbook.bin" in names:
             raise UntrustedFileError(f"{not_workbook}: it is a binary workbook (.xlsb); save it as .xlsx")
         raise UntrustedFileError(f"{not_workbook}: the package has no workbook part ({part})")
+
+
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+def _check_member_names_and_methods(path: Path, members: list[zipfile.ZipInfo]) -> None:
+    """Refuse what no Office package holds and what a careless copy would act on: a name
+    twice (which copy is the part?), a name that leaves the package when extracted
+    (absolute, ``..``, a backslash, a drive letter), a compression other than stored or
+    deflate (Office writes only those; bzip2/LZMA/others are another tool's), an
+    encrypted member (a password-protected workbook is an OLE file, never this)."""
+    seen: set[str] = set()
+    for info in members:
+        name = info.filename
+        shown = repr(name[:80])
+        if name in seen:
+            raise UntrustedFileError(f"{path}: refused: the package holds part {shown} twice; a workbook names "
+                                     "each part once (a crafted file?)")
+        seen.add(name)
+        parts = name.split("/")
+        if name.startswith("/") or "\\" in name or _DRIVE.match(name) or ".." in parts or "\x00" in name:
+            raise UntrustedFileError(f"{path}: refused: part name {shown} points outside the package (absolute, "
+                                     "'..', a backslash or a drive letter); a workbook's parts are relative paths")
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise UntrustedFileError(f"{path}: refused: part {shown} uses compression method {info.compress_type} "
+                                     "(Excel writes only stored or deflate); save it again from Excel")
+        if info.flag_bits & 0x1:
+            raise UntrustedFileError(f"{path}: refused: part {shown} is encrypted (zip encryption); a "
+                                     "password-protected workbook must be saved again without a password")
 
 
 def _workbook_part(archive: zipfile.ZipFile, names: set[str], not_workbook: str) -> str:

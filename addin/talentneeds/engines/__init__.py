@@ -28,13 +28,14 @@ from pathlib import Path
 __all__ = ["compute"]
 
 
-def compute(in_path: str | Path, out_path: str | Path) -> dict[tuple[str, str], object]:
+def compute(in_path: str | Path, out_path: str | Path, data: bytes | None = None) -> dict[tuple[str, str], object]:
     """Evaluate the workbook at ``in_path`` and write it, formulas kept and their
     computed values stored, to ``out_path`` (``in_path`` is never modified). Returns the
-    values, {(sheet, "A1"): value}, errors as their code (``"#VALUE!"``)."""
+    values, {(sheet, "A1"): value}, errors as their code (``"#VALUE!"``). ``data``: the
+    input's bytes, already read: evaluated and copied as they are, the file not read again."""
     from talentneeds.engines.cached_values import write_cached_values
     from talentneeds.engines.formula_engine import WorkbookEngine
 
-    values = WorkbookEngine(in_path).calculate()
-    write_cached_values(in_path, out_path, values)
+    values = WorkbookEngine(in_path, data=data).calculate()
+    write_cached_values(in_path, out_path, values, data=data)
     return values

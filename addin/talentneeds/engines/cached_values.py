@@ -25,6 +25,7 @@ numbers) -> ``<v>``; bool -> ``t="b"``; text -> ``t="str"``; an Excel error code
 from __future__ import annotations
 
 import datetime as dt
+import io
 import math
 import numbers
 import os
@@ -64,7 +65,8 @@ class CachedValuesError(ValueError):
 # ---------------------------------------------------------------- public
 
 def write_cached_values(in_path: str | Path, out_path: str | Path,
-                        values: dict[Address, object], frozen: Collection[Address] = ()) -> list[Address]:
+                        values: dict[Address, object], frozen: Collection[Address] = (),
+                        data: bytes | None = None) -> list[Address]:
     """Copy ``in_path`` to ``out_path`` with ``values`` stored as cached values.
 
     Only formula cells and cells inside an array formula's range are written; the
@@ -80,7 +82,7 @@ def write_cached_values(in_path: str | Path, out_path: str | Path,
     if out_path.exists() and os.path.samefile(in_path, out_path):
         raise CachedValuesError(f"{out_path} is the input workbook; write the values to another file")
     skipped: list[Address] = []
-    with zipfile.ZipFile(in_path) as source:
+    with zipfile.ZipFile(in_path if data is None else io.BytesIO(data)) as source:
         parts = _worksheet_parts(source)
         by_sheet: dict[str, dict[tuple[int, int], object]] = {}
         for (sheet, cell), value in values.items():

@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import io
 import logging
 import re
 import types
@@ -45,6 +46,7 @@ from formulas.excel.xlreader import load_workbook as load_raw_workbook
 from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
+from talentneeds.engines import budget, circular, links
 from talentneeds.engines.structured_refs import rewrite_workbook
 from talentneeds.engines.udf_adapter import (
     engine_value,
@@ -94,6 +96,10 @@ class _Model(formulas.ExcelModel):
     def __init__(self, titles: dict[str, str]):
         super().__init__()
         self._titles = titles  # upper-cased title -> title
+
+    def add_book(self, book=None, context=None, data_only=False):
+        links.refuse_other_book(book, _EVAL_NAME)  # no file is read because a workbook names it
+        return super().add_book(book, context, data_only)
 
     def _compile_cell(self, crd, val, context, check_formula, references):
         sheet = self._titles.get(context.get("sheet", ""), context.get("sheet"))
@@ -154,30 +160,43 @@ class WorkbookEngine:
     messages of the last :meth:`calculate`, {(sheet, "A1"): "#VALUE! ..."}).
     """
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, data: bytes | None = None):
+        """``data``: the file's bytes, when the caller has read them (evaluated as they are,
+        so that what is written is computed from exactly what was read)."""
         self.path = Path(path)
         self.function_names = register_excel_functions()  # before any formula is parsed
         row_functions = register_row_functions()
         # formulas, not cached values; dates as serial numbers, as formulas itself reads a file
-        workbook = load_raw_workbook(str(self.path))
+        workbook = load_raw_workbook(str(self.path) if data is None else io.BytesIO(data))
+        self.warnings = self._cut_links(workbook)
         self.sheets = tuple(ws.title for ws in workbook.worksheets)
         self.names = _single_range_names(workbook)
         _check_used_ranges(workbook)
         _check_sheet_names(workbook)
+        _within_budget(budget.check_arrays, workbook)  # before anything visits an array's cells
         _drop_cached_array_values(workbook)
         self.calculated_columns = _calculated_columns_as_arrays(workbook, frozenset(self.function_names))
+        _within_budget(budget.check_work, workbook)  # a calculated column counts as the one formula it became
         self._outputs = _formula_cells(workbook)  # [(sheet, "A1", node id, (row, col) in node)]
         rewrite_workbook(workbook)
         _mark_omitted_arguments(workbook, frozenset(self.function_names + row_functions))
         self._blocks = _take_constant_blocks(workbook)
         _drop_blank_cells(workbook)
-        self._load_messages: dict[str, list[str]] = {}
+        self._load_messages: dict[str, list[str]] = self._link_messages
         self.model = self._load(workbook)
         self._wrap_cells()
         missing = [f"{s}!{a}" for s, a, node, _ in self._outputs if node not in self.model.dsp.nodes]
         if missing:
             raise FormulaEngineError(f"the formula engine made no result for {', '.join(missing[:10])}")
         self.messages: dict[Address, str] = {}
+
+    def _cut_links(self, workbook) -> list[str]:
+        """Links to other workbooks become #REF! (see :mod:`.links`); one warning each."""
+        found = links.cut_external_links(workbook)
+        self._link_messages = {_node_id(*address): [f"#REF! {message}"] for address, message in found if address}
+        for _, message in found:
+            logger.warning("%s", message)
+        return [message for _, message in found]
 
     def _load(self, workbook) -> formulas.ExcelModel:
         model = _Model({title.upper(): title for title in self.sheets})
@@ -220,6 +239,7 @@ class WorkbookEngine:
         collected: dict[str, list[str]] = {}
         with collecting(collected):
             solution = self.model.calculate(**options)
+        self._check_circular(solution)
         values: dict[Address, object] = {}
         messages: dict[Address, str] = {}
         for sheet, cell, node, (i, j) in self._outputs:
@@ -232,6 +252,14 @@ class WorkbookEngine:
                 messages[(sheet, cell)] = message
         self.messages = messages
         return values
+
+    def _check_circular(self, solution) -> None:
+        """A cell left without a value by a circular reference: one error naming the cells."""
+        for _, _, node, _ in self._outputs:
+            if node not in solution:
+                cycle = circular.find_cycle(self.model.dsp.dmap.pred, node)
+                if cycle:
+                    raise FormulaEngineError(circular.describe(cycle, {t.upper(): t for t in self.sheets}))
 
     def _message(self, node: str, value: object, collected: dict[str, list[str]],
                  array_node: str | None = None) -> str | None:
@@ -494,6 +522,13 @@ def _check_used_ranges(workbook) -> None:
                 f"sheet {ws.title!r}: its used range reaches {get_column_letter(columns)}{rows} "
                 f"({rows * columns:,} cells, at most {MAX_USED_CELLS:,} can be evaluated; the farthest "
                 f"cell in use is {get_column_letter(far[1])}{far[0]}); clear the cells far outside your data")
+
+
+def _within_budget(check, workbook) -> None:
+    try:
+        check(workbook)
+    except budget.OverBudget as error:
+        raise FormulaEngineError(str(error)) from None
 
 
 def _check_sheet_names(workbook) -> None:

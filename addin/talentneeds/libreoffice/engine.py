@@ -99,10 +99,11 @@ def libreoffice_values(sources: list[Path], oxt: Path | None = None) -> tuple[li
     return values, messages
 
 
-def compute_with_libreoffice(in_path: str | Path, out_path: str | Path) -> dict[Address, object]:
-    """As :func:`talentneeds.engines.compute`, with LibreOffice's values."""
-    from talentneeds.engines.cached_values import write_cached_values
-
-    [values], _ = libreoffice_values([Path(in_path)])
-    write_cached_values(in_path, out_path, values)
+def libreoffice_values_of(data: bytes, suffix: str) -> dict[Address, object]:
+    """LibreOffice's values of every formula cell of the workbook whose bytes are ``data``
+    (the exact bytes the caller read once and will copy its values into)."""
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / f"workbook{suffix.lower()}"
+        copy.write_bytes(data)
+        [values], _ = libreoffice_values([copy])
     return values

@@ -960,15 +960,16 @@ def _read_table(title, part, table_part, root: _Node, elements, data: bytes) -> 
     return StaffTable(title, part, table_part, (c1, r1, c2, r2), columns, formulas, fields, filtered)
 
 
-def existing_people(path: Path, table: StaffTable) -> list[tuple[int, dict[str, object]]]:
-    """The Staff table's non-blank body rows: (row, {field: value})."""
+def existing_people(path: Path, table: StaffTable, data: bytes | None = None) -> list[tuple[int, dict[str, object]]]:
+    """The Staff table's non-blank body rows: (row, {field: value}); from ``data`` (the
+    workbook's bytes) when given."""
     from openpyxl import load_workbook
 
     c1, r1, c2, r2 = table.ref
     if r2 <= r1:
         return []
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
+        book = load_workbook(path if data is None else io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # noqa: BLE001 -- openpyxl's many ways of failing on a damaged file
         raise RosterFileError(f"{path}: cannot read the workbook ({type(error).__name__}: {error})") from None
     try:
@@ -1345,7 +1346,8 @@ def _infer_formulas(table: StaffTable, scan: _SheetScan) -> list[str]:
     return inferred
 
 
-def plan_import(workbook: Path, archive: zipfile.ZipFile, roster: Roster, existing_mode: str | None) -> _Plan:
+def plan_import(workbook: Path, archive: zipfile.ZipFile, roster: Roster, existing_mode: str | None,
+                data: bytes | None = None) -> _Plan:
     """Where the people go, and whether the workbook's own roster allows it."""
     table = find_staff_table(archive)
     sheet_ref = _sheet_ref(table.sheet)
@@ -1360,7 +1362,7 @@ def plan_import(workbook: Path, archive: zipfile.ZipFile, roster: Roster, existi
     scan = _scan_sheet(sheet_xml)
     notes = [f"{TABLE_NAME} column {name!r}: the formula its rows had, in every imported row"
              for name in _infer_formulas(table, scan)]
-    current = existing_people(workbook, table)
+    current = existing_people(workbook, table, data)
     example = is_example_roster(current)
     count = len(roster.people)
     if current and not example and existing_mode is None:
@@ -1390,43 +1392,38 @@ def plan_import(workbook: Path, archive: zipfile.ZipFile, roster: Roster, existi
     return _Plan(table, first_row, new_last, notes, current, sheet_xml, scan)
 
 
-def write_roster(workbook: str | Path, people: Sequence[Person], output: str | Path | None, plan: _Plan) -> dict:
-    """Write ``people`` into the Staff table as ``plan`` says: into ``output`` (a copy), or
-    into ``workbook`` itself when ``output`` is None (a temporary file, then renamed).
-    Returns what changed: {"cells": "Staff!A5:F54", "quoted": count of formula-like texts}."""
-    from talentneeds.files import atomic_replace, atomic_write
-
+def write_roster(workbook: str | Path, people: Sequence[Person], data: bytes, plan: _Plan):
+    """The writer for ``people`` in the Staff table as ``plan`` says, from ``data`` (the
+    workbook's bytes, read once): (what changed, write(temporary)). What changed is
+    {"cells": "Staff!A5:F54", "quoted": count of formula-like texts}; the caller puts the
+    temporary file in place (see :mod:`talentneeds.files`)."""
     workbook = Path(workbook)
     table = plan.table
     sheet_ref = _sheet_ref(table.sheet)
     c1, r1, c2, _r2 = table.ref
     last_written = plan.first_row + len(people) - 1
-    with zipfile.ZipFile(workbook) as archive:
-        sheet_data, scan = plan.sheet_xml, plan.scan
-        _check_room(scan, table, plan.first_row, last_written, sheet_ref)
-        _other_tables_in_the_way(archive, table, last_written, sheet_ref)
-        workbook_part = _workbook_part(archive)
-        styles_part = next((_target(workbook_part, r["Target"]) for r in _relationships(archive, workbook_part)
-                            if r.get("Type") == STYLES_REL), None)
-        styles = _Styles(archive.read(styles_part) if styles_part in archive.namelist() else None)
-        new_sheet, removed_formula = _rewrite_sheet(sheet_data, scan, table, people, plan.first_row,
-                                                    plan.new_last, styles)
-        new_ref = f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{plan.new_last}"
-        body_ref = f"{get_column_letter(c1)}{r1 + 1}:{get_column_letter(c2)}{plan.new_last}"
-        patched = {table.sheet_part: new_sheet,
-                   table.table_part: _patch_table(archive.read(table.table_part), new_ref, body_ref),
-                   workbook_part: _recalculate_on_load(archive.read(workbook_part))}
-        quoted_styles = styles.patched()
-        if quoted_styles is not None:
-            patched[styles_part] = quoted_styles
-        removed = _drop_calc_chain(archive, workbook_part, patched) if removed_formula else set()
-        if output is None:
-            atomic_replace(workbook, lambda temporary: _write_to(archive, temporary, patched, removed))
-        else:
-            atomic_write(output, lambda handle: _copy_zip(archive, handle, patched, removed))
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    sheet_data, scan = plan.sheet_xml, plan.scan
+    _check_room(scan, table, plan.first_row, last_written, sheet_ref)
+    _other_tables_in_the_way(archive, table, last_written, sheet_ref)
+    workbook_part = _workbook_part(archive)
+    styles_part = next((_target(workbook_part, r["Target"]) for r in _relationships(archive, workbook_part)
+                        if r.get("Type") == STYLES_REL), None)
+    styles = _Styles(archive.read(styles_part) if styles_part in archive.namelist() else None)
+    new_sheet, removed_formula = _rewrite_sheet(sheet_data, scan, table, people, plan.first_row,
+                                                plan.new_last, styles)
+    new_ref = f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{plan.new_last}"
+    body_ref = f"{get_column_letter(c1)}{r1 + 1}:{get_column_letter(c2)}{plan.new_last}"
+    patched = {table.sheet_part: new_sheet,
+               table.table_part: _patch_table(archive.read(table.table_part), new_ref, body_ref),
+               workbook_part: _recalculate_on_load(archive.read(workbook_part))}
+    quoted_styles = styles.patched()
+    if quoted_styles is not None:
+        patched[styles_part] = quoted_styles
+    removed = _drop_calc_chain(archive, workbook_part, patched) if removed_formula else set()
     quoted = sum(1 for p in people for t in (p.name, p.role, p.team) if t and t.startswith(FORMULA_LIKE))
     cells = (f"{sheet_ref}!{get_column_letter(c1)}{plan.first_row}:{get_column_letter(c2)}{last_written}")
-    return {"cells": cells, "quoted": quoted}
+    return {"cells": cells, "quoted": quoted}, lambda temporary: _write_to(archive, temporary, patched, removed)
 
 
 def _write_to(archive, path: Path, patched, removed) -> None:
@@ -1465,31 +1462,50 @@ def import_roster(roster_path: str | Path, workbook: str | Path, output: str | P
         raise RosterFileError(f"{workbook}: no such file")
     if workbook_path.suffix.lower() not in WORKBOOK_SUFFIXES or not zipfile.is_zipfile(workbook_path):
         raise RosterFileError(f"{workbook}: not an Excel workbook (.xlsx or .xlsm)")
+    from talentneeds.files import OutputError, check_output, read_regular, update_in_place, write_output
+
     if output is not None:
         target = Path(output)
         if target.suffix.lower() != workbook_path.suffix.lower():
             raise RosterFileError(f"{output}: the output must be a {workbook_path.suffix} file like the workbook")
         if target.exists() and target.resolve() == workbook_path.resolve():
             raise RosterFileError(f"{output} is the workbook itself; leave out -o to import into the workbook")
-        if target.exists() and not force:
-            raise RosterFileError(f"{output} exists; use --force to overwrite it, or -o to choose another name")
-        if not target.parent.is_dir():
-            raise RosterFileError(f"{target.parent}: no such folder")
+        try:
+            check_output(target, force)
+        except OutputError as error:
+            raise RosterFileError(str(error)) from None
     roster = read_roster(roster_path, sheet=sheet, date_order=date_order)
-    with _reading(workbook):
-        with zipfile.ZipFile(workbook_path) as archive:
-            plan = plan_import(workbook_path, archive, roster, existing)
 
-    entries = [(f"{roster.row_word} {p.row}", p.name) for p in roster.people]
-    if existing == "append":
-        entries = [(f"{plan.table.sheet} row {row}", str(values.get("name") or ""))
-                   for row, values in plan.existing] + entries
-    duplicates = duplicate_problems(entries, roster.source if existing != "append" else
-                                    f"{roster.source} and {workbook}")
-    if duplicates and not allow_duplicates:
-        raise RosterProblems(duplicates)
-    with _reading(workbook):
-        written = write_roster(workbook_path, roster.people, output, plan)
+    def prepare(data: bytes):
+        from talentneeds.untrusted import UntrustedFileError, check_workbook_file
+
+        try:  # the bytes read: a file swapped in after the command's first check is checked too
+            check_workbook_file(workbook_path, data=data)
+        except UntrustedFileError as error:
+            raise RosterFileError(str(error)) from None
+        with _reading(workbook):
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                plan = plan_import(workbook_path, archive, roster, existing, data)
+        entries = [(f"{roster.row_word} {p.row}", p.name) for p in roster.people]
+        if existing == "append":
+            entries = [(f"{plan.table.sheet} row {row}", str(values.get("name") or ""))
+                       for row, values in plan.existing] + entries
+        duplicates = duplicate_problems(entries, roster.source if existing != "append" else
+                                        f"{roster.source} and {workbook}")
+        if duplicates and not allow_duplicates:
+            raise RosterProblems(duplicates)
+        with _reading(workbook):
+            written, write = write_roster(workbook_path, roster.people, data, plan)
+        return (written, plan, duplicates), write
+
+    try:
+        if output is None:  # under a lock, from the bytes read, refused if the file changed meanwhile
+            written, plan, duplicates = update_in_place(workbook_path, prepare)
+        else:
+            (written, plan, duplicates), write = prepare(read_regular(workbook_path))
+            write_output(output, write, force)
+    except OutputError as error:
+        raise RosterFileError(str(error)) from None
     notes = list(roster.notes) + plan.notes
     if duplicates:
         notes.append(f"kept {len(duplicates)} duplicate name{'s' if len(duplicates) > 1 else ''} "
