@@ -25,26 +25,24 @@ error is kept in :attr:`WorkbookEngine.messages`.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import functools
 import logging
 import re
-import types
 from pathlib import Path
 
 import formulas
-import formulas.excel
 import numpy as np
 import schedula as sh
-from formulas.cell import Cell as EngineCell, CellWrapper
+from formulas.cell import Cell as EngineCell
 from formulas.ranges import Ranges
 from formulas.tokens.operand import Error
-from formulas.excel import BOOK as FORMULAS_BOOK
-from formulas.excel.xlreader import load_workbook as load_raw_workbook
 from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
+from talentneeds.engines.compat import (
+    cell_map, check_versions, compile_cell, formula_wrappers, hold_book, load_workbook_as_formulas_does,
+    model_progress,
+)
 from talentneeds.engines.structured_refs import rewrite_workbook
 from talentneeds.engines.udf_adapter import (
     engine_value,
@@ -100,23 +98,10 @@ class _Model(formulas.ExcelModel):
         try:
             cell_id = Ranges().push(crd, context=context).ranges[0]["name"]
             with in_cell(cell_id):
-                return formulas.ExcelModel._compile_cell(crd, val, context, check_formula, references)
+                return compile_cell(crd, val, context, check_formula, references)
         except Exception as error:
             raise FormulaEngineError(f"{sheet}!{crd}: the formula engine cannot read {val!r} "
                                      f"({type(error).__name__}: {error})") from error
-
-
-@contextlib.contextmanager
-def _quiet_progress():
-    """formulas draws a progress bar on stderr while it completes a model; not in a
-    library call. Only the ``tqdm`` name that formulas.excel uses is swapped, for the
-    duration of the load."""
-    original = formulas.excel.tqdm
-    formulas.excel.tqdm = types.SimpleNamespace(tqdm=functools.partial(original.tqdm, disable=True))
-    try:
-        yield
-    finally:
-        formulas.excel.tqdm = original
 
 
 def _node_id(sheet: str, ref: str) -> str:
@@ -156,10 +141,11 @@ class WorkbookEngine:
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
+        check_versions()
         self.function_names = register_excel_functions()  # before any formula is parsed
         row_functions = register_row_functions()
         # formulas, not cached values; dates as serial numbers, as formulas itself reads a file
-        workbook = load_raw_workbook(str(self.path))
+        workbook = load_workbook_as_formulas_does(str(self.path))
         self.sheets = tuple(ws.title for ws in workbook.worksheets)
         self.names = _single_range_names(workbook)
         _check_used_ranges(workbook)
@@ -183,8 +169,8 @@ class WorkbookEngine:
         model = _Model({title.upper(): title for title in self.sheets})
         # formulas loads a book by file name unless it holds it already: it is handed the
         # evaluation copy in memory (saving and reading it again took as long as evaluating)
-        sh.get_nested_dicts(model.books, _EVAL_NAME.upper())[FORMULAS_BOOK] = workbook
-        with collecting(self._load_messages), _quiet_progress():
+        hold_book(model, _EVAL_NAME, workbook)
+        with collecting(self._load_messages), model_progress():
             model.loads(_EVAL_NAME)
             for block in self._blocks:
                 block.add_to(model)
@@ -192,10 +178,9 @@ class WorkbookEngine:
         return model
 
     def _wrap_cells(self) -> None:
-        for node in self.model.dsp.function_nodes.values():
-            function = node["function"]
-            if isinstance(function, CellWrapper) and not isinstance(function.func, _InCell):
-                function.func = _InCell(function.func, node["outputs"][0])
+        for wrapper, node in formula_wrappers(self.model):
+            if not isinstance(wrapper.func, _InCell):
+                wrapper.func = _InCell(wrapper.func, node)
 
     # ------------------------------------------------------------ calculation
 
@@ -334,7 +319,8 @@ def _take_constant_blocks(workbook) -> list[_Block]:
     for ws, table, (min_col, max_col), (first, last) in _tables(workbook):
         if last < first:
             continue
-        constant = [all(ws._cells.get((r, c)) is None or ws._cells[(r, c)].data_type != "f"
+        cells = cell_map(ws)
+        constant = [all(cells.get((r, c)) is None or cells[(r, c)].data_type != "f"
                         for r in range(first, last + 1))
                     for c in range(min_col, max_col + 1)]
         runs, start = [], None
@@ -350,7 +336,7 @@ def _take_constant_blocks(workbook) -> list[_Block]:
             values = np.empty((last - first + 1, last_col - first_col + 1), object)
             for r in range(first, last + 1):
                 for c in range(first_col, last_col + 1):
-                    cell = ws._cells.pop((r, c), None)
+                    cell = cells.pop((r, c), None)
                     values[r - first, c - first_col] = _block_value(
                         None if cell is None else _cell_constant(cell))
             blocks.append(_Block(ws.title, first, first_col, values))
@@ -367,8 +353,9 @@ def _drop_blank_cells(workbook) -> None:
     """openpyxl makes a blank cell object wherever a cell is visited; formulas would
     compile each of them (a saved and reloaded copy would not have them)."""
     for ws in workbook.worksheets:
-        for key in [key for key, cell in ws._cells.items() if cell.value is None]:
-            del ws._cells[key]
+        cells = cell_map(ws)
+        for key in [key for key, cell in cells.items() if cell.value is None]:
+            del cells[key]
 
 
 def _drop_cached_array_values(workbook) -> None:
@@ -383,7 +370,7 @@ def _drop_cached_array_values(workbook) -> None:
             for r in range(min_row, max_row + 1):
                 for c in range(min_col, max_col + 1):
                     if (c, r) != top_left:
-                        ws._cells.pop((r, c), None)
+                        cell_map(ws).pop((r, c), None)
 
 
 # ---------------------------------------------------------------- calculated columns
@@ -420,13 +407,13 @@ def _calculated_columns_as_arrays(workbook, names: frozenset[str]) -> list[tuple
                 continue
             col = min_col + offset
             expected = "=" + text
-            cells = [ws._cells.get((r, col)) for r in range(first, last + 1)]
+            cells = [cell_map(ws).get((r, col)) for r in range(first, last + 1)]
             if any(c is None or c.data_type != "f" or c.value != expected for c in cells):
                 continue
             letter = get_column_letter(col)
             ref = f"{letter}{first}:{letter}{last}"
             for r in range(first + 1, last + 1):
-                del ws._cells[(r, col)]
+                del cell_map(ws)[(r, col)]
             ws.cell(first, col).value = ArrayFormula(
                 ref, f"={match['f']}{ROWS_SUFFIX}({table.displayName}[[#Data],[{columns[source.upper()]}]]"
                      f"{match['rest']})")
@@ -484,12 +471,13 @@ def _check_used_ranges(workbook) -> None:
     """Refuse a sheet whose used range is vast (one value typed in XFD1048576 makes it
     17 billion cells): evaluating it would hang and exhaust memory."""
     for ws in workbook.worksheets:
-        if not ws._cells:
+        cells = cell_map(ws)
+        if not cells:
             continue
-        rows = max(r for r, _ in ws._cells)
-        columns = max(c for _, c in ws._cells)
+        rows = max(r for r, _ in cells)
+        columns = max(c for _, c in cells)
         if rows * columns > MAX_USED_CELLS:
-            far = max(ws._cells, key=lambda rc: rc[0] * columns + rc[1])
+            far = max(cells, key=lambda rc: rc[0] * columns + rc[1])
             raise FormulaEngineError(
                 f"sheet {ws.title!r}: its used range reaches {get_column_letter(columns)}{rows} "
                 f"({rows * columns:,} cells, at most {MAX_USED_CELLS:,} can be evaluated; the farthest "
