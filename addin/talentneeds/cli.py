@@ -102,14 +102,16 @@ def compute_command(input_: str, output: str | None, in_place: bool, force: bool
         return fail(f"{input_}: not a Talent Needs workbook: no sheet {', '.join(missing)}")
     from talentneeds.engines import compute
     from talentneeds.engines.formula_engine import FormulaEngineError
+    from talentneeds.engines.progress import for_stream
     from talentneeds.files import atomic_replace
     from talentneeds.workbook.summary import failed_checks, summary
 
+    progress = for_stream(sys.stderr)  # a bar on a terminal; nothing in a pipe or a log
     try:
         if in_place:  # computed into a file next to the input, then renamed over it
-            values = atomic_replace(source, lambda temporary: compute(source, temporary))
+            values = atomic_replace(source, lambda temporary: compute(source, temporary, progress))
         else:
-            values = compute(source, target)
+            values = compute(source, target, progress)
     except Exception as error:  # a damaged workbook, by type; anything else is a bug: re-raised
         if not (isinstance(error, FormulaEngineError) or is_reading_error(error)):
             raise

@@ -13,7 +13,8 @@ The hooks:
   workbook calls a statistical function.
 * :func:`model_progress` -- the progress bar formulas draws while it completes a model,
   replaced by ours (or by none).
-* :func:`hold_book` -- hand formulas a workbook that is already in memory.
+* :func:`hold_book` -- hand formulas a workbook that is already in memory;
+  :func:`release_books` -- let go of it once the model is loaded.
 * :func:`compile_cell` -- formulas' own compilation of one cell, for a model that
   overrides it.
 * :func:`formula_wrappers` -- the compiled formula of every formula cell of a model.
@@ -268,6 +269,15 @@ def hold_book(model, name: str, workbook) -> None:
     from formulas.excel import BOOK
 
     sh.get_nested_dicts(model.books, name.upper())[BOOK] = workbook
+
+
+def release_books(model) -> None:
+    """Let go of the openpyxl workbooks a loaded model holds: calculating does not read
+    them, and a big one is most of the memory in use."""
+    from formulas.excel import BOOK
+
+    for data in model.books.values():
+        data.pop(BOOK, None)
 
 
 def compile_cell(crd, val, context, check_formula, references):

@@ -25,6 +25,8 @@ error is kept in :attr:`WorkbookEngine.messages`.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import logging
 import re
@@ -41,8 +43,9 @@ from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from talentneeds.engines.compat import (
     cell_map, check_versions, compile_cell, formula_wrappers, hold_book, load_workbook_as_formulas_does,
-    model_progress,
+    model_progress, release_books,
 )
+from talentneeds.engines.progress import Progress
 from talentneeds.engines.structured_refs import rewrite_workbook
 from talentneeds.engines.udf_adapter import (
     engine_value,
@@ -58,6 +61,18 @@ _EVAL_NAME = "workbook.xlsx"
 _CELL = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 
 Address = tuple[str, str]  # (sheet title, "A1")
+
+# Called once for each cell compiled or calculated, while a Progress is counting them.
+_cell_done: contextvars.ContextVar = contextvars.ContextVar("talentneeds_cell_done", default=None)
+
+
+@contextlib.contextmanager
+def _counting(progress: Progress):
+    token = _cell_done.set(progress.advance)
+    try:
+        yield
+    finally:
+        _cell_done.reset(token)
 
 
 class FormulaEngineError(Exception):
@@ -76,7 +91,11 @@ class _InCell:
 
     def __call__(self, *args, **kwargs):
         with in_cell(self._cell_id):
-            return self.__wrapped__(*args, **kwargs)
+            result = self.__wrapped__(*args, **kwargs)
+        done = _cell_done.get()
+        if done is not None:
+            done()
+        return result
 
     def __getattr__(self, name):  # the engine reads .inputs, .dsp, ... of the formula
         if name in ("__wrapped__", "_cell_id"):
@@ -98,7 +117,11 @@ class _Model(formulas.ExcelModel):
         try:
             cell_id = Ranges().push(crd, context=context).ranges[0]["name"]
             with in_cell(cell_id):
-                return compile_cell(crd, val, context, check_formula, references)
+                cell = compile_cell(crd, val, context, check_formula, references)
+            done = _cell_done.get()
+            if done is not None:
+                done()
+            return cell
         except Exception as error:
             raise FormulaEngineError(f"{sheet}!{crd}: the formula engine cannot read {val!r} "
                                      f"({type(error).__name__}: {error})") from error
@@ -139,8 +162,10 @@ class WorkbookEngine:
     messages of the last :meth:`calculate`, {(sheet, "A1"): "#VALUE! ..."}).
     """
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, progress: Progress | None = None):
         self.path = Path(path)
+        progress = progress or Progress()
+        progress.stage("reading the workbook")
         check_versions()
         self.function_names = register_excel_functions()  # before any formula is parsed
         row_functions = register_row_functions()
@@ -151,6 +176,7 @@ class WorkbookEngine:
         _check_used_ranges(workbook)
         _check_sheet_names(workbook)
         _drop_cached_array_values(workbook)
+        progress.stage("rewriting table references")
         self.calculated_columns = _calculated_columns_as_arrays(workbook, frozenset(self.function_names))
         self._outputs = _formula_cells(workbook)  # [(sheet, "A1", node id, (row, col) in node)]
         rewrite_workbook(workbook)
@@ -158,37 +184,49 @@ class WorkbookEngine:
         self._blocks = _take_constant_blocks(workbook)
         _drop_blank_cells(workbook)
         self._load_messages: dict[str, list[str]] = {}
-        self.model = self._load(workbook)
-        self._wrap_cells()
+        self.model = self._load(workbook, progress)
+        self._formula_count = self._wrap_cells()
         missing = [f"{s}!{a}" for s, a, node, _ in self._outputs if node not in self.model.dsp.nodes]
         if missing:
             raise FormulaEngineError(f"the formula engine made no result for {', '.join(missing[:10])}")
         self.messages: dict[Address, str] = {}
+        progress.close()
 
-    def _load(self, workbook) -> formulas.ExcelModel:
+    def _load(self, workbook, progress: Progress) -> formulas.ExcelModel:
         model = _Model({title.upper(): title for title in self.sheets})
         # formulas loads a book by file name unless it holds it already: it is handed the
         # evaluation copy in memory (saving and reading it again took as long as evaluating)
         hold_book(model, _EVAL_NAME, workbook)
-        with collecting(self._load_messages), model_progress():
+        progress.stage("compiling formulas", total=sum(len(cell_map(ws)) for ws in workbook.worksheets))
+        with collecting(self._load_messages), _counting(progress):
             model.loads(_EVAL_NAME)
+        progress.stage("linking ranges")
+        with collecting(self._load_messages), model_progress(lambda done, total: progress.advance()):
             for block in self._blocks:
                 block.add_to(model)
             model.finish()
+        release_books(model)
         return model
 
-    def _wrap_cells(self) -> None:
+    def _wrap_cells(self) -> int:
+        """Wrap every formula cell's function in an :class:`_InCell`; how many there are."""
+        count = 0
         for wrapper, node in formula_wrappers(self.model):
             if not isinstance(wrapper.func, _InCell):
                 wrapper.func = _InCell(wrapper.func, node)
+            count += 1
+        return count
 
     # ------------------------------------------------------------ calculation
 
-    def calculate(self, inputs: dict[Address, object] | None = None) -> dict[Address, object]:
+    def calculate(self, inputs: dict[Address, object] | None = None,
+                  progress: Progress | None = None) -> dict[Address, object]:
         """Evaluate every formula; ``inputs`` ({(sheet, "A1"): value}) replace cell values
         for this calculation only (the loaded workbook is not changed). Returns the value
         of every formula cell, every cell of an array formula included, and sets
-        :attr:`messages`."""
+        :attr:`messages`. ``progress`` counts the formula cells as they are calculated."""
+        progress = progress or Progress()
+        progress.stage("calculating", total=self._formula_count)
         options = {}
         if inputs:
             engine_inputs: dict[str, object] = {}
@@ -203,7 +241,7 @@ class WorkbookEngine:
             engine_inputs.update({block.node: grid for block, grid in changed_blocks.items()})
             options["inputs"] = engine_inputs
         collected: dict[str, list[str]] = {}
-        with collecting(collected):
+        with collecting(collected), _counting(progress):
             solution = self.model.calculate(**options)
         values: dict[Address, object] = {}
         messages: dict[Address, str] = {}
@@ -216,6 +254,7 @@ class WorkbookEngine:
             if message:
                 messages[(sheet, cell)] = message
         self.messages = messages
+        progress.close()
         return values
 
     def _message(self, node: str, value: object, collected: dict[str, list[str]],
