@@ -19,7 +19,8 @@ The hooks:
   overrides it.
 * :func:`formula_wrappers` -- the compiled formula of every formula cell of a model.
 * :func:`cell_map` -- openpyxl's {(row, column): cell} of a worksheet, for edits the
-  public API would make slow (it creates a cell wherever one is visited).
+  public API would make slow (it creates a cell wherever one is visited), and
+  :func:`cells_in_order` -- the cells a sheet holds, row by row, without creating any.
 """
 
 from __future__ import annotations
@@ -311,3 +312,10 @@ def load_workbook_as_formulas_does(path: str):
 def cell_map(ws) -> dict:
     """openpyxl's own {(row, column): cell} of ``ws``; edits to it are edits to the sheet."""
     return ws._cells
+
+
+def cells_in_order(ws) -> list:
+    """The cells ``ws`` holds, row by row: what ``ws.iter_rows()`` visits, without the
+    blank cell objects it creates for every position of the used range."""
+    cells = ws._cells
+    return [cells[key] for key in sorted(cells)]
