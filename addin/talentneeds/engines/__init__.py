@@ -25,6 +25,7 @@ second or more to import, which other commands should not pay for.
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 __all__ = ["compute"]
@@ -36,12 +37,14 @@ def compute(in_path: str | Path, out_path: str | Path, progress=None) -> dict[tu
     values, {(sheet, "A1"): value}, errors as their code (``"#VALUE!"``). ``progress``
     (a :class:`.progress.Progress`) is told each stage and the cells done."""
     from talentneeds.engines.cached_values import write_cached_values
-    from talentneeds.engines.formula_engine import WorkbookEngine
+    from talentneeds.engines.formula_engine import WorkbookEngine, collection_paused
     from talentneeds.engines.progress import Progress
 
     progress = progress or Progress()
     values = WorkbookEngine(in_path, progress=progress).calculate(progress=progress)
     progress.stage("writing the values")
-    write_cached_values(in_path, out_path, values)
+    gc.collect()  # the dropped engine's cycles, at once (cheap: its heap is mostly freed already)
+    with collection_paused():
+        write_cached_values(in_path, out_path, values)
     progress.close()
     return values

@@ -68,11 +68,11 @@ _cell_done: contextvars.ContextVar = contextvars.ContextVar("talentneeds_cell_do
 
 
 @contextlib.contextmanager
-def _collection_paused():
+def collection_paused():
     """Python's cyclic garbage collector off for the duration. Why: loading builds
     millions of long-lived objects, and every full collection walks all of them again:
     it took a third of the time of computing a 50,000-person workbook. What is
-    garbage by the end is collected once the engine is dropped."""
+    garbage by the end is collected once the engine is dropped. Also a decorator."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -178,7 +178,7 @@ class WorkbookEngine:
     messages of the last :meth:`calculate`, {(sheet, "A1"): "#VALUE! ..."}).
     """
 
-    @_collection_paused()
+    @collection_paused()
     def __init__(self, path: str | Path, progress: Progress | None = None):
         self.path = Path(path)
         progress = progress or Progress()
@@ -236,7 +236,7 @@ class WorkbookEngine:
 
     # ------------------------------------------------------------ calculation
 
-    @_collection_paused()
+    @collection_paused()
     def calculate(self, inputs: dict[Address, object] | None = None,
                   progress: Progress | None = None) -> dict[Address, object]:
         """Evaluate every formula; ``inputs`` ({(sheet, "A1"): value}) replace cell values
