@@ -175,3 +175,37 @@ def test_cell_map_is_the_sheets_own_cells(tmp_path):
     assert sorted(cells) == [(1, 1), (1, 2), (2, 1)]
     del cells[(1, 1)]
     assert [c.coordinate for row in ws.iter_rows() for c in row if c.value is not None] == ["B1", "A2"]
+
+
+_INLINE = ('<sheetData>'
+           '<row r="1"><c r="A1" t="inlineStr"><is><t>plain</t></is></c></row>'
+           '<row r="2"><c r="A2" t="inlineStr"><is><t xml:space="preserve">  spaced </t></is></c></row>'
+           '<row r="3"><c r="A3" t="inlineStr"><is><r><t>rich</t></r><r><rPr><b/></rPr><t> text</t></r></is></c></row>'
+           '<row r="4"><c r="A4" t="inlineStr"><is><t>base</t><rPh sb="0" eb="1"><t>hint</t></rPh></is></c></row>'
+           '<row r="5"><c r="A5" t="inlineStr"><is><t/></is></c></row>'
+           '</sheetData>')
+
+
+def test_plain_inline_strings_read_as_openpyxl_reads_them(tmp_path):
+    import re
+    import zipfile
+
+    from formulas.excel.xlreader import load_workbook
+
+    Workbook().save(tmp_path / "empty.xlsx")
+    with zipfile.ZipFile(tmp_path / "empty.xlsx") as source, \
+            zipfile.ZipFile(tmp_path / "inline.xlsx", "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb"<sheetData\s*/>|<sheetData>.*</sheetData>", _INLINE.encode(), data, flags=re.S)
+            target.writestr(item, data)
+    ours = load_workbook_as_formulas_does(str(tmp_path / "inline.xlsx")).active
+    theirs = load_workbook(str(tmp_path / "inline.xlsx")).active
+    values = [ours[f"A{r}"].value for r in range(1, 6)]
+    # by hand: the text of <t>; the runs' texts joined; a phonetic hint is not part of the text
+    assert values == ["plain", "  spaced ", "rich text", "base", ""]
+    assert values == [theirs[f"A{r}"].value for r in range(1, 6)]
+    assert {ours[f"A{r}"].data_type for r in range(1, 6)} == {"s"}
+    from openpyxl.worksheet import _reader
+    assert _reader.Text.__name__ == "Text"  # openpyxl's own class is back
