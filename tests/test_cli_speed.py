@@ -42,12 +42,13 @@ def test_compute_loads_the_engine_but_not_scipy(tmp_path):
     assert "scipy" not in report["engine"]
 
 
-def _compute_with_stderr_on_a_terminal(source: Path, out: Path) -> tuple[int, str, str]:
+def _with_stderr_on_a_terminal(*argv: str) -> tuple[int, str, str]:
+    """Run ``talentneeds ARGV`` with its stderr on a pseudo-terminal; exit code, stdout, what
+    the terminal showed."""
     main_fd, child_fd = pty.openpty()
     try:
         process = subprocess.Popen([shutil.which("talentneeds", path=os.path.dirname(sys.executable)) or "talentneeds",
-                                    "compute", str(source), "-o", str(out)],
-                                   stdout=subprocess.PIPE, stderr=child_fd, text=True)
+                                    *argv], stdout=subprocess.PIPE, stderr=child_fd, text=True)
         os.close(child_fd)
         chunks = []
         while True:
@@ -68,7 +69,7 @@ def _compute_with_stderr_on_a_terminal(source: Path, out: Path) -> tuple[int, st
 
 
 def test_progress_shows_on_a_terminal(tmp_path):
-    code, stdout, terminal = _compute_with_stderr_on_a_terminal(TEMPLATE, tmp_path / "out.xlsx")
+    code, stdout, terminal = _with_stderr_on_a_terminal("compute", str(TEMPLATE), "-o", str(tmp_path / "out.xlsx"))
     assert code == 0
     for stage in ("reading the workbook", "compiling formulas", "calculating", "writing the values"):
         assert f"{stage}: done in" in terminal
@@ -82,3 +83,29 @@ def test_no_progress_when_stderr_is_not_a_terminal(tmp_path):
     assert done.returncode == 0
     assert done.stderr == ""
     assert "wrote" in done.stdout
+
+
+def test_import_roster_shows_its_stages_on_a_terminal_and_nothing_in_a_pipe(tmp_path):
+    roster = tmp_path / "hr.csv"
+    roster.write_text("Name,Role,Team,Start date,Soft skills\n"
+                      + "".join(f"Person {i},Research Engineer,Evals,2023-01-15,yes\n" for i in range(3)))
+    argv = ["import-roster", str(roster), "--into", str(TEMPLATE)]
+    code, stdout, terminal = _with_stderr_on_a_terminal(*argv, "-o", str(tmp_path / "a.xlsx"))
+    assert code == 0, terminal
+    for stage in ("reading the roster", "reading the workbook's Staff table"):
+        assert f"{stage}: done in" in terminal
+    assert "writing the people into the workbook: done in" in terminal and "3 people" in terminal
+    done = subprocess.run([sys.executable, "-m", "talentneeds.cli", *argv, "-o", str(tmp_path / "b.xlsx")],
+                          capture_output=True, text=True)
+    assert done.returncode == 0 and done.stderr == ""
+
+
+@pytest.mark.skipif(not (shutil.which("soffice") and shutil.which("pdftoppm")), reason="needs soffice and pdftoppm")
+def test_render_shows_the_sheets_printed_on_a_terminal(tmp_path):
+    code, _, _ = _with_stderr_on_a_terminal("compute", str(TEMPLATE), "-o", str(tmp_path / "c.xlsx"))
+    assert code == 0
+    code, stdout, terminal = _with_stderr_on_a_terminal("render", str(tmp_path / "c.xlsx"), "--sheet", "Needs",
+                                                        "-o", str(tmp_path))
+    assert code == 0, terminal
+    assert "freezing our functions' values: done in" in terminal
+    assert "printing sheets (LibreOffice, pdftoppm): done in" in terminal and "1 sheets" in terminal

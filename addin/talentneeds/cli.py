@@ -40,8 +40,10 @@ def render_command(workbook: str, sheets: list[str], output: str) -> int:
         check_workbook_file(Path(workbook))
     except UntrustedFileError as error:
         return fail(str(error))
+    from talentneeds.engines.progress import for_stream
+
     try:
-        written = render_sheets(workbook, sheets, output)
+        written = render_sheets(workbook, sheets, output, for_stream(sys.stderr))
     except RenderError as error:
         return fail(f"{workbook}: {error}")
     except Exception as error:  # a damaged workbook, by type; anything else is a bug: re-raised
@@ -167,6 +169,7 @@ def import_roster_command(roster: str, into: str | None, output: str | None, for
         return fail("--force is for overwriting an existing -o OUTPUT; without -o the workbook itself is updated")
     from pathlib import Path
 
+    from talentneeds.engines.progress import for_stream
     from talentneeds.untrusted import UntrustedFileError, check_workbook_file
 
     try:  # both may come from elsewhere: refused before anything parses them if no workbook or a zip bomb
@@ -179,7 +182,8 @@ def import_roster_command(roster: str, into: str | None, output: str | None, for
         result = import_roster(roster, into, output, sheet=sheet,
                                date_order="day" if day_first else "month" if month_first else None,
                                existing="replace" if replace else "append" if append else None,
-                               allow_duplicates=allow_duplicates, force=force)
+                               allow_duplicates=allow_duplicates, force=force,
+                               progress=for_stream(sys.stderr))
     except (RosterImportError, ValueError, KeyError, OSError) as error:
         return fail(str(error))
     print(result.summary())

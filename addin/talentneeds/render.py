@@ -36,10 +36,14 @@ def _tool(name: str, package: str) -> str:
     return found
 
 
-def render_sheets(workbook: str | Path, sheets: list[str], out_dir: str | Path) -> list[Path]:
+def render_sheets(workbook: str | Path, sheets: list[str], out_dir: str | Path, progress=None) -> list[Path]:
     """Write ``<out_dir>/<sheet>.png`` (lower case) for each of ``sheets`` of the computed
-    ``workbook``; returns the paths. A sheet longer than one page gives ``<sheet>-2.png``..."""
+    ``workbook``; returns the paths. A sheet longer than one page gives ``<sheet>-2.png``...
+    ``progress`` (an ``engines.progress.Progress``) is told the stages and the sheets done."""
     from talentneeds.engines.frozen import freeze_our_functions
+    from talentneeds.engines.progress import Progress
+
+    progress = progress or Progress()
 
     soffice = _tool("soffice", "libreoffice-calc-nogui")
     pdftoppm = _tool("pdftoppm", "poppler-utils")
@@ -49,7 +53,9 @@ def render_sheets(workbook: str | Path, sheets: list[str], out_dir: str | Path) 
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
         frozen = folder / "frozen.xlsx"
+        progress.stage("freezing our functions' values")
         freeze_our_functions(workbook, frozen)
+        progress.stage("printing sheets (LibreOffice, pdftoppm)", total=len(sheets), unit="sheets")
         for sheet in sheets:
             pdf = sheet_pdf(frozen, sheet, folder, soffice)
             prefix = folder / _slug(sheet)
@@ -61,6 +67,8 @@ def render_sheets(workbook: str | Path, sheets: list[str], out_dir: str | Path) 
                 target = out_dir / (f"{_slug(sheet)}.png" if number == 1 else f"{_slug(sheet)}-{number}.png")
                 data = page.read_bytes()
                 written.append(atomic_write(target, lambda stream, data=data: stream.write(data)))
+            progress.advance()
+    progress.close()
     return written
 
 

@@ -21,13 +21,13 @@ class Progress:
         self._stage: str | None = None
         self._started = 0.0
 
-    def stage(self, name: str, total: int | None = None) -> None:
-        """``name`` starts (the previous stage ends); ``total`` cells, if known."""
+    def stage(self, name: str, total: int | None = None, unit: str = "cells") -> None:
+        """``name`` starts (the previous stage ends); ``total`` cells (or ``unit``), if known."""
         self._end_stage()
         self._stage, self._started = name, time.perf_counter()
 
     def advance(self, cells: int = 1) -> None:
-        """``cells`` more cells of the current stage are done."""
+        """``cells`` more cells (or units) of the current stage are done."""
 
     def close(self) -> None:
         """The last stage ends."""
@@ -46,12 +46,14 @@ class TerminalProgress(Progress):
         super().__init__()
         self._stream = stream
         self._bar = None
+        self._unit = "cells"
 
-    def stage(self, name: str, total: int | None = None) -> None:
-        super().stage(name, total)
+    def stage(self, name: str, total: int | None = None, unit: str = "cells") -> None:
+        super().stage(name, total, unit)
         from tqdm import tqdm  # comes with formulas, the engine's own dependency
 
-        self._bar = tqdm(total=total, desc=name, unit=" cells" if total else " steps", file=self._stream,
+        self._unit = unit
+        self._bar = tqdm(total=total, desc=name, unit=f" {unit}" if total else " steps", file=self._stream,
                          leave=False, dynamic_ncols=True, mininterval=0.2)
 
     def advance(self, cells: int = 1) -> None:
@@ -64,7 +66,7 @@ class TerminalProgress(Progress):
             self._bar = None
             elapsed = time.perf_counter() - self._started
             bar.close()
-            done = f", {bar.n:,} cells" if bar.total else ""
+            done = f", {bar.n:,} {self._unit}" if bar.total else ""
             print(f"{stage}: done in {elapsed:.2f} s{done}", file=self._stream, flush=True)
         super()._end_stage()
 

@@ -1423,9 +1423,9 @@ def _reading(workbook: str | Path):
 
 def import_roster(roster_path: str | Path, workbook: str | Path, output: str | Path | None = None, *,
                   sheet: str | None = None, date_order: str | None = None, existing: str | None = None,
-                  allow_duplicates: bool = False, force: bool = False) -> ImportResult:
+                  allow_duplicates: bool = False, force: bool = False, progress=None) -> ImportResult:
     """Import the roster at ``roster_path`` into the Staff table of ``workbook`` (or of a
-    copy at ``output``).
+    copy at ``output``). ``progress`` (an ``engines.progress.Progress``) is told the stages.
 
     ``existing``: None (only an empty table or the template's example roster is replaced),
     "replace" or "append". Raises a :class:`RosterImportError` for every user mistake.
@@ -1447,7 +1447,12 @@ def import_roster(roster_path: str | Path, workbook: str | Path, output: str | P
             raise RosterFileError(f"{output} exists; use --force to overwrite it, or -o to choose another name")
         if not target.parent.is_dir():
             raise RosterFileError(f"{target.parent}: no such folder")
+    from talentneeds.engines.progress import Progress
+
+    progress = progress or Progress()
+    progress.stage("reading the roster")
     roster = read_roster(roster_path, sheet=sheet, date_order=date_order)
+    progress.stage("reading the workbook's Staff table")
     with _reading(workbook):
         with zipfile.ZipFile(workbook_path) as archive:
             plan = plan_import(workbook_path, archive, roster, existing)
@@ -1460,8 +1465,11 @@ def import_roster(roster_path: str | Path, workbook: str | Path, output: str | P
                                     f"{roster.source} and {workbook}")
     if duplicates and not allow_duplicates:
         raise RosterProblems(duplicates)
+    progress.stage("writing the people into the workbook", total=len(roster.people), unit="people")
     with _reading(workbook):
         written = write_roster(workbook_path, roster.people, output, plan)
+    progress.advance(len(roster.people))
+    progress.close()
     notes = list(roster.notes) + plan.notes
     if duplicates:
         notes.append(f"kept {len(duplicates)} duplicate name{'s' if len(duplicates) > 1 else ''} "
