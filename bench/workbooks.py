@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
@@ -96,7 +97,7 @@ def count_calls(path: Path, profile_out: Path | None = None) -> dict:
         setattr(udfs, name, counted(name.upper(), getattr(udfs, name)))
 
     from talentneeds.engines.cached_values import write_cached_values
-    from talentneeds.engines.formula_engine import WorkbookEngine
+    from talentneeds.engines.formula_engine import WorkbookEngine, collection_paused
     from talentneeds.engines.progress import Progress
 
     stages = Progress()
@@ -114,9 +115,12 @@ def count_calls(path: Path, profile_out: Path | None = None) -> dict:
     values = engine.calculate(progress=stages)
     calculated = time.perf_counter()
     calculate_counts = dict(counts)
-    with tempfile.TemporaryDirectory() as folder:
+    del engine
+    with tempfile.TemporaryDirectory() as folder:  # as engines.compute writes
         stages.stage("writing the values")
-        write_cached_values(path, Path(folder) / path.name, values)
+        gc.collect()
+        with collection_paused():
+            write_cached_values(path, Path(folder) / path.name, values)
         stages.close()
     written = time.perf_counter()
     if profiler is not None:
