@@ -28,7 +28,7 @@ pyodide: $(STAMP)
 	$(BIN)/python tests/pyodide/provision.py
 
 # benchmarks: per-call overhead, Monte Carlo scaling, whole workbooks vs LibreOffice, a profile
-# -> bench/results.md (about 10 minutes; LibreOffice's columns need soffice)
+# -> bench/results.md (about 10 minutes on 2 cores; LibreOffice's columns need soffice)
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
 

@@ -18,7 +18,6 @@ section says so.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import json
 import os

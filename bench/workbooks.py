@@ -1,9 +1,13 @@
 """Section 3: evaluating whole workbooks, ours against LibreOffice, and the calls it makes.
 
 * Wall time and peak RSS of ``talentneeds compute IN -o OUT --force`` (a child process per
-  run) against LibreOffice headless opening the same file, recalculating every formula
-  (a fresh profile whose registrymodifications.xcu sets ``OOXMLRecalcMode`` to "always",
-  as tests/workbook/test_libreoffice.py does) and saving it as .xlsx.
+  run) against LibreOffice computing the same cells: with our add-in, through
+  ``talentneeds compute IN -o OUT --engine libreoffice`` (the same measurement); where that
+  option does not exist yet (argparse exits 2), LibreOffice alone -- headless, opening the
+  same file, recalculating every formula (a fresh profile whose registrymodifications.xcu
+  sets ``OOXMLRecalcMode`` to "always", as tests/workbook/test_libreoffice.py does) and
+  saving it as .xlsx -- and the column says so.
+* Where our time goes, stage by stage (the engine's own stage timings, in a child process).
 * The Excel-function calls of one full recalculation, per function, counted by wrapping
   every function of ``talentneeds.udfs.__all__`` before the engine registers them (in a
   child process, so nothing leaks), and checked against an independent count of the
@@ -12,6 +16,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
@@ -73,7 +78,8 @@ def xml_calls(path: Path) -> Counter:
 
 def count_calls(path: Path, profile_out: Path | None = None) -> dict:
     """In this process: load the workbook into the engine and recalculate it once,
-    counting our functions' calls during loading and during the recalculation."""
+    counting our functions' calls during loading and during the recalculation, and
+    timing the engine's stages."""
     import functools
 
     from talentneeds import udfs
@@ -91,8 +97,10 @@ def count_calls(path: Path, profile_out: Path | None = None) -> dict:
         setattr(udfs, name, counted(name.upper(), getattr(udfs, name)))
 
     from talentneeds.engines.cached_values import write_cached_values
-    from talentneeds.engines.formula_engine import WorkbookEngine
+    from talentneeds.engines.formula_engine import WorkbookEngine, collection_paused
+    from talentneeds.engines.progress import Progress
 
+    stages = Progress()
     profiler = None
     if profile_out is not None:
         import cProfile
@@ -100,21 +108,27 @@ def count_calls(path: Path, profile_out: Path | None = None) -> dict:
         profiler = cProfile.Profile()
         profiler.enable()
     start = time.perf_counter()
-    engine = WorkbookEngine(path)
+    engine = WorkbookEngine(path, progress=stages)
     loaded = time.perf_counter()
     load_counts = dict(counts)
     counts.clear()
-    values = engine.calculate()
+    values = engine.calculate(progress=stages)
     calculated = time.perf_counter()
     calculate_counts = dict(counts)
-    with tempfile.TemporaryDirectory() as folder:
-        write_cached_values(path, Path(folder) / path.name, values)
+    del engine
+    with tempfile.TemporaryDirectory() as folder:  # as engines.compute writes
+        stages.stage("writing the values")
+        gc.collect()
+        with collection_paused():
+            write_cached_values(path, Path(folder) / path.name, values)
+        stages.close()
     written = time.perf_counter()
     if profiler is not None:
         profiler.disable()
         profiler.dump_stats(str(profile_out))
     return {"load": load_counts, "calculate": calculate_counts,
             "seconds": {"load": loaded - start, "calculate": calculated - loaded, "write": written - calculated},
+            "stages": stages.seconds,
             "profiled": profiler is not None, "formula_cells": len(values)}
 
 
@@ -147,6 +161,19 @@ def libreoffice_profile(folder: Path) -> Path:
     return profile
 
 
+def libreoffice_with_addin(source: Path, folder: Path) -> dict | None:
+    """``talentneeds compute --engine libreoffice``: LibreOffice with our add-in computing
+    the same cells; None when this talentneeds has no such option (argparse exits 2)."""
+    out = folder / f"lo-addin-{source.stem}{source.suffix}"
+    result = run_measured([str(TALENTNEEDS), "compute", str(source), "-o", str(out), "--engine", "libreoffice",
+                           "--force"], cwd=folder)
+    if result["returncode"] == 2:
+        return None
+    if result["returncode"] not in (0, 1) or not out.exists():  # 1: a check failed, the file is written
+        raise RuntimeError(f"talentneeds compute --engine libreoffice {source.name} failed: {result['tail']}")
+    return result
+
+
 def libreoffice(source: Path, folder: Path, profile: Path) -> dict:
     out = folder / "lo-out"
     target = out / f"{source.stem}.xlsx"
@@ -160,69 +187,96 @@ def libreoffice(source: Path, folder: Path, profile: Path) -> dict:
     return result
 
 
-def prepare(folder: Path, teams: int, people: int) -> dict[str, Path]:
+DEMO_LABEL = "demo (the template, 3 teams, 20 people)"
+#: The synthetic workbooks of a full run: (teams, people).
+SIZES = ((1_000, 5_000), (10_000, 50_000))
+#: Up to this many people a workbook gets every repeat; a bigger one fewer (it takes a while).
+MANY_REPEATS_UP_TO = 5_000
+BIG_REPEATS = 2
+
+
+def synthetic_label(teams: int, people: int) -> str:
+    return f"synthetic, {teams:,} teams / {people:,} people"
+
+
+def prepare(folder: Path, sizes) -> dict[str, Path]:
     from talentneeds.workbook.synthetic import synthetic_workbook
 
     demo = folder / "demo.xlsx"
     shutil.copyfile(TEMPLATE, demo)
-    big = synthetic_workbook(folder / f"synthetic-{teams}-teams-{people}-people.xlsx", teams=teams, people=people)
-    return {"demo (the template, 3 teams, 20 people)": demo,
-            f"synthetic, {teams:,} teams / {people:,} people": big}
+    found = {DEMO_LABEL: demo}
+    for teams, people in sizes:
+        progress(f"section 3: building the {teams:,}-team / {people:,}-person workbook")
+        found[synthetic_label(teams, people)] = synthetic_workbook(
+            folder / f"synthetic-{teams}-teams-{people}-people.xlsx", teams=teams, people=people)
+    return found
 
 
-def run(repeats: int, teams: int = 1000, people: int = 5000, profile_out: Path | None = None,
-        keep: Path | None = None) -> tuple[str, dict]:
+def run(repeats: int, sizes=SIZES, profile_out: Path | None = None, keep: Path | None = None,
+        preamble: str = "") -> tuple[str, dict]:
+    """``preamble``: text to show at the head of the section (the start-up table)."""
     folder = Path(tempfile.mkdtemp(prefix="talentneeds-bench-"))
     try:
-        return _run(folder, repeats, teams, people, profile_out)
+        return _run(folder, repeats, tuple(sizes), profile_out, preamble)
     finally:
         if keep is None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def _run(folder: Path, repeats: int, teams: int, people: int, profile_out: Path | None) -> tuple[str, dict]:
-    progress(f"section 3: building the {teams:,}-team / {people:,}-person workbook")
-    workbooks = prepare(folder, teams, people)
+def _run(folder: Path, repeats: int, sizes, profile_out: Path | None, preamble: str) -> tuple[str, dict]:
+    workbooks = prepare(folder, sizes)
+    people = {DEMO_LABEL: 20, **{synthetic_label(t, p): p for t, p in sizes}}
     summary: dict = {"files": {}}
 
     warm = None
     profile = None
+    with_addin = True
     if SOFFICE:
         profile = libreoffice_profile(folder)
         progress("section 3: LibreOffice first start in a fresh profile (warm-up, not counted)")
         warm = libreoffice(next(iter(workbooks.values())), folder, profile)
+        progress("section 3: LibreOffice with our add-in (talentneeds compute --engine libreoffice), warm-up")
+        with_addin = libreoffice_with_addin(next(iter(workbooks.values())), folder) is not None
+        if not with_addin:
+            progress("section 3: this talentneeds has no --engine libreoffice: measuring LibreOffice alone")
+    lo_name = "LibreOffice with our add-in" if with_addin else "LibreOffice alone (no add-in yet)"
+    summary["lo_name"] = lo_name
 
     rows = []
     for label, path in workbooks.items():
         ours_runs, lo_runs = [], []
-        for r in range(repeats):
-            progress(f"section 3: {label}: talentneeds compute, run {r + 1} of {repeats}")
+        times = repeats if people[label] <= MANY_REPEATS_UP_TO else min(repeats, BIG_REPEATS)
+        for r in range(times):
+            progress(f"section 3: {label}: talentneeds compute, run {r + 1} of {times}")
             ours_runs.append(ours(path, folder))
             if SOFFICE:
-                progress(f"section 3: {label}: LibreOffice, run {r + 1} of {repeats}")
-                lo_runs.append(libreoffice(path, folder, profile))
+                progress(f"section 3: {label}: {lo_name}, run {r + 1} of {times}")
+                lo_runs.append(libreoffice_with_addin(path, folder) if with_addin
+                               else libreoffice(path, folder, profile))
         wall = Timing([x["wall"] for x in ours_runs]).median
         peak = Timing([x["peak_mib"] for x in ours_runs]).median
-        entry = {"ours_wall": wall, "ours_peak": peak}
+        entry = {"ours_wall": wall, "ours_peak": peak, "runs": times}
         if lo_runs:
             lo_wall = Timing([x["wall"] for x in lo_runs]).median
             lo_peak = Timing([x["peak_mib"] for x in lo_runs]).median
             entry.update(lo_wall=lo_wall, lo_peak=lo_peak)
-            rows.append([label, f"{path.stat().st_size / 1024:,.0f} KiB", f"{wall:.2f} s", f"{lo_wall:.2f} s",
+            rows.append([label, f"{path.stat().st_size / 1024:,.0f} KiB", times, f"{wall:.2f} s", f"{lo_wall:.2f} s",
                          fmt_ratio(wall / lo_wall), met(wall <= lo_wall),
                          f"{peak:,.0f} MiB", f"{lo_peak:,.0f} MiB", fmt_ratio(peak / lo_peak), met(peak <= lo_peak)])
         else:
-            rows.append([label, f"{path.stat().st_size / 1024:,.0f} KiB", f"{wall:.2f} s", "n/a", "n/a", "n/a",
+            rows.append([label, f"{path.stat().st_size / 1024:,.0f} KiB", times, f"{wall:.2f} s", "n/a", "n/a", "n/a",
                          f"{peak:,.0f} MiB", "n/a", "n/a", "n/a"])
         summary["files"][label] = entry
 
     progress("section 3: counting the Excel-function calls of one recalculation")
     counted = {}
-    for i, (label, path) in enumerate(workbooks.items()):
-        profile_path = profile_out if (profile_out is not None and i == len(workbooks) - 1) else None
+    profiled = list(workbooks)[min(1, len(workbooks) - 1)]  # the middle size: the biggest would take long
+    for label, path in workbooks.items():
+        profile_path = profile_out if (profile_out is not None and label == profiled) else None
         counted[label] = (count_calls_in_child(path, profile_path), xml_calls(path))
     summary["calls"] = {label: c["calculate"] for label, (c, _) in counted.items()}
     summary["phases"] = {label: c["seconds"] for label, (c, _) in counted.items()}
+    summary["stages"] = {label: c["stages"] for label, (c, _) in counted.items()}
 
     labels = list(workbooks)
     names = sorted({n for c, x in counted.values() for n in (*c["calculate"], *x)})
@@ -243,35 +297,53 @@ def _run(folder: Path, repeats: int, teams: int, people: int, profile_out: Path 
     summary["calls_fixed"] = not scaling
     summary["counts_agree"] = counts_agree
 
+    stage_names = list(dict.fromkeys(name for label in labels for name in counted[label][0]["stages"]))
     phase_rows = []
     for label in labels:
-        s = counted[label][0]["seconds"]
-        phase_rows.append([label, f"{counted[label][0]['formula_cells']:,}", f"{s['load']:.2f} s",
-                           f"{s['calculate']:.2f} s", f"{s['write']:.2f} s"])
+        stages = counted[label][0]["stages"]
+        phase_rows.append([label, f"{counted[label][0]['formula_cells']:,}",
+                           *[f"{stages.get(name, 0.0):.2f} s" for name in stage_names],
+                           f"**{sum(stages.values()):.2f} s**"])
 
     lo_note = ("" if SOFFICE else "LibreOffice (`soffice`) is not installed here: its columns are n/a.")
+    if with_addin:
+        lo_how = ("*LibreOffice*: LibreOffice with our add-in computing the same cells, run as "
+                  "`talentneeds compute IN -o OUT --engine libreoffice --force` (the same measurement as ours). ")
+    else:
+        lo_how = ("*LibreOffice*: this talentneeds has no `--engine libreoffice` yet, so LibreOffice alone: "
+                  "`soffice --headless --convert-to xlsx` with a profile that recalculates every formula on "
+                  "loading, then saves. It has no Talent Needs functions, so for our cells it only produces "
+                  "`#NAME?`: it does less work than we do. ")
     text = [
         "## 3. Evaluating whole workbooks",
         "",
-        f"Median of {repeats} runs, each in its own child process (wall time, and peak RSS from "
-        "`getrusage(RUSAGE_CHILDREN)` of a helper whose only child is the run). *Ours*: "
+        preamble,
+        "",
+        "### Whole workbooks: ours and LibreOffice",
+        "",
+        f"Median of the runs shown, each in its own child process (wall time, and peak RSS from "
+        "`getrusage(RUSAGE_CHILDREN)` of a helper whose only child is the run: for a tree of processes, "
+        "the largest one). *Ours*: "
         "`talentneeds compute IN -o OUT --force` (Python start-up, loading, evaluating every formula, "
-        "writing the copy with the values). *LibreOffice*: `soffice --headless --convert-to xlsx` with a "
-        "profile that recalculates every formula on loading, then saves. LibreOffice has no Talent Needs "
-        "functions, so for our cells it only produces `#NAME?`: it does less work than we do. "
+        "writing the copy with the values; stderr is no terminal, so no progress is drawn). " + lo_how
         + (f"The first LibreOffice start in the fresh profile took {warm['wall']:.2f} s "
            f"({warm['peak_mib']:,.0f} MiB) and is not counted (a warm-up run)." if warm else lo_note),
         "",
-        table(["workbook", "file", "ours: wall", "LibreOffice: wall", "ours / LO", "wall: ours <= LO",
-               "ours: peak RSS", "LibreOffice: peak RSS", "ours / LO", "memory: ours <= LO"], rows),
+        table(["workbook", "file", "runs", "ours: wall", f"{lo_name}: wall", "ours / LO", "wall: ours <= LO",
+               "ours: peak RSS", "LO: peak RSS", "ours / LO", "memory: ours <= LO"], rows),
         "",
-        "Where our time goes (one in-process run: load = openpyxl read, structured references rewritten, "
-        "the `formulas` engine parsing and compiling every formula; calculate = one full recalculation; "
-        "write = storing the values into the copy"
-        + ("; the big workbook's run was under cProfile for section 4, which inflates its times about "
-           "1.5x" if profile_out is not None else "") + "):",
+        "### Where our time goes, stage by stage",
         "",
-        table(["workbook", "formula cells", "load", "calculate", "write"], phase_rows),
+        "One in-process run per workbook, timed by the engine's own stages (the stages `compute` shows "
+        "on a terminal): reading = openpyxl reading the file (and registering our functions); rewriting = "
+        "structured references to A1, calculated columns to array formulas, omitted arguments marked; "
+        "compiling = the `formulas` engine parsing and compiling every cell; linking = completing the "
+        "model's ranges; calculating = one full recalculation; writing = storing the values into the "
+        "copy. Python start-up and imports are not in it (see the start-up table)"
+        + (f"; the {profiled} run was under cProfile for section 4, which inflates its times about 1.5x"
+           if profile_out is not None else "") + ":",
+        "",
+        table(["workbook", "formula cells", *stage_names, "total"], phase_rows),
         "",
         "### Excel-function calls of one full recalculation",
         "",

@@ -104,6 +104,7 @@ def test_a_quick_run_writes_every_section_and_counts_the_demos_calls(tmp_path):
     summary = run.run(["--quick", "--out", str(out)])
     text = out.read_text()
     for heading in ("## Headline", "## 1. Per-call overhead", "## 2. Table functions and Monte Carlo",
+                    "### Start-up: the floor", "### Where our time goes, stage by stage",
                     "## 3. Evaluating whole workbooks", "## 4. Profile", "## What the profile showed"):
         assert heading in text
     assert "cores" in text and "GiB total" in text
@@ -115,3 +116,8 @@ def test_a_quick_run_writes_every_section_and_counts_the_demos_calls(tmp_path):
     assert calls[big]["ARCHETYPE"] == 30 and calls[big]["HIRING_PLAN"] == 4  # 30 people: 30 rows
     if shutil.which("soffice") or shutil.which("libreoffice"):
         assert all("lo_wall" in f for f in summary["workbooks"]["files"].values())
+    stages = summary["workbooks"]["stages"][demo]
+    assert list(stages) == ["reading the workbook", "rewriting table references", "compiling formulas",
+                            "linking ranges", "calculating", "writing the values"]
+    assert set(summary["startup"]) == {"floor", "help", "functions"}
+    assert "The floor: `python -c 'import numpy, pandas'`" in text

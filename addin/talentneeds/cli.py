@@ -41,8 +41,10 @@ def render_command(workbook: str, sheets: list[str], output: str, force: bool = 
         check_workbook_file(Path(workbook))
     except UntrustedFileError as error:
         return fail(str(error))
+    from talentneeds.engines.progress import for_stream
+
     try:
-        written = render_sheets(workbook, sheets, output, force=force)
+        written = render_sheets(workbook, sheets, output, force=force, progress=for_stream(sys.stderr))
     except RenderError as error:
         return fail(f"{workbook}: {error}")
     except Exception as error:  # a damaged workbook, by type; anything else is a bug: re-raised
@@ -107,7 +109,9 @@ def compute_command(input_: str, output: str | None, in_place: bool, force: bool
         if not in_place:
             check_output(target, force)  # early, so a long run does not end in a refusal
         check_workbook_file(source)  # cheap, before reading: the name, the kind of file
-        evaluate = _evaluator(input_, source, engine)
+        from talentneeds.engines.progress import for_stream
+
+        evaluate = _evaluator(input_, source, engine, for_stream(sys.stderr))  # a bar on a terminal only
         if in_place:  # the exact bytes evaluated are the ones copied, and still the file's when renamed
             values = update_in_place(source, evaluate)
         else:
@@ -131,7 +135,7 @@ class _Refused(Exception):
     """A one-line refusal already worded for the user."""
 
 
-def _evaluator(input_: str, source, engine: str = "formulas"):
+def _evaluator(input_: str, source, engine: str = "formulas", progress=None):
     """evaluate(data) -> (values, write(temporary)): checks the bytes as an untrusted
     workbook and a Talent Needs one, evaluates them, and writes them with their values."""
     import io
@@ -141,7 +145,6 @@ def _evaluator(input_: str, source, engine: str = "formulas"):
     @contextlib.contextmanager
     def reading():
         from talentneeds.engines.formula_engine import FormulaEngineError
-
         from talentneeds.libreoffice.office import OfficeError
 
         try:
@@ -169,11 +172,17 @@ def _evaluator(input_: str, source, engine: str = "formulas"):
 
                 values = libreoffice_values_of(data, source.suffix)
             else:
-                values = WorkbookEngine(source, data=data).calculate()
+                values = WorkbookEngine(source, data=data, progress=progress).calculate(progress=progress)
 
         def write(temporary) -> None:
-            with reading():
+            from talentneeds.engines.formula_engine import collection_paused
+
+            if progress is not None:
+                progress.stage("writing the values")
+            with reading(), collection_paused():
                 write_cached_values(source, temporary, values, data=data)
+            if progress is not None:
+                progress.close()
 
         return values, write
 
@@ -229,6 +238,7 @@ def import_roster_command(roster: str, into: str | None, output: str | None, for
         return fail("--force is for overwriting an existing -o OUTPUT; without -o the workbook itself is updated")
     from pathlib import Path
 
+    from talentneeds.engines.progress import for_stream
     from talentneeds.untrusted import UntrustedFileError, check_workbook_file
 
     try:  # both may come from elsewhere: refused before anything parses them if no workbook or a zip bomb
@@ -241,7 +251,8 @@ def import_roster_command(roster: str, into: str | None, output: str | None, for
         result = import_roster(roster, into, output, sheet=sheet,
                                date_order="day" if day_first else "month" if month_first else None,
                                existing="replace" if replace else "append" if append else None,
-                               allow_duplicates=allow_duplicates, force=force)
+                               allow_duplicates=allow_duplicates, force=force,
+                               progress=for_stream(sys.stderr))
     except (RosterImportError, ValueError, KeyError, OSError) as error:
         return fail(str(error))
     print(result.summary())

@@ -35,12 +35,17 @@ def _tool(name: str, package: str) -> str:
     return found
 
 
-def render_sheets(workbook: str | Path, sheets: list[str], out_dir: str | Path, force: bool = False) -> list[Path]:
+def render_sheets(workbook: str | Path, sheets: list[str], out_dir: str | Path, force: bool = False,
+                  progress=None) -> list[Path]:
     """Write ``<out_dir>/<sheet>.png`` (lower case) for each of ``sheets`` of the computed
     ``workbook``; returns the paths. A sheet longer than one page gives ``<sheet>-2.png``...
-    Existing PNGs of those sheets are refused (:class:`RenderError`) unless ``force``."""
+    Existing PNGs of those sheets are refused (:class:`RenderError`) unless ``force``.
+    ``progress`` (an ``engines.progress.Progress``) is told the stages and the sheets done."""
     from talentneeds.engines.frozen import freeze_our_functions
+    from talentneeds.engines.progress import Progress
     from talentneeds.files import OutputError, write_output
+
+    progress = progress or Progress()
 
     out_dir = Path(out_dir)
     existing = [p for sheet in sheets for p in sorted(out_dir.glob(f"{_slug(sheet)}*.png"))
@@ -54,7 +59,9 @@ def render_sheets(workbook: str | Path, sheets: list[str], out_dir: str | Path, 
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
         frozen = folder / "frozen.xlsx"
+        progress.stage("freezing our functions' values")
         freeze_our_functions(workbook, frozen)
+        progress.stage("printing sheets (LibreOffice, pdftoppm)", total=len(sheets), unit="sheets")
         for sheet in sheets:
             pdf = sheet_pdf(frozen, sheet, folder, soffice)
             prefix = folder / _slug(sheet)
@@ -70,6 +77,8 @@ def render_sheets(workbook: str | Path, sheets: list[str], out_dir: str | Path, 
                 except OutputError as error:
                     raise RenderError(str(error)) from None
                 written.append(target)
+            progress.advance()
+    progress.close()
     return written
 
 

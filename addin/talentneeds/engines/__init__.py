@@ -15,27 +15,38 @@ The parts, each usable on its own:
 * :mod:`.udf_adapter` -- our functions as functions of the ``formulas`` engine;
 * :mod:`.formula_engine` -- :class:`~.formula_engine.WorkbookEngine`: load, calculate,
   recalculate with changed inputs;
-* :mod:`.cached_values` -- store values next to formulas in a copy of the file.
+* :mod:`.cached_values` -- store values next to formulas in a copy of the file;
+* :mod:`.compat` -- the only place that uses formulas' and openpyxl's internals;
+* :mod:`.progress` -- stages and cells done, drawn on a terminal, timed for the benchmark.
 
-This module imports the engine lazily: ``formulas`` pulls in scipy and takes a second
-or more to import, which other commands should not pay for.
+This module imports the engine lazily: ``formulas`` and openpyxl take a tenth of a
+second or more to import, which other commands should not pay for.
 """
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 __all__ = ["compute"]
 
 
-def compute(in_path: str | Path, out_path: str | Path, data: bytes | None = None) -> dict[tuple[str, str], object]:
+def compute(in_path: str | Path, out_path: str | Path, data: bytes | None = None,
+            progress=None) -> dict[tuple[str, str], object]:
     """Evaluate the workbook at ``in_path`` and write it, formulas kept and their
     computed values stored, to ``out_path`` (``in_path`` is never modified). Returns the
     values, {(sheet, "A1"): value}, errors as their code (``"#VALUE!"``). ``data``: the
-    input's bytes, already read: evaluated and copied as they are, the file not read again."""
+    input's bytes, already read: evaluated and copied as they are, the file not read again.
+    ``progress`` (a :class:`.progress.Progress`) is told each stage and the cells done."""
     from talentneeds.engines.cached_values import write_cached_values
-    from talentneeds.engines.formula_engine import WorkbookEngine
+    from talentneeds.engines.formula_engine import WorkbookEngine, collection_paused
+    from talentneeds.engines.progress import Progress
 
-    values = WorkbookEngine(in_path, data=data).calculate()
-    write_cached_values(in_path, out_path, values, data=data)
+    progress = progress or Progress()
+    values = WorkbookEngine(in_path, data=data, progress=progress).calculate(progress=progress)
+    progress.stage("writing the values")
+    gc.collect()  # the dropped engine's cycles, at once (cheap: its heap is mostly freed already)
+    with collection_paused():
+        write_cached_values(in_path, out_path, values, data=data)
+    progress.close()
     return values

@@ -244,7 +244,7 @@ def _copy_zip(source: zipfile.ZipFile, handle, patched: dict[str, bytes], remove
 
 # ---------------------------------------------------------------- scanning a sheet
 
-@dataclass
+@dataclass(slots=True)
 class _Element:
     name: str
     attrs: list[tuple[str, str]]
@@ -255,7 +255,10 @@ class _Element:
     tracked: bool = True            # False: an element whose offsets we never need
 
     def attr(self, key: str) -> str | None:
-        return next((v for k, v in self.attrs if k == key), None)
+        for k, v in self.attrs:  # a loop, not next(genexpr): called for every cell of a sheet
+            if k == key:
+                return v
+        return None
 
 
 @dataclass
@@ -265,8 +268,9 @@ class _Sheet:
     sheet_data: _Element | None = None
     rows: list[_Element] = field(default_factory=list)
     row_numbers: list[int] = field(default_factory=list)
-    cells: dict[tuple[int, int], _Element] = field(default_factory=dict)  # (col, row) -> <c>
-    cells_by_row: dict[int, list[tuple[int, _Element]]] = field(default_factory=dict)
+    cells: dict[tuple[int, int], _Element] = field(default_factory=dict)  # (col, row) -> <c>, wanted ones
+    cells_by_row: dict[int, list[tuple[int, int]]] = field(default_factory=dict)  # row -> [(col, offset)], all
+    arrays: list[tuple[int, int, int, int]] = field(default_factory=list)  # every array formula's range
 
     def q(self, local: str) -> str:
         return f"{self.prefix}:{local}" if self.prefix else local
@@ -283,13 +287,22 @@ def _tag_end(data: bytes, start: int) -> int:
     return match.end()
 
 
-def _scan(data: bytes) -> _Sheet:
-    """Byte offsets of the elements we may change: dimension, sheetData, rows, cells
-    and the cells' children."""
+_UNTRACKED = _Element("", [], -1, tracked=False)  # on the stack for every element we never change
+
+
+def _scan(data: bytes, wanted: Collection[tuple[int, int]] | None = None) -> _Sheet:
+    """Byte offsets of the elements we may change: dimension, sheetData, rows, the
+    ``wanted`` cells ((col, row); every cell if None) and their children; and of every
+    cell, its column and start (where a new cell may go), and every array formula's range.
+
+    Why only the wanted cells: a sheet may hold a quarter of a million constant cells,
+    and an element object for each took most of the memory of computing a big workbook."""
     parser = _parser(namespaces=False)
     parser.ordered_attributes = True
     stack: list[_Element] = []
     sheet: _Sheet | None = None
+    f_tag = ""
+    in_row: list[tuple[int, int]] = []
 
     def local(name: str) -> str | None:
         """The name without the spreadsheetml prefix; None for other namespaces."""
@@ -301,11 +314,33 @@ def _scan(data: bytes) -> _Sheet:
         return len(stack) >= depth and stack[1] is sheet.sheet_data
 
     def start(name, attrs):
-        nonlocal sheet
+        nonlocal sheet, f_tag, in_row
+        depth = len(stack)
+        if depth == 3 and stack[1] is sheet.sheet_data and name == sheet.q("c"):  # a cell: the hot path
+            position = parser.CurrentByteIndex
+            row = sheet.row_numbers[-1]
+            ref = next((attrs[i + 1] for i in range(0, len(attrs), 2) if attrs[i] == "r"), None)
+            col = _parse_cell(ref)[0] if ref else (in_row[-1][0] + 1 if in_row else 1)  # r is optional
+            in_row.append((col, position))
+            if wanted is None or (col, row) in wanted:
+                element = _Element(name, list(zip(attrs[::2], attrs[1::2])), position)
+                sheet.cells[(col, row)] = element  # its end offsets are set by end()
+                stack.append(element)
+            else:
+                stack.append(_UNTRACKED)
+            return
+        if depth == 4 and name == f_tag and len(stack) > 3 and stack[1] is sheet.sheet_data:
+            pairs = dict(zip(attrs[::2], attrs[1::2]))
+            if pairs.get("t") == "array" and pairs.get("ref"):
+                sheet.arrays.append(range_boundaries(pairs["ref"]))
+        if depth == 4 and not stack[-1].tracked:
+            stack.append(_UNTRACKED)
+            return
         element = _Element(name, list(zip(attrs[::2], attrs[1::2])), parser.CurrentByteIndex)
-        depth, kind = len(stack), None
+        kind = None
         if depth == 0:
             sheet = _root(element)
+            f_tag = sheet.q("f")
         else:
             kind = local(name)
         if depth == 1 and kind == "dimension":
@@ -316,9 +351,8 @@ def _scan(data: bytes) -> _Sheet:
             previous = sheet.row_numbers[-1] if sheet.row_numbers else 0
             sheet.rows.append(element)
             sheet.row_numbers.append(int(element.attr("r") or previous + 1))  # r is optional
-        elif depth == 3 and kind == "c" and in_sheet_data(3):
-            pass  # a cell: tracked; filed by end() once its children are known
-        elif depth == 4 and stack[-1].tracked:  # a child of a cell
+            in_row = sheet.cells_by_row.setdefault(sheet.row_numbers[-1], [])
+        elif depth == 4:  # a child of a wanted cell
             stack[-1].children.append(element)
         else:
             element.tracked = depth == 0
@@ -334,8 +368,6 @@ def _scan(data: bytes) -> _Sheet:
         else:  # expat is at the "<" of "</x>"
             element.end_tag = parser.CurrentByteIndex
             element.end = data.index(b">", element.end_tag) + 1
-        if len(stack) == 3 and local(name) == "c" and in_sheet_data(3):
-            _add_cell(sheet, element)
 
     parser.StartElementHandler, parser.EndElementHandler = start, end
     parser.Parse(data, True)
@@ -356,23 +388,13 @@ def _root(element: _Element) -> _Sheet:
     return _Sheet(prefix)
 
 
-def _add_cell(sheet: _Sheet, cell: _Element) -> None:
-    row = sheet.row_numbers[-1]
-    in_row = sheet.cells_by_row.setdefault(row, [])
-    ref = cell.attr("r")
-    col = _parse_cell(ref)[0] if ref else (in_row[-1][0] + 1 if in_row else 1)  # r is optional
-    in_row.append((col, cell))
-    sheet.cells[(col, row)] = cell
-
-
 # ---------------------------------------------------------------- patching a sheet
 
 def _patch_sheet(data: bytes, cells: dict[tuple[int, int], object],
                  frozen: set[tuple[int, int]] = frozenset()) -> tuple[bytes, list[tuple[int, int]]]:
     """The sheet XML with ``cells`` ({(col, row): value}) stored; and the cells skipped."""
-    sheet = _scan(data)
-    arrays = [range_boundaries(f.attr("ref")) for c in sheet.cells.values() for f in c.children
-              if f.name == sheet.q("f") and f.attr("t") == "array" and f.attr("ref")]
+    sheet = _scan(data, cells.keys())
+    arrays = sheet.arrays
 
     def in_array(col: int, row: int) -> bool:
         return any(c1 <= col <= c2 and r1 <= row <= r2 for c1, r1, c2, r2 in arrays)
@@ -415,8 +437,8 @@ def _insertions(sheet: _Sheet, data: bytes, new_cells: dict[int, list[tuple[int,
             continue
         anchors: dict[int, list[bytes]] = {}
         for col, value in items:
-            after = next((cell for c, cell in existing if c > col), None)
-            position = after.start if after is not None else element.end_tag
+            after = next((start for c, start in existing if c > col), None)
+            position = after if after is not None else element.end_tag
             anchors.setdefault(position, []).append(_new_cell(sheet, col, row, value))
         for position, parts in anchors.items():
             yield position, position, b"".join(parts)

@@ -26,27 +26,29 @@ error is kept in :attr:`WorkbookEngine.messages`.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import datetime as dt
-import functools
+import gc
 import io
 import logging
 import re
-import types
 from pathlib import Path
 
 import formulas
-import formulas.excel
 import numpy as np
 import schedula as sh
-from formulas.cell import Cell as EngineCell, CellWrapper
+from formulas.cell import Cell as EngineCell
 from formulas.ranges import Ranges
 from formulas.tokens.operand import Error
-from formulas.excel import BOOK as FORMULAS_BOOK
-from formulas.excel.xlreader import load_workbook as load_raw_workbook
 from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from talentneeds.engines import budget, circular, links
+from talentneeds.engines.compat import (
+    cell_map, cells_in_order, check_versions, compile_cell, formula_wrappers, hold_book, load_workbook_as_formulas_does,
+    model_progress, release_books,
+)
+from talentneeds.engines.progress import Progress
 from talentneeds.engines.structured_refs import rewrite_workbook
 from talentneeds.engines.udf_adapter import (
     engine_value,
@@ -62,6 +64,33 @@ _EVAL_NAME = "workbook.xlsx"
 _CELL = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 
 Address = tuple[str, str]  # (sheet title, "A1")
+
+# Called once for each cell compiled or calculated, while a Progress is counting them.
+_cell_done: contextvars.ContextVar = contextvars.ContextVar("talentneeds_cell_done", default=None)
+
+
+@contextlib.contextmanager
+def collection_paused():
+    """Python's cyclic garbage collector off for the duration. Why: loading builds
+    millions of long-lived objects, and every full collection walks all of them again:
+    it took a third of the time of computing a 50,000-person workbook. What is
+    garbage by the end is collected once the engine is dropped. Also a decorator."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@contextlib.contextmanager
+def _counting(progress: Progress):
+    token = _cell_done.set(progress.advance)
+    try:
+        yield
+    finally:
+        _cell_done.reset(token)
 
 
 class FormulaEngineError(Exception):
@@ -80,7 +109,11 @@ class _InCell:
 
     def __call__(self, *args, **kwargs):
         with in_cell(self._cell_id):
-            return self.__wrapped__(*args, **kwargs)
+            result = self.__wrapped__(*args, **kwargs)
+        done = _cell_done.get()
+        if done is not None:
+            done()
+        return result
 
     def __getattr__(self, name):  # the engine reads .inputs, .dsp, ... of the formula
         if name in ("__wrapped__", "_cell_id"):
@@ -106,23 +139,14 @@ class _Model(formulas.ExcelModel):
         try:
             cell_id = Ranges().push(crd, context=context).ranges[0]["name"]
             with in_cell(cell_id):
-                return formulas.ExcelModel._compile_cell(crd, val, context, check_formula, references)
+                cell = compile_cell(crd, val, context, check_formula, references)
+            done = _cell_done.get()
+            if done is not None:
+                done()
+            return cell
         except Exception as error:
             raise FormulaEngineError(f"{sheet}!{crd}: the formula engine cannot read {val!r} "
                                      f"({type(error).__name__}: {error})") from error
-
-
-@contextlib.contextmanager
-def _quiet_progress():
-    """formulas draws a progress bar on stderr while it completes a model; not in a
-    library call. Only the ``tqdm`` name that formulas.excel uses is swapped, for the
-    duration of the load."""
-    original = formulas.excel.tqdm
-    formulas.excel.tqdm = types.SimpleNamespace(tqdm=functools.partial(original.tqdm, disable=True))
-    try:
-        yield
-    finally:
-        formulas.excel.tqdm = original
 
 
 def _node_id(sheet: str, ref: str) -> str:
@@ -160,14 +184,18 @@ class WorkbookEngine:
     messages of the last :meth:`calculate`, {(sheet, "A1"): "#VALUE! ..."}).
     """
 
-    def __init__(self, path: str | Path, data: bytes | None = None):
+    @collection_paused()
+    def __init__(self, path: str | Path, data: bytes | None = None, progress: Progress | None = None):
         """``data``: the file's bytes, when the caller has read them (evaluated as they are,
         so that what is written is computed from exactly what was read)."""
         self.path = Path(path)
+        progress = progress or Progress()
+        progress.stage("reading the workbook")
+        check_versions()
         self.function_names = register_excel_functions()  # before any formula is parsed
         row_functions = register_row_functions()
         # formulas, not cached values; dates as serial numbers, as formulas itself reads a file
-        workbook = load_raw_workbook(str(self.path) if data is None else io.BytesIO(data))
+        workbook = load_workbook_as_formulas_does(str(self.path) if data is None else io.BytesIO(data))
         self.warnings = self._cut_links(workbook)
         self.sheets = tuple(ws.title for ws in workbook.worksheets)
         self.names = _single_range_names(workbook)
@@ -175,6 +203,7 @@ class WorkbookEngine:
         _check_sheet_names(workbook)
         _within_budget(budget.check_arrays, workbook)  # before anything visits an array's cells
         _drop_cached_array_values(workbook)
+        progress.stage("rewriting table references")
         self.calculated_columns = _calculated_columns_as_arrays(workbook, frozenset(self.function_names))
         _within_budget(budget.check_work, workbook)  # a calculated column counts as the one formula it became
         self._outputs = _formula_cells(workbook)  # [(sheet, "A1", node id, (row, col) in node)]
@@ -183,12 +212,13 @@ class WorkbookEngine:
         self._blocks = _take_constant_blocks(workbook)
         _drop_blank_cells(workbook)
         self._load_messages: dict[str, list[str]] = self._link_messages
-        self.model = self._load(workbook)
-        self._wrap_cells()
+        self.model = self._load(workbook, progress)
+        self._formula_count = self._wrap_cells()
         missing = [f"{s}!{a}" for s, a, node, _ in self._outputs if node not in self.model.dsp.nodes]
         if missing:
             raise FormulaEngineError(f"the formula engine made no result for {', '.join(missing[:10])}")
         self.messages: dict[Address, str] = {}
+        progress.close()
 
     def _cut_links(self, workbook) -> list[str]:
         """Links to other workbooks become #REF! (see :mod:`.links`); one warning each."""
@@ -198,31 +228,42 @@ class WorkbookEngine:
             logger.warning("%s", message)
         return [message for _, message in found]
 
-    def _load(self, workbook) -> formulas.ExcelModel:
+    def _load(self, workbook, progress: Progress) -> formulas.ExcelModel:
         model = _Model({title.upper(): title for title in self.sheets})
         # formulas loads a book by file name unless it holds it already: it is handed the
         # evaluation copy in memory (saving and reading it again took as long as evaluating)
-        sh.get_nested_dicts(model.books, _EVAL_NAME.upper())[FORMULAS_BOOK] = workbook
-        with collecting(self._load_messages), _quiet_progress():
+        hold_book(model, _EVAL_NAME, workbook)
+        progress.stage("compiling formulas", total=sum(len(cell_map(ws)) for ws in workbook.worksheets))
+        with collecting(self._load_messages), _counting(progress):
             model.loads(_EVAL_NAME)
+        progress.stage("linking ranges")
+        with collecting(self._load_messages), model_progress(lambda done, total: progress.advance()):
             for block in self._blocks:
                 block.add_to(model)
             model.finish()
+        release_books(model)
         return model
 
-    def _wrap_cells(self) -> None:
-        for node in self.model.dsp.function_nodes.values():
-            function = node["function"]
-            if isinstance(function, CellWrapper) and not isinstance(function.func, _InCell):
-                function.func = _InCell(function.func, node["outputs"][0])
+    def _wrap_cells(self) -> int:
+        """Wrap every formula cell's function in an :class:`_InCell`; how many there are."""
+        count = 0
+        for wrapper, node in formula_wrappers(self.model):
+            if not isinstance(wrapper.func, _InCell):
+                wrapper.func = _InCell(wrapper.func, node)
+            count += 1
+        return count
 
     # ------------------------------------------------------------ calculation
 
-    def calculate(self, inputs: dict[Address, object] | None = None) -> dict[Address, object]:
+    @collection_paused()
+    def calculate(self, inputs: dict[Address, object] | None = None,
+                  progress: Progress | None = None) -> dict[Address, object]:
         """Evaluate every formula; ``inputs`` ({(sheet, "A1"): value}) replace cell values
         for this calculation only (the loaded workbook is not changed). Returns the value
         of every formula cell, every cell of an array formula included, and sets
-        :attr:`messages`."""
+        :attr:`messages`. ``progress`` counts the formula cells as they are calculated."""
+        progress = progress or Progress()
+        progress.stage("calculating", total=self._formula_count)
         options = {}
         if inputs:
             engine_inputs: dict[str, object] = {}
@@ -237,7 +278,7 @@ class WorkbookEngine:
             engine_inputs.update({block.node: grid for block, grid in changed_blocks.items()})
             options["inputs"] = engine_inputs
         collected: dict[str, list[str]] = {}
-        with collecting(collected):
+        with collecting(collected), _counting(progress):
             solution = self.model.calculate(**options)
         self._check_circular(solution)
         values: dict[Address, object] = {}
@@ -251,6 +292,7 @@ class WorkbookEngine:
             if message:
                 messages[(sheet, cell)] = message
         self.messages = messages
+        progress.close()
         return values
 
     def _check_circular(self, solution) -> None:
@@ -362,7 +404,8 @@ def _take_constant_blocks(workbook) -> list[_Block]:
     for ws, table, (min_col, max_col), (first, last) in _tables(workbook):
         if last < first:
             continue
-        constant = [all(ws._cells.get((r, c)) is None or ws._cells[(r, c)].data_type != "f"
+        cells = cell_map(ws)
+        constant = [all(cells.get((r, c)) is None or cells[(r, c)].data_type != "f"
                         for r in range(first, last + 1))
                     for c in range(min_col, max_col + 1)]
         runs, start = [], None
@@ -378,7 +421,7 @@ def _take_constant_blocks(workbook) -> list[_Block]:
             values = np.empty((last - first + 1, last_col - first_col + 1), object)
             for r in range(first, last + 1):
                 for c in range(first_col, last_col + 1):
-                    cell = ws._cells.pop((r, c), None)
+                    cell = cells.pop((r, c), None)
                     values[r - first, c - first_col] = _block_value(
                         None if cell is None else _cell_constant(cell))
             blocks.append(_Block(ws.title, first, first_col, values))
@@ -395,8 +438,9 @@ def _drop_blank_cells(workbook) -> None:
     """openpyxl makes a blank cell object wherever a cell is visited; formulas would
     compile each of them (a saved and reloaded copy would not have them)."""
     for ws in workbook.worksheets:
-        for key in [key for key, cell in ws._cells.items() if cell.value is None]:
-            del ws._cells[key]
+        cells = cell_map(ws)
+        for key in [key for key, cell in cells.items() if cell.value is None]:
+            del cells[key]
 
 
 def _drop_cached_array_values(workbook) -> None:
@@ -411,7 +455,7 @@ def _drop_cached_array_values(workbook) -> None:
             for r in range(min_row, max_row + 1):
                 for c in range(min_col, max_col + 1):
                     if (c, r) != top_left:
-                        ws._cells.pop((r, c), None)
+                        cell_map(ws).pop((r, c), None)
 
 
 # ---------------------------------------------------------------- calculated columns
@@ -448,13 +492,13 @@ def _calculated_columns_as_arrays(workbook, names: frozenset[str]) -> list[tuple
                 continue
             col = min_col + offset
             expected = "=" + text
-            cells = [ws._cells.get((r, col)) for r in range(first, last + 1)]
+            cells = [cell_map(ws).get((r, col)) for r in range(first, last + 1)]
             if any(c is None or c.data_type != "f" or c.value != expected for c in cells):
                 continue
             letter = get_column_letter(col)
             ref = f"{letter}{first}:{letter}{last}"
             for r in range(first + 1, last + 1):
-                del ws._cells[(r, col)]
+                del cell_map(ws)[(r, col)]
             ws.cell(first, col).value = ArrayFormula(
                 ref, f"={match['f']}{ROWS_SUFFIX}({table.displayName}[[#Data],[{columns[source.upper()]}]]"
                      f"{match['rest']})")
@@ -468,20 +512,19 @@ def _formula_cells(workbook) -> list[tuple[str, str, str, tuple[int, int]]]:
     """Every cell a formula fills: plain formula cells and each cell of an array formula."""
     found = []
     for ws in workbook.worksheets:
-        for row in ws.iter_rows():
-            for c in row:
-                value = c.value
-                if isinstance(value, ArrayFormula):
-                    min_col, min_row, max_col, max_row = range_boundaries(value.ref)
-                    node = _node_id(ws.title, _canonical(value.ref))
-                    for r in range(min_row, max_row + 1):
-                        for k in range(min_col, max_col + 1):
-                            found.append((ws.title, f"{get_column_letter(k)}{r}", node,
-                                          (r - min_row, k - min_col)))
-                elif isinstance(value, DataTableFormula):
-                    logger.warning("%s!%s: data tables (What-If) are not evaluated", ws.title, c.coordinate)
-                elif c.data_type == "f":
-                    found.append((ws.title, c.coordinate, _node_id(ws.title, c.coordinate), (0, 0)))
+        for c in cells_in_order(ws):
+            value = c.value
+            if isinstance(value, ArrayFormula):
+                min_col, min_row, max_col, max_row = range_boundaries(value.ref)
+                node = _node_id(ws.title, _canonical(value.ref))
+                for r in range(min_row, max_row + 1):
+                    for k in range(min_col, max_col + 1):
+                        found.append((ws.title, f"{get_column_letter(k)}{r}", node,
+                                      (r - min_row, k - min_col)))
+            elif isinstance(value, DataTableFormula):
+                logger.warning("%s!%s: data tables (What-If) are not evaluated", ws.title, c.coordinate)
+            elif c.data_type == "f":
+                found.append((ws.title, c.coordinate, _node_id(ws.title, c.coordinate), (0, 0)))
     return found
 
 
@@ -512,12 +555,13 @@ def _check_used_ranges(workbook) -> None:
     """Refuse a sheet whose used range is vast (one value typed in XFD1048576 makes it
     17 billion cells): evaluating it would hang and exhaust memory."""
     for ws in workbook.worksheets:
-        if not ws._cells:
+        cells = cell_map(ws)
+        if not cells:
             continue
-        rows = max(r for r, _ in ws._cells)
-        columns = max(c for _, c in ws._cells)
+        rows = max(r for r, _ in cells)
+        columns = max(c for _, c in cells)
         if rows * columns > MAX_USED_CELLS:
-            far = max(ws._cells, key=lambda rc: rc[0] * columns + rc[1])
+            far = max(cells, key=lambda rc: rc[0] * columns + rc[1])
             raise FormulaEngineError(
                 f"sheet {ws.title!r}: its used range reaches {get_column_letter(columns)}{rows} "
                 f"({rows * columns:,} cells, at most {MAX_USED_CELLS:,} can be evaluated; the farthest "
@@ -538,10 +582,10 @@ def _check_sheet_names(workbook) -> None:
     if not quoted:
         return
     texts = [c.value.text if isinstance(c.value, ArrayFormula) else str(c.value)
-             for ws in workbook.worksheets for row in ws.iter_rows() for c in row if c.data_type == "f"]
+             for ws in workbook.worksheets for c in cells_in_order(ws) if c.data_type == "f"]
     texts += [d.attr_text or "" for d in workbook.defined_names.values()]
     for ws in quoted:
-        own = any(c.data_type == "f" for row in ws.iter_rows() for c in row)
+        own = any(c.data_type == "f" for c in cells_in_order(ws))
         if own or any(ws.title.replace("'", "''").upper() in t.upper() for t in texts):
             raise FormulaEngineError(f"sheet {ws.title!r}: the formula engine cannot evaluate references to a "
                                      "sheet whose name contains an apostrophe; rename the sheet")
@@ -549,13 +593,12 @@ def _check_sheet_names(workbook) -> None:
 
 def _mark_omitted_arguments(workbook, names: frozenset[str]) -> None:
     for ws in workbook.worksheets:
-        for row in ws.iter_rows():
-            for c in row:
-                value = c.value
-                if isinstance(value, ArrayFormula):
-                    value.text = mark_omitted_arguments(value.text, names)
-                elif c.data_type == "f" and isinstance(value, str):
-                    c.value = mark_omitted_arguments(value, names)
+        for c in cells_in_order(ws):
+            value = c.value
+            if isinstance(value, ArrayFormula):
+                value.text = mark_omitted_arguments(value.text, names)
+            elif c.data_type == "f" and isinstance(value, str):
+                c.value = mark_omitted_arguments(value, names)
     for defined in workbook.defined_names.values():
         if defined.attr_text:
             defined.attr_text = mark_omitted_arguments("=" + defined.attr_text, names)[1:]

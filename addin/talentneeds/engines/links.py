@@ -25,6 +25,8 @@ import re
 from openpyxl.formula.tokenizer import Token, Tokenizer, TokenizerError
 from openpyxl.worksheet.formula import ArrayFormula
 
+from talentneeds.engines.compat import cell_map
+
 __all__ = ["ExternalLinkRefused", "cut_external_links", "is_external_reference", "refuse_other_book"]
 
 _REF = "#REF!"
@@ -129,7 +131,7 @@ def cut_external_links(workbook) -> list[tuple[tuple[str, str] | None, str]]:
                                   f"so it gives {_REF} (as in Excel with links disabled)"))
 
     for ws in workbook.worksheets:
-        for cell in list(ws._cells.values()):  # the cells there are: iter_rows would visit the whole used range
+        for cell in list(cell_map(ws).values()):  # the cells there are: iter_rows would visit the whole used range
             value = cell.value
             if isinstance(value, ArrayFormula):
                 value.text, cut = cut_formula(value.text)

@@ -33,6 +33,8 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.formula import ArrayFormula
 
+from talentneeds.engines.compat import cells_in_order
+
 ALL, DATA, HEADERS, TOTALS, THIS_ROW = "#ALL", "#DATA", "#HEADERS", "#TOTALS", "#THIS ROW"
 SPECIALS = frozenset({ALL, DATA, HEADERS, TOTALS, THIS_ROW})
 # The row-part combinations Excel accepts (one item, or headers/totals next to data).
@@ -329,19 +331,18 @@ def rewrite_workbook(workbook: Workbook) -> int:
     local_names = _local_names(workbook, tables, global_names)
     count = 0
     for ws in workbook.worksheets:
-        for row in ws.iter_rows():
-            for c in row:
-                value = c.value
-                if isinstance(value, ArrayFormula):
-                    new = rewrite_formula(value.text, tables, ws.title, c.coordinate, local_names, global_names)
-                    if new != value.text:
-                        c.value = ArrayFormula(ref=value.ref, text=new)
-                        count += 1
-                elif c.data_type == "f" and isinstance(value, str):
-                    new = rewrite_formula(value, tables, ws.title, c.coordinate, local_names, global_names)
-                    if new != value:
-                        c.value = new
-                        count += 1
+        for c in cells_in_order(ws):
+            value = c.value
+            if isinstance(value, ArrayFormula):
+                new = rewrite_formula(value.text, tables, ws.title, c.coordinate, local_names, global_names)
+                if new != value.text:
+                    c.value = ArrayFormula(ref=value.ref, text=new)
+                    count += 1
+            elif c.data_type == "f" and isinstance(value, str):
+                new = rewrite_formula(value, tables, ws.title, c.coordinate, local_names, global_names)
+                if new != value:
+                    c.value = new
+                    count += 1
     for name, defined in workbook.defined_names.items():
         text = "=" + (defined.attr_text or "")
         try:

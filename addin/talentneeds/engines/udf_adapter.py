@@ -29,9 +29,11 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 import schedula as sh
-from formulas.functions import Array, get_functions, not_implemented, wrap_ranges_func
+from formulas.functions import Array, not_implemented, wrap_ranges_func
 from formulas.tokens.operand import Error, XlError
 from openpyxl.formula.tokenizer import Token, Tokenizer, TokenizerError
+
+from talentneeds.engines.compat import function_table
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +74,7 @@ def _register(entries: dict[str, tuple[Callable, Callable]]) -> None:
     """Put ``make(function)`` into formulas' function table under each name, unless it is
     there already; never replace one of formulas' own functions."""
     with _register_lock:
-        table = get_functions()
+        table = function_table()
         for name, (function, make) in entries.items():
             current = table.get(name)  # .get: the table is a defaultdict
             if getattr(current, _ADAPTED, None) is function:

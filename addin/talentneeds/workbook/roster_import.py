@@ -1446,11 +1446,12 @@ def _reading(workbook: str | Path):
             zlib.error) as error:
         raise RosterFileError(f"{workbook}: cannot read the workbook ({type(error).__name__}: {error})") from None
 
+
 def import_roster(roster_path: str | Path, workbook: str | Path, output: str | Path | None = None, *,
                   sheet: str | None = None, date_order: str | None = None, existing: str | None = None,
-                  allow_duplicates: bool = False, force: bool = False) -> ImportResult:
+                  allow_duplicates: bool = False, force: bool = False, progress=None) -> ImportResult:
     """Import the roster at ``roster_path`` into the Staff table of ``workbook`` (or of a
-    copy at ``output``).
+    copy at ``output``). ``progress`` (an ``engines.progress.Progress``) is told the stages.
 
     ``existing``: None (only an empty table or the template's example roster is replaced),
     "replace" or "append". Raises a :class:`RosterImportError` for every user mistake.
@@ -1474,6 +1475,10 @@ def import_roster(roster_path: str | Path, workbook: str | Path, output: str | P
             check_output(target, force)
         except OutputError as error:
             raise RosterFileError(str(error)) from None
+    from talentneeds.engines.progress import Progress
+
+    progress = progress or Progress()
+    progress.stage("reading the roster")
     roster = read_roster(roster_path, sheet=sheet, date_order=date_order)
 
     def prepare(data: bytes):
@@ -1483,6 +1488,7 @@ def import_roster(roster_path: str | Path, workbook: str | Path, output: str | P
             check_workbook_file(workbook_path, data=data)
         except UntrustedFileError as error:
             raise RosterFileError(str(error)) from None
+        progress.stage("reading the workbook's Staff table")
         with _reading(workbook):
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 plan = plan_import(workbook_path, archive, roster, existing, data)
@@ -1494,6 +1500,7 @@ def import_roster(roster_path: str | Path, workbook: str | Path, output: str | P
                                         f"{roster.source} and {workbook}")
         if duplicates and not allow_duplicates:
             raise RosterProblems(duplicates)
+        progress.stage("writing the people into the workbook", total=len(roster.people), unit="people")
         with _reading(workbook):
             written, write = write_roster(workbook_path, roster.people, data, plan)
         return (written, plan, duplicates), write
@@ -1506,6 +1513,8 @@ def import_roster(roster_path: str | Path, workbook: str | Path, output: str | P
             write_output(output, write, force)
     except OutputError as error:
         raise RosterFileError(str(error)) from None
+    progress.advance(len(roster.people))
+    progress.close()
     notes = list(roster.notes) + plan.notes
     if duplicates:
         notes.append(f"kept {len(duplicates)} duplicate name{'s' if len(duplicates) > 1 else ''} "

@@ -1,0 +1,354 @@
+"""Every place the engine reaches into ``formulas``' or openpyxl's internals, and nowhere else.
+
+Why one module: these are not public APIs, so a new release may move them. The versions
+they were written against are checked once (:func:`check_versions`), each hook below is
+tested on its own (tests/engines/test_compat.py), and a new release means reading this
+file, not the whole engine.
+
+The hooks:
+
+* :func:`function_table` -- formulas' table of Excel functions, filled on demand: a
+  function module is imported when a formula first names one of its functions, so the
+  statistics module (which imports scipy, most of a second) is imported only when a
+  workbook calls a statistical function.
+* :func:`model_progress` -- the progress bar formulas draws while it completes a model,
+  replaced by ours (or by none).
+* :func:`hold_book` -- hand formulas a workbook that is already in memory;
+  :func:`release_books` -- let go of it once the model is loaded.
+* :func:`compile_cell` -- formulas' own compilation of one cell, for a model that
+  overrides it.
+* :func:`formula_wrappers` -- the compiled formula of every formula cell of a model.
+* :func:`cell_map` -- openpyxl's {(row, column): cell} of a worksheet, for edits the
+  public API would make slow (it creates a cell wherever one is visited), and
+  :func:`cells_in_order` -- the cells a sheet holds, row by row, without creating any.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import functools
+import importlib
+import importlib.util
+import re
+import threading
+import types
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+#: The versions the hooks were written and tested against: (major, minor) prefixes.
+FORMULAS_VERSIONS = ((1, 3),)
+OPENPYXL_VERSIONS = ((3, 1),)
+
+#: formulas' function modules, in the order ``get_functions`` merges them (a later one
+#: wins), and the ones that import scipy.
+_SUBMODULES = ('.info', '.logic', '.math', '.stat', '.financial', '.text', '.look', '.eng', '.date', '.comp',
+               '.google')
+_STATISTICAL = ('.stat', '.comp')
+_PACKAGE = "formulas.functions"
+
+
+class UnsupportedVersionError(RuntimeError):
+    """formulas or openpyxl is a version these hooks were not written for."""
+
+
+def _major_minor(version: str) -> tuple[int, int]:
+    parts = re.findall(r"\d+", version)[:2]
+    return int(parts[0]), int(parts[1]) if len(parts) > 1 else 0
+
+
+@functools.cache
+def check_versions() -> None:
+    """Refuse to run against a formulas or openpyxl whose internals may have moved."""
+    import formulas
+    import openpyxl
+    from formulas import functions
+
+    for name, version, supported in (("formulas", formulas.__version__, FORMULAS_VERSIONS),
+                                     ("openpyxl", openpyxl.__version__, OPENPYXL_VERSIONS)):
+        if _major_minor(version) not in supported:
+            raise UnsupportedVersionError(
+                f"{name} {version} is installed; the workbook engine supports "
+                f"{', '.join('.'.join(map(str, v)) + '.x' for v in supported)} (pip install '{name}"
+                f">={supported[0][0]}.{supported[0][1]},<{supported[-1][0]}.{supported[-1][1] + 1}')")
+    source = Path(functions.__file__).with_name("stat.py").read_text(encoding="utf-8")
+    scipy_imports = tuple(line.strip() for line in source.splitlines()
+                          if re.match(r"\s*(from scipy|import scipy)", line) and not line.startswith(" "))
+    if scipy_imports != _STATISTICS_SCIPY_IMPORTS:
+        raise UnsupportedVersionError(f"formulas {formulas.__version__}'s statistics module imports "
+                                      f"{scipy_imports}, not what the engine expects")
+    if tuple(functions.SUBMODULES) != _SUBMODULES:
+        raise UnsupportedVersionError(f"formulas {formulas.__version__} has other function modules than "
+                                      f"the engine expects: {functions.SUBMODULES}")
+
+
+# ---------------------------------------------------------------- the function table
+
+def _statistical_names() -> frozenset[str]:
+    """The names the statistical modules define, read from their source text (importing
+    them would import scipy). Both define their table with literal names only; the test
+    of this hook checks the result against the imported modules' tables."""
+    spec = importlib.util.find_spec(_PACKAGE)
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    names: set[str] = set()
+    for module in _STATISTICAL:
+        text = (folder / f"{module[1:]}.py").read_text(encoding="utf-8")
+        names.update(re.findall(r"""FUNCTIONS\[\s*['"]([^'"]+)['"]\s*\]""", text))
+        block = re.search(r"^FUNCTIONS = \{\n(.*?)^\}", text, re.M | re.S)
+        if block:
+            names.update(re.findall(r"""^\s*['"]([^'"]+)['"]\s*:""", block.group(1), re.M))
+    return frozenset(names)
+
+
+#: The scipy imports at the top of formulas' statistics module, exactly as its source
+#: has them, and the names they bind; nothing else of scipy is used at import time.
+_STATISTICS_SCIPY_IMPORTS = ("from scipy import stats, linalg", "from scipy.interpolate import interp1d")
+
+
+class _Deferred(types.ModuleType):
+    """Stands in for a scipy module where formulas' statistics module binds it at import;
+    the real module is imported the first time an attribute is used (a statistical
+    function running), not when the module is imported."""
+
+    def __getattr__(self, attr: str):
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        return getattr(importlib.import_module(self.__name__), attr)
+
+
+def _deferred_function(module: str, name: str) -> Callable:
+    def call(*args, **kwargs):
+        return getattr(importlib.import_module(module), name)(*args, **kwargs)
+
+    call.__name__ = call.__qualname__ = name
+    return call
+
+
+def _import_statistics() -> None:
+    """Import formulas' statistics module (COUNT, MIN, COUNTIF, ... live there) without
+    importing scipy: its module-level ``from scipy import ...`` lines bind stand-ins that
+    import scipy at first use (scipy.stats alone takes most of a second to import)."""
+    import sys
+
+    name = f"{_PACKAGE}.stat"
+    if name in sys.modules or "scipy" in sys.modules:
+        importlib.import_module(name)
+        return
+    stats, linalg, interpolate = (_Deferred(f"scipy.{m}") for m in ("stats", "linalg", "interpolate"))
+    scipy = _Deferred("scipy")
+    scipy.stats, scipy.linalg = stats, linalg
+    interpolate.interp1d = _deferred_function("scipy.interpolate", "interp1d")
+    stand_ins = {"scipy": scipy, "scipy.stats": stats, "scipy.linalg": linalg, "scipy.interpolate": interpolate}
+    sys.modules.update(stand_ins)
+    try:
+        importlib.import_module(name)
+    finally:
+        for key, module in stand_ins.items():
+            if sys.modules.get(key) is module:
+                del sys.modules[key]
+
+
+class _LazyFunctionTable(collections.defaultdict):
+    """formulas' function table (a defaultdict whose default is ``not_implemented``),
+    with an entry looked up in the function modules the first time a formula names it.
+
+    The entry is the one ``formulas.get_functions()`` would have: the base table's, else
+    the last module's in merge order (no name is defined both by a statistical module
+    and by another: the hook's test checks it). Iterating shows only the entries looked
+    up or added so far; formulas only ever looks names up."""
+
+    def __init__(self, base: dict, not_implemented: Callable):
+        super().__init__(lambda: not_implemented)
+        self._base = base
+        self._lock = threading.RLock()
+        self._statistical = _statistical_names()
+
+    def _module_tables(self, modules) -> Iterator[dict]:
+        if ".stat" in modules:
+            _import_statistics()  # first: the comparison module imports it too
+        for name in reversed([m for m in _SUBMODULES if m in modules]):
+            yield importlib.import_module(name, _PACKAGE).FUNCTIONS
+
+    def _find(self, name: object) -> bool:
+        """Add ``name``'s function if formulas defines one; whether it does."""
+        if not isinstance(name, str):
+            return False
+        with self._lock:
+            if dict.__contains__(self, name):
+                return True
+            tables = [self._base]
+            tables += self._module_tables(_STATISTICAL if name in self._statistical else
+                                          [m for m in _SUBMODULES if m not in _STATISTICAL])
+            for table in tables:
+                if name in table:
+                    dict.__setitem__(self, name, table[name])
+                    return True
+            return False
+
+    def __contains__(self, name: object) -> bool:
+        return dict.__contains__(self, name) or self._find(name)
+
+    def __missing__(self, name):
+        if self._find(name):
+            return dict.__getitem__(self, name)
+        return super().__missing__(name)
+
+    def get(self, name, default=None):
+        return self[name] if name in self else default
+
+
+_install_lock = threading.Lock()
+
+
+def function_table() -> dict:
+    """formulas' function table, made lazy (see :class:`_LazyFunctionTable`) on first use:
+    ``formulas.functions.get_functions`` is replaced so that formulas' parser and
+    compiler look names up in it. If formulas' full table was built already in this
+    process, that one is used."""
+    check_versions()
+    from formulas import functions
+
+    with _install_lock:
+        current = functions.get_functions
+        table = getattr(current, "table", None)
+        if table is not None:
+            return table
+        cache = getattr(current, "cache_info", None)
+        table = current() if cache is not None and cache().currsize else \
+            _LazyFunctionTable(functions.FUNCTIONS, functions.not_implemented)
+
+        def get_functions():
+            return table
+
+        get_functions.table = table
+        functions.get_functions = get_functions
+        import formulas
+
+        vars(formulas).pop("get_functions", None)  # formulas caches the looked-up attribute
+        return table
+
+
+# ---------------------------------------------------------------- loading a model
+
+@contextlib.contextmanager
+def model_progress(advance: Callable[[int, int], None] | None = None):
+    """While formulas completes a model it draws a tqdm bar on stderr; instead, call
+    ``advance(done, total)`` (nothing if None). Only the ``tqdm`` name formulas.excel
+    uses is swapped, for the duration."""
+    import formulas.excel as excel
+
+    class _Bar:
+        def __init__(self, total=0, **_):
+            self.total, self.n = total, 0
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def update(self, n=1):
+            self.n += n
+            if advance is not None:
+                advance(self.n, self.total)
+
+        def refresh(self):
+            pass
+
+    original = excel.tqdm
+    excel.tqdm = types.SimpleNamespace(tqdm=_Bar)
+    try:
+        yield
+    finally:
+        excel.tqdm = original
+
+
+def hold_book(model, name: str, workbook) -> None:
+    """Make ``model.loads(name)`` use ``workbook`` (an openpyxl workbook read the way
+    formulas reads one) instead of reading a file of that name."""
+    import schedula as sh
+    from formulas.excel import BOOK
+
+    sh.get_nested_dicts(model.books, name.upper())[BOOK] = workbook
+
+
+def release_books(model) -> None:
+    """Let go of the openpyxl workbooks a loaded model holds: calculating does not read
+    them, and a big one is most of the memory in use."""
+    from formulas.excel import BOOK
+
+    for data in model.books.values():
+        data.pop(BOOK, None)
+
+
+def compile_cell(crd, val, context, check_formula, references):
+    """formulas' compilation of one cell (what ``ExcelModel._compile_cell`` does)."""
+    import formulas
+
+    return formulas.ExcelModel._compile_cell(crd, val, context, check_formula, references)
+
+
+def formula_wrappers(model) -> Iterator[tuple[object, str]]:
+    """(wrapper, node id) of every formula cell of a loaded model: the wrapper's
+    ``func`` attribute is the compiled formula and may be replaced."""
+    from formulas.cell import CellWrapper
+
+    for node in model.dsp.function_nodes.values():
+        function = node["function"]
+        if isinstance(function, CellWrapper):
+            yield function, node["outputs"][0]
+
+
+def load_workbook_as_formulas_does(path: str):
+    """The workbook at ``path`` read as formulas reads one (formulas, not cached values;
+    dates as serial numbers), plain inline strings read directly (:func:`_plain_inline_strings`)."""
+    from formulas.excel.xlreader import load_workbook
+
+    with _plain_inline_strings():
+        return load_workbook(path)
+
+
+@contextlib.contextmanager
+def _plain_inline_strings():
+    """openpyxl's sheet reader builds a ``Text`` object, through its descriptors, for every
+    inline string cell (``<is><t>...</t></is>``) only to take its ``content``: about a
+    quarter of reading a big roster. For the plain form -- one ``<t>`` and nothing else --
+    the content is that element's text; any other form (rich text runs, phonetic hints)
+    still goes through ``Text``. Only the ``Text`` name the sheet reader uses is swapped,
+    for the duration."""
+    from openpyxl.worksheet import _reader
+
+    original = _reader.Text
+    plain_tag = "{%s}t" % _reader.SHEET_MAIN_NS
+
+    class _PlainText:
+        __slots__ = ("content",)
+
+        @staticmethod
+        def from_tree(node):
+            children = list(node)
+            if len(children) == 1 and children[0].tag == plain_tag and not len(children[0]):
+                text = _PlainText()
+                text.content = children[0].text or ""
+                return text
+            return original.from_tree(node)
+
+    _reader.Text = _PlainText
+    try:
+        yield
+    finally:
+        _reader.Text = original
+
+
+# ---------------------------------------------------------------- openpyxl
+
+def cell_map(ws) -> dict:
+    """openpyxl's own {(row, column): cell} of ``ws``; edits to it are edits to the sheet."""
+    return ws._cells
+
+
+def cells_in_order(ws) -> list:
+    """The cells ``ws`` holds, row by row: what ``ws.iter_rows()`` visits, without the
+    blank cell objects it creates for every position of the used range."""
+    cells = ws._cells
+    return [cells[key] for key in sorted(cells)]
