@@ -335,7 +335,9 @@ _PLAN_DOCS = dict(
     per_team="Optional needs per team: 3 rows (Amplifier, Iterator, Connector) of low and high.",
     span_low=_SPAN_LOW_DOC,
     span_high=_SPAN_HIGH_DOC,
-    time_to_hire="Quarters from asking for a hire to the person starting (default 1, assumption).",
+    time_to_hire="Quarters from asking for a hire to the person starting: one number for every archetype, or "
+                 "three (Amplifier, Iterator, Connector); default 2, 1, 2 (assumption: the source says filling "
+                 'the manager role "has been challenging").',
     attrition="Share leaving per year: one number, or three (Amplifier, Iterator, Connector); "
               "default 0.10, 0.15, 0.10 (assumption).",
     ramp_quarters="Quarters a new team takes to reach full size (default 2, assumption).",
@@ -361,8 +363,8 @@ def _plan_options(roster, as_of, span_low, span_high, time_to_hire, attrition, r
     options = dict(
         per_team=tables.per_team(per_team),
         span=_span(span_low, span_high),
-        time_to_hire=int(cells.number(time_to_hire, "time_to_hire", default=plan_model.TIME_TO_HIRE_QUARTERS,
-                                      maximum=limits.MAX_QUARTERS, whole=True)),
+        time_to_hire=(plan_model.TIME_TO_HIRE if _omitted(time_to_hire)
+                      else tables.by_archetype_numbers(time_to_hire, "time_to_hire", maximum=limits.MAX_QUARTERS)),
         attrition=(plan_model.ANNUAL_ATTRITION if _omitted(attrition)
                    else tables.by_archetype_numbers(attrition, "attrition", maximum=1.0)),
         ramp_quarters=int(cells.number(ramp_quarters, "ramp_quarters", default=plan_model.RAMP_QUARTERS,
@@ -385,7 +387,8 @@ def _plan_options(roster, as_of, span_low, span_high, time_to_hire, attrition, r
     return options
 
 
-@excel_function(tables=("schedule", "roster", "per_team", "attrition", "catalog"), returns_table=True, **_PLAN_DOCS)
+@excel_function(tables=("schedule", "roster", "per_team", "time_to_hire", "attrition", "catalog"), returns_table=True,
+                **_PLAN_DOCS)
 def HIRING_PLAN(schedule, roster=None, as_of=None, point=None, per_team=None, span_low=None, span_high=None,
                 time_to_hire=None, attrition=None, ramp_quarters=None, min_tenure_years=None,
                 soft_skills_required=None, take_up=None, promote=None, pool_factor=None,
@@ -450,7 +453,7 @@ def NEEDS_DISTRIBUTION(teams, percentiles=None, trials=None, seed=None, per_team
 NOT_WITHIN_PLAN = "not within the plan"
 
 @excel_function(
-    tables=("schedule", "percentiles", "roster", "per_team", "attrition", "catalog"),
+    tables=("schedule", "percentiles", "roster", "per_team", "time_to_hire", "attrition", "catalog"),
     returns_table=True,
     schedule=_PLAN_DOCS["schedule"],
     percentiles=_PERCENTILES_DOC,

@@ -152,6 +152,8 @@ def _changed(before, after):
 def model_plan(schedule, roster, **options):
     """The quarterly plan straight from the model, with the template's defaults: the
     workbook must show exactly this (its header row and one row per quarter)."""
+    # the template has one Time to hire input for every archetype (TIME_TO_HIRE_QUARTERS)
+    options.setdefault("time_to_hire", plan_model.TIME_TO_HIRE_QUARTERS)
     frame = plan_model.hiring_plan(schedule, "mid", roster=tables.roster(roster), as_of=dt.date(2026, 7, 1),
                                    **options)
     return [list(frame.columns), *frame.to_numpy(dtype=object).tolist()]

@@ -83,10 +83,10 @@ TABLE_ARGS = {
     "INTERNAL_AMPLIFIERS": {"roster", "catalog"},
     "BOTTLENECK": {"per_team"},
     "ARCHETYPE": {"catalog"},
-    "HIRING_PLAN": {"schedule", "roster", "per_team", "attrition", "catalog"},
+    "HIRING_PLAN": {"schedule", "roster", "per_team", "time_to_hire", "attrition", "catalog"},
     "NEEDS_DISTRIBUTION": {"percentiles", "per_team"},
     "PLAN_HEADLINE": {"plan"},
-    "PLAN_DISTRIBUTION": {"schedule", "percentiles", "roster", "per_team", "attrition", "catalog"},
+    "PLAN_DISTRIBUTION": {"schedule", "percentiles", "roster", "per_team", "time_to_hire", "attrition", "catalog"},
 }
 FUNCTION_COUNT = len(SIGNATURES)  # 14 of DESIGN section 3 and 4 of the plan issue
 EXCEL_NAMES = {name.upper() for name in SIGNATURES}

@@ -32,8 +32,8 @@ holds exactly. The rules, in the order they happen inside quarter t:
    are filled first from the candidate pool, which shrinks by every promotion.
 4. **Requests.** Every seat still open, of every archetype, is a hire requested now.
    A promoted Iterator leaves an Iterator seat, so it is requested in the same quarter.
-5. **Arrivals.** A hire requested in quarter t arrives in quarter t + ``time_to_hire``
-   (0: the same quarter). Amplifiers and Connectors join on arrival. Iterators join
+5. **Arrivals.** A hire requested in quarter t arrives in quarter t + ``time_to_hire`` of
+   its archetype (0: the same quarter; by default Amplifiers and Connectors 2, Iterators 1). Amplifiers and Connectors join on arrival. Iterators join
    only while the managers have room: at most the **headroom**
    ``floor(Amplifiers x span) - Iterators`` counted after this quarter's promotions and
    Amplifier arrivals (never fewer than 0 join). The rest wait and join in the first
@@ -97,9 +97,14 @@ PLURAL = {AMP: "Amplifiers", ITR: "Iterators", CON: "Connectors"}
 # Share of each archetype leaving in a year (typical tech-industry voluntary attrition;
 # managers and research leads assumed to stay a little longer than individual contributors).
 ANNUAL_ATTRITION = {AMP: 0.10, ITR: 0.15, CON: 0.10}
-# Quarters from asking for a hire to the person starting (a quarter is about three months
-# of search, interviews and notice period).
-TIME_TO_HIRE_QUARTERS = 1
+# Quarters from asking for a hire to the person starting, per archetype (a quarter is about
+# three months of search, interviews and notice period). Managers take longer: the source
+# says filling the manager role "has been challenging" (claim 11), so Amplifiers are assumed
+# to take two quarters; research leads (Connectors) are as scarce, so two as well.
+TIME_TO_HIRE = {AMP: 2, ITR: 1, CON: 2}
+# One number for every archetype, where a single input stands for all three (the template's
+# Time to hire until it has one per archetype): the Iterators' time.
+TIME_TO_HIRE_QUARTERS = TIME_TO_HIRE[ITR]
 # Quarters a new team takes to grow to its full size (1: full size in its first quarter).
 RAMP_QUARTERS = 2
 # Share of new Iterator hires with the soft skills to manage, when no roster tells us the
@@ -191,6 +196,19 @@ def check_attrition(attrition: object) -> dict[Archetype, float]:
     return {a: check_share(given[a], f"attrition for {a.value}") for a in ARCHETYPES}
 
 
+def check_time_to_hire(time_to_hire: object) -> dict[Archetype, int]:
+    """Quarters to hire: one whole number for every archetype, or one per archetype."""
+    if not isinstance(time_to_hire, Mapping):
+        quarters = check_whole(time_to_hire, "time_to_hire", 0, MAX_QUARTERS)
+        return dict.fromkeys(ARCHETYPES, quarters)
+    given = _by_archetype(time_to_hire, "time_to_hire")
+    missing = [a.value for a in ARCHETYPES if a not in given]
+    if missing:
+        raise InvalidInput(f"time_to_hire must give quarters for Amplifier, Iterator and Connector; "
+                           f"missing {', '.join(missing)}")
+    return {a: check_whole(given[a], f"time_to_hire for {a.value}", 0, MAX_QUARTERS) for a in ARCHETYPES}
+
+
 def quarterly_rate(annual: float) -> float:
     """The share leaving in a quarter such that four quarters in a row lose ``annual``."""
     return 1.0 - (1.0 - annual) ** 0.25
@@ -220,7 +238,7 @@ class PlanSetup:
     schedule: np.ndarray                     # new teams starting in each quarter
     per_team: dict[Archetype, Range]
     span: Range
-    time_to_hire: int
+    time_to_hire: dict[Archetype, int]       # quarters from request to arrival, per archetype
     ramp_quarters: int
     quarterly_attrition: dict[Archetype, float]
     promote: bool
@@ -321,7 +339,7 @@ def _plan_end(starts: list[dt.date]) -> dt.date:
 def plan_setup(schedule: Sequence[int], *,
                per_team: Mapping[Archetype, Range] = A.PER_TEAM,
                span: Range = A.SPAN_OF_CONTROL,
-               time_to_hire: int = TIME_TO_HIRE_QUARTERS,
+               time_to_hire: int | Mapping[Archetype, int] = TIME_TO_HIRE,
                attrition: float | Mapping[Archetype, float] = ANNUAL_ATTRITION,
                ramp_quarters: int = RAMP_QUARTERS,
                roster: Iterable[Person] | None = None,
@@ -392,7 +410,7 @@ def plan_setup(schedule: Sequence[int], *,
         schedule=schedule,
         per_team=check_per_team(per_team),
         span=span,
-        time_to_hire=check_whole(time_to_hire, "time_to_hire", 0, MAX_QUARTERS),
+        time_to_hire=check_time_to_hire(time_to_hire),
         ramp_quarters=check_whole(ramp_quarters, "ramp_quarters", 1, MAX_QUARTERS),
         quarterly_attrition={a: quarterly_rate(s) for a, s in check_attrition(attrition).items()},
         promote=promote,
@@ -562,8 +580,8 @@ def simulate(setup: PlanSetup, full_size_needs: Mapping[Archetype, np.ndarray],
         for a in ARCHETYPES:
             requested = np.maximum(target[a][:, t] - heads[a] - pipeline[a] - to_come[a], 0)
             pipeline[a] += requested
-            if t + delay < quarters:
-                due[a][:, t + delay] += requested
+            if t + delay[a] < quarters:
+                due[a][:, t + delay[a]] += requested
             out[f"Requested {PLURAL[a]}"][:, t] = requested
 
         # 5. Arrivals: Amplifiers and Connectors join; Iterators join only into headroom.
@@ -597,15 +615,14 @@ def simulate(setup: PlanSetup, full_size_needs: Mapping[Archetype, np.ndarray],
         # Normal turnover is not a backlog: the seat of a leaver (or of a promoted Iterator)
         # whose replacement was asked for on time is covered while the hire is on its way
         # (the seats vacated in the last time_to_hire quarters).
-        recent = max(0, t - delay + 1)
         in_transit = {a: pipeline[a] - (waiting if a is ITR else 0) for a in ARCHETYPES}
         out["Open seats"][:, t] = sum(target[a][:, t] - heads[a] for a in ARCHETYPES)
         out["Roster starters to come"][:, t] = sum(to_come.values())
         # A seat kept for a roster person who starts later is not a backlog: nobody is hired for it.
         out["Backlog"][:, t] = sum(
             np.maximum(target[a][:, t] - heads[a] - to_come[a] - np.minimum(in_transit[a], (
-                out[f"Leavers {PLURAL[a]}"][:, recent:t + 1]
-                + out[f"Promoted out {PLURAL[a]}"][:, recent:t + 1]).sum(axis=1)), 0)
+                out[f"Leavers {PLURAL[a]}"][:, max(0, t - delay[a] + 1):t + 1]
+                + out[f"Promoted out {PLURAL[a]}"][:, max(0, t - delay[a] + 1):t + 1]).sum(axis=1)), 0)
             for a in ARCHETYPES)
         out["Management-bound"][:, t] = waiting > 0
 
