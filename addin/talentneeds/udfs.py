@@ -21,7 +21,7 @@ from talentneeds.excel import cells, tables
 from talentneeds.excel.boundary import excel_function
 from talentneeds.model import assumptions as A
 from talentneeds.model import bottleneck as bottleneck_model
-from talentneeds.model import cohort, limits, needs, pipeline, uncertainty
+from talentneeds.model import calendar, cohort, limits, needs, pipeline, uncertainty
 from talentneeds.model import plan as plan_model
 from talentneeds.model.archetypes import Archetype
 from talentneeds.model.ranges import POINT_NAMES, Range, point_fraction
@@ -31,6 +31,7 @@ __all__ = [
     "ITERATOR_CAPACITY", "ITERATOR_HEADROOM", "AMPLIFIERS_FOR", "MANAGER_LEVERAGE",
     "INTERNAL_AMPLIFIERS", "AMPLIFIER_HIRES", "ITERATOR_HIRES", "BOTTLENECK", "COHORT_MIX",
     "ARCHETYPE", "HIRING_PLAN", "NEEDS_DISTRIBUTION", "PLAN_DISTRIBUTION", "PLAN_HEADLINE",
+    "QUARTER_LABELS",
 ]
 
 POINT_DOC = 'Where in each range to plan: "low", "mid" (default), "high", or a number from 0 to 1.'
@@ -327,7 +328,8 @@ def ARCHETYPE(role_title, catalog=None):
 
 _PLAN_DOCS = dict(
     schedule="New teams starting in each quarter: a single row or column (a text header cell at "
-             "the start is skipped; a blank inside counts 0).",
+             "the start is skipped; a blank inside counts 0), or a Quarter and a New teams column with a "
+             "header row, whose Quarter labels the plan's quarters.",
     roster="Optional roster range (as for INTERNAL_AMPLIFIERS): the org at the start of quarter 1; "
            "left out, the org starts empty.",
     as_of="First day of quarter 1; tenure is measured from it (default: today).",
@@ -349,7 +351,14 @@ _PLAN_DOCS = dict(
                 "internal candidate pool by this factor (default 1: no restructure).",
     connectors_shared_by="Restructure: each research lead (Connector) is shared by this many teams (default 1).",
     catalog="Optional Role, Archetype range for the roster's titles (default: the built-in catalogue).",
+    quarters=f"Quarters to plan, {limits.MIN_HORIZON_QUARTERS} to {limits.MAX_HORIZON_QUARTERS} (default: the "
+             "schedule's length); the quarters after the schedule have no new teams.",
 )
+
+
+def _horizon(value: object) -> int | None:
+    return None if cells.is_blank(cells.single_cell(value, "quarters")) else int(cells.number(
+        value, "quarters", minimum=limits.MIN_HORIZON_QUARTERS, maximum=limits.MAX_HORIZON_QUARTERS, whole=True))
 
 
 def _omitted(value: object) -> bool:
@@ -392,10 +401,11 @@ def _plan_options(roster, as_of, span_low, span_high, time_to_hire, attrition, r
 def HIRING_PLAN(schedule, roster=None, as_of=None, point=None, per_team=None, span_low=None, span_high=None,
                 time_to_hire=None, attrition=None, ramp_quarters=None, min_tenure_years=None,
                 soft_skills_required=None, take_up=None, promote=None, pool_factor=None,
-                connectors_shared_by=None, catalog=None):
-    """Quarter-by-quarter table: heads, hires, promotions, leavers, management capacity, backlog."""
+                connectors_shared_by=None, catalog=None, quarters=None):
+    """Quarter-by-quarter table: heads, targets, hires, promotions, leavers, management capacity, backlog."""
+    labels, teams = tables.labelled_schedule(schedule)
     frame = plan_model.hiring_plan(
-        tables.schedule(schedule), _point(point),
+        teams, _point(point), labels=labels, quarters=_horizon(quarters),
         **_plan_options(roster, as_of, span_low, span_high, time_to_hire, attrition, ramp_quarters,
                         min_tenure_years, soft_skills_required, take_up, promote, pool_factor,
                         connectors_shared_by, per_team, catalog))
@@ -465,10 +475,12 @@ NOT_WITHIN_PLAN = "not within the plan"
 def PLAN_DISTRIBUTION(schedule, percentiles=None, trials=None, seed=None, distribution=None, roster=None,
                       as_of=None, per_team=None, span_low=None, span_high=None, time_to_hire=None,
                       attrition=None, ramp_quarters=None, min_tenure_years=None, soft_skills_required=None,
-                      take_up=None, promote=None, pool_factor=None, connectors_shared_by=None, catalog=None):
+                      take_up=None, promote=None, pool_factor=None, connectors_shared_by=None, catalog=None,
+                      quarters=None):
     """Table of the plan's total needs, total hires and fully-staffed quarter at each percentile, over random draws."""
+    labels, teams = tables.labelled_schedule(schedule)
     frame = uncertainty.plan_distribution(
-        tables.schedule(schedule), _percentiles(percentiles),
+        plan_model.horizon_schedule(teams, _horizon(quarters), labels), _percentiles(percentiles),
         _trials(trials, default=1_000),
         _seed(seed),
         _distribution(distribution),
@@ -496,3 +508,17 @@ def PLAN_HEADLINE(plan, labels=None):
             ["Peak backlog", headline.peak_backlog],
             ["Management-bound quarters", headline.management_bound_count]]
     return rows if cells.boolean(labels, "labels", default=True) else [row[1:] for row in rows]
+
+
+@excel_function(
+    returns_table=True,
+    start="The plan's start: the first day of quarter 1 (a date).",
+    quarters=f"Quarters to label, {limits.MIN_HORIZON_QUARTERS} to {limits.MAX_HORIZON_QUARTERS}.",
+)
+def QUARTER_LABELS(start, quarters):
+    """A column of the plan's quarter labels ("Q1 2027", ...): the calendar quarter each quarter starts in."""
+    labels = calendar.quarter_labels(
+        cells.date(start, "start"),
+        int(cells.number(quarters, "quarters", minimum=limits.MIN_HORIZON_QUARTERS,
+                         maximum=limits.MAX_HORIZON_QUARTERS, whole=True)))
+    return [[label] for label in labels]

@@ -88,6 +88,8 @@ def test_a_four_quarter_plan_worked_by_hand():
         "Iterator headroom": [4, 0, 0, 0],
         "Backlog": [5, 2, 5, 2],
         "Management-bound": [False, True, False, True],
+        # the targets worked out above, in the plan's own columns
+        "Target Amplifiers": [2, 2, 3, 3], "Target Iterators": [8, 8, 12, 12], "Target Connectors": [1, 1, 1, 1],
     }
     assert list(frame.columns[:len(plan.PLAN_COLUMNS)]) == list(plan.PLAN_COLUMNS)
     assert {name: column(frame, name) for name in plan.PLAN_COLUMNS} == expected

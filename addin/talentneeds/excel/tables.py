@@ -238,9 +238,48 @@ def _line(value: object, name: str) -> list[tuple[int, object]]:
     return list(enumerate(flat, start=1))
 
 
+SCHEDULE_COLUMNS = {"quarter": ("quarter",), "teams": ("newteams", "teams", "count")}
+
+
+def _is_labelled_schedule(value: object) -> bool:
+    rows = cells.rows_of(value)
+    return len(rows) > 1 and any(len(row) > 1 for row in rows)
+
+
+def labelled_schedule(value: object, name: str = "schedule") -> tuple[list | None, list[int]]:
+    """(quarter labels, new teams per quarter) from a schedule: either a single row or
+    column (no labels: see :func:`schedule`), or a range with a header row holding a
+    Quarter column and a New teams column, one row per quarter (blank rows skipped,
+    a blank New teams counts 0)."""
+    if not _is_labelled_schedule(value):
+        return None, schedule(value, name)
+    rows = cells.non_blank_rows(value)
+    columns = cells.find_columns(rows[0][1], SCHEDULE_COLUMNS)
+    if len(columns) != 2:
+        raw = cells.rows_of(value)
+        raise InvalidInput(f"{name} must be a single row or a single column, or a Quarter and a New teams "
+                           f"column under a header row with those names; got {len(raw)} rows x "
+                           f"{max(len(row) for row in raw)} columns without that header")
+    if len(rows) == 1:
+        raise InvalidInput(f"{name} has a header but no quarters")
+    labels, teams = [], []
+    for number, row in rows[1:]:
+        def cell(field, row=row):
+            index = columns[field]
+            return row[index] if index < len(row) else None
+        label = cells.single_cell(cell("quarter"), f"{name} row {number} Quarter")
+        if cells.is_blank(label):
+            raise InvalidInput(f"{name} row {number} Quarter is blank; give the quarter's label, e.g. \"Q1 2027\"")
+        labels.append(label.strip() if isinstance(label, str) else label)
+        teams.append(int(cells.number(cell("teams"), f"{name} row {number} New teams", default=0, whole=True)))
+    return labels, teams
+
+
 def schedule(value: object, name: str = "schedule") -> list[int]:
     """New teams per quarter from a single row or column; a header cell of text at the
     start is skipped, a blank inside counts 0 teams, blanks at the end are trimmed."""
+    if _is_labelled_schedule(value):
+        return labelled_schedule(value, name)[1]
     line = _line(value, name)
     if line and isinstance(line[0][1], str) and cells.parse_number_text(line[0][1]) is None \
             and line[0][1].strip() and line[0][1].strip()[0] != "#":

@@ -70,6 +70,7 @@ import pandas as pd
 from talentneeds.errors import ImpossiblePlan, InvalidInput, shown
 from talentneeds.model import assumptions as A
 from talentneeds.model.archetypes import ARCHETYPES, Archetype, parse_archetype
+from talentneeds.model.calendar import check_horizon
 from talentneeds.model.limits import (
     MAX_CANDIDATE_POOL_FACTOR,
     MAX_CONNECTORS_SHARED_BY,
@@ -127,7 +128,7 @@ PLAN_COLUMNS = (
     "Quarter", "Teams", "Amplifiers", "Iterators", "Connectors",
     "Hires Amplifiers", "Hires Iterators", "Hires Connectors",
     "Promotions", "Leavers", "Management capacity", "Iterator headroom", "Backlog",
-    "Management-bound",
+    "Management-bound", "Target Amplifiers", "Target Iterators", "Target Connectors",
 )
 
 
@@ -166,6 +167,41 @@ def check_schedule(schedule: object) -> np.ndarray:
                            f"got {len(schedule)} quarters")
     return np.array([check_whole(teams, f"schedule quarter {quarter}", 0, MAX_TEAMS_PER_QUARTER)
                      for quarter, teams in enumerate(schedule, start=1)], dtype=np.int64)
+
+
+def check_labels(labels: object, quarters: int) -> list:
+    """Quarter labels: one per quarter, each a text, a whole number or a date, no two alike."""
+    if isinstance(labels, (str, bytes, Mapping)) or not isinstance(labels, (Sequence, np.ndarray)):
+        raise InvalidInput(f"labels must be a list of quarter labels, got {shown(labels)}")
+    if len(labels) != quarters:
+        raise InvalidInput(f"labels must give one label for each of the {quarters} quarters, got {len(labels)}")
+    seen = set()
+    for position, label in enumerate(labels, start=1):
+        text = isinstance(label, str) and label.strip()
+        if not (text or isinstance(label, dt.date) or (_is_number(label) and math.isfinite(as_float(label))
+                                                      and label == int(label) and label >= 1)):
+            raise InvalidInput(f"the label of quarter {position} must be a text such as \"Q1 2027\", a whole "
+                               f"number >= 1 or a date, got {shown(label)}")
+        if label in seen:
+            raise InvalidInput(f"quarter labels must differ; {shown(label)} labels two quarters")
+        seen.add(label)
+    return list(labels)
+
+
+def horizon_schedule(schedule: object, quarters: object = None, labels: object = None) -> np.ndarray:
+    """The schedule over a horizon of ``quarters`` (None: the schedule's own length), the
+    quarters after it with no new teams. A labelled schedule is its own horizon."""
+    schedule = check_schedule(schedule)
+    if quarters is None:
+        return schedule
+    quarters = check_horizon(quarters)
+    if labels is not None and quarters != len(schedule):
+        raise InvalidInput(f"quarters must be left out with a labelled schedule (it has {len(schedule)} "
+                           f"quarters, each with its label), got {shown(quarters)}")
+    if quarters < len(schedule):
+        raise InvalidInput(f"quarters must be at least the schedule's {len(schedule)} quarters, "
+                           f"got {shown(quarters)}")
+    return np.concatenate([schedule, np.zeros(quarters - len(schedule), dtype=np.int64)])
 
 
 def _by_archetype(value: object, name: str) -> dict[Archetype, object]:
@@ -649,7 +685,7 @@ def full_size_needs_at(setup: PlanSetup, point=DEFAULT_POINT) -> dict[Archetype,
 
 
 def hiring_plan(schedule: Sequence[int], point=DEFAULT_POINT, *, detail: bool = False,
-                **options) -> pd.DataFrame:
+                labels: Sequence | None = None, quarters: int | None = None, **options) -> pd.DataFrame:
     """The quarter-by-quarter plan, every range at ``point`` (per-team needs and span).
 
     ``options`` are the keyword arguments of :func:`plan_setup`. One row per quarter with
@@ -661,21 +697,33 @@ def hiring_plan(schedule: Sequence[int], point=DEFAULT_POINT, *, detail: bool = 
     whose replacement is already on its way (normal turnover: with ``time_to_hire``
     quarters to hire, the seats vacated in the last ``time_to_hire`` quarters),
     ``Management-bound`` = Iterator hires had to wait for
-    managers. ``detail=True`` adds per-archetype columns (Start, Target, Leavers,
+    managers, and each archetype's ``Target`` (the heads it should have that quarter: the
+    starting org plus the new teams' ramped needs, rounded up; a plan is fully staffed
+    when every archetype is at its target, turnover aside). ``detail=True`` adds
+    per-archetype columns (Start, Leavers,
     Promoted in, Promoted out, Requested, with the archetype's plural name) and the
     headroom at the moment Iterators joined, the waiting Iterators, the candidate pool and
     ``Open seats`` (every empty seat, turnover included).
+
+    ``labels`` (one per quarter, e.g. "Q1 2027") fill the Quarter column instead of 1, 2, ...;
+    ``quarters`` is the horizon (MIN_HORIZON_QUARTERS to MAX_HORIZON_QUARTERS): the schedule
+    is followed by quarters with no new teams up to it (see :func:`horizon_schedule`).
     """
+    schedule = horizon_schedule(schedule, quarters, labels)
+    if labels is not None:
+        labels = check_labels(labels, len(schedule))
     setup = plan_setup(schedule, **options)
     span = np.array([setup.span.at(point)])
     run = simulate(setup, full_size_needs_at(setup, point), span)
-    return plan_frame(setup, run, detail=detail)
+    return plan_frame(setup, run, detail=detail, labels=labels)
 
 
 def plan_frame(setup: PlanSetup, run: Mapping[str, np.ndarray], trial: int = 0,
-               detail: bool = False) -> pd.DataFrame:
-    """One trial of :func:`simulate` as a table, one row per quarter."""
-    columns = {"Quarter": np.arange(1, setup.quarters + 1), "Teams": np.cumsum(setup.schedule)}
+               detail: bool = False, labels: Sequence | None = None) -> pd.DataFrame:
+    """One trial of :func:`simulate` as a table, one row per quarter (labelled by
+    ``labels``, or numbered from 1)."""
+    quarter = np.arange(1, setup.quarters + 1) if labels is None else pd.Series(list(labels), dtype=object)
+    columns = {"Quarter": quarter, "Teams": np.cumsum(setup.schedule)}
     columns.update({name: run[name][trial] for name in PLAN_COLUMNS[2:]})
     if detail:
         columns.update({name: values[trial] for name, values in run.items() if name not in columns})

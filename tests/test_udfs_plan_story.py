@@ -1,0 +1,96 @@
+"""The Excel functions of "one plan, one story" (issue 15): time to hire per archetype,
+calendar labels and horizon, targets in the plan. Expected values are worked by hand."""
+
+import datetime as dt
+
+from talentneeds import udfs
+
+N = None
+# HIRING_PLAN's arguments after schedule, by name, so that a call reads like a formula
+PLAN_ARGS = ("roster", "as_of", "point", "per_team", "span_low", "span_high", "time_to_hire", "attrition",
+             "ramp_quarters", "min_tenure_years", "soft_skills_required", "take_up", "promote", "pool_factor",
+             "connectors_shared_by", "catalog", "quarters")
+
+
+def plan(schedule, **named):
+    return udfs.HIRING_PLAN(schedule, *[named.get(name) for name in PLAN_ARGS])
+
+
+def col(table, name):
+    return [row[table[0].index(name)] for row in table[1:]]
+
+
+# One manager, span exactly 5 (capacity 5), 5 Iterators in post (starting heads come from a
+# roster of 1 Amplifier and 5 Iterators who started long ago, without soft skills so that
+# nobody is promoted); one new team of 1 Amplifier and 5 Iterators in quarter 1; nobody leaves.
+ROSTER = [["Archetype", "Start date", "Soft skills"], ["Amplifier", dt.date(2015, 1, 1), False],
+          *[["Iterator", dt.date(2015, 1, 1), False]] * 5]
+LATE = dict(roster=ROSTER, as_of=dt.date(2027, 1, 1), per_team=[[1, 1], [5, 5], [0, 0]], span_low=5,
+            span_high=5, attrition=0, ramp_quarters=1)
+
+
+def test_an_amplifier_two_quarters_away_makes_quarter_2_management_bound():
+    # time to hire 1 for all: the manager and the 5 Iterators arrive in Q2; capacity 10: none wait
+    fast = plan([[1, 0, 0]], time_to_hire=1, **LATE)
+    assert col(fast, "Management-bound") == [False, False, False]
+    # Amplifiers 2, Iterators 1, Connectors 1 (a range of three): in Q2 the Iterators find
+    # capacity 5 full and wait; the manager comes in Q3 and they join
+    slow = plan([[1, 0, 0]], time_to_hire=[[2, 1, 1]], **LATE)
+    assert col(slow, "Management-bound") == [False, True, False]
+    assert col(slow, "Amplifiers") == [1.0, 1.0, 2.0] and col(slow, "Iterators") == [5.0, 5.0, 10.0]
+    assert udfs.PLAN_HEADLINE(slow)[2] == ["Management-bound quarters", 1.0]
+    # left out, the default is Amplifiers 2, Iterators 1, Connectors 2: the slow plan
+    assert plan([[1, 0, 0]], **LATE) == slow
+    assert plan([[1]], time_to_hire=[[1, 1]]) == (
+        "#VALUE! time_to_hire must be one number or three (Amplifier, Iterator, Connector), got 2 cells")
+    assert plan([[1]], time_to_hire=[[2.5], [1], [1]]) == (
+        "#VALUE! time_to_hire for Amplifier must be a whole number from 0 to 200, got 2.5")
+
+
+def test_the_plan_shows_each_archetypes_target():
+    # targets: 1 + 1 = 2 Amplifiers, 5 + 5 = 10 Iterators, 0 Connectors in every quarter
+    slow = plan([[1, 0, 0]], time_to_hire=[[2, 1, 1]], **LATE)
+    assert col(slow, "Target Amplifiers") == [2.0] * 3
+    assert col(slow, "Target Iterators") == [10.0] * 3
+    assert col(slow, "Target Connectors") == [0.0] * 3
+
+
+def test_quarter_labels_cross_a_year_boundary():
+    # a plan starting 15 November 2026: quarters start 15 Nov, 15 Feb, 15 May, 15 Aug
+    assert udfs.QUARTER_LABELS(dt.datetime(2026, 11, 15), 4) == [["Q4 2026"], ["Q1 2027"], ["Q2 2027"], ["Q3 2027"]]
+    # 46357 is 2026-12-01 as an Excel serial (46023 = 2026-01-01, + 334 days to 1 December)
+    assert udfs.QUARTER_LABELS(46357, 5.0)[-1] == ["Q4 2027"]
+    assert udfs.QUARTER_LABELS(dt.date(2026, 1, 1), 3) == "#VALUE! quarters must be a whole number from 4 to 40, got 3"
+    assert udfs.QUARTER_LABELS(dt.date(2026, 1, 1), 41).endswith("from 4 to 40, got 41")
+    assert udfs.QUARTER_LABELS("soon", 4).startswith("#VALUE! start must be a date")
+    assert udfs.QUARTER_LABELS(dt.date(9999, 6, 1), 4).startswith("#VALUE! start must leave room for 4 quarters")
+
+
+LABELLED = [["Quarter", "New teams"], ["Q4 2026", 1], ["Q1 2027", None], ["Q2 2027", 0], ["Q3 2027", 0]]
+
+
+def test_a_labelled_schedule_labels_the_plan_and_the_headline():
+    labelled = plan(LABELLED, time_to_hire=1, **LATE)
+    numbered = plan([[1, 0, 0, 0]], time_to_hire=1, **LATE)
+    assert col(labelled, "Quarter") == ["Q4 2026", "Q1 2027", "Q2 2027", "Q3 2027"]
+    assert [row[1:] for row in labelled] == [row[1:] for row in numbered]
+    # 6 seats short in Q1 (on their way), none from Q2: fully staffed from "Q1 2027"
+    assert udfs.PLAN_HEADLINE(labelled)[0] == ["Fully staffed from quarter", "Q1 2027"]
+    assert plan([["Quarter", "New teams"], ["Q4 2026", 1], ["Q4 2026", 0]]) == (
+        '#VALUE! quarter labels must differ; "Q4 2026" labels two quarters')
+    assert plan([["Quarter", "New teams"], [None, 1], ["Q1 2027", 0]]).startswith(
+        "#VALUE! schedule row 2 Quarter is blank")
+    assert plan([["When", "How many"], ["Q4 2026", 1]]).startswith(
+        "#VALUE! schedule must be a single row or a single column, or a Quarter and a New teams column")
+
+
+def test_the_horizon_extends_a_schedule_with_quiet_quarters():
+    extended = plan([[1, 0]], time_to_hire=1, quarters=6, **LATE)
+    assert col(extended, "Quarter") == [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]
+    assert col(extended, "Teams") == [1.0] * 6
+    assert plan([[1, 0]], quarters=3) == "#VALUE! quarters must be a whole number from 4 to 40, got 3"
+    assert plan([[1, 0, 0, 0, 0]], quarters=4) == "#VALUE! quarters must be at least the schedule's 5 quarters, got 4"
+    assert plan(LABELLED, quarters=6).startswith("#VALUE! quarters must be left out with a labelled schedule")
+    # PLAN_DISTRIBUTION reads the same schedules
+    distribution = udfs.PLAN_DISTRIBUTION(LABELLED, N, 20)
+    assert distribution[0] == ["Outcome", "P10", "P50", "P90"]
