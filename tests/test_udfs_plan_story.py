@@ -94,3 +94,46 @@ def test_the_horizon_extends_a_schedule_with_quiet_quarters():
     # PLAN_DISTRIBUTION reads the same schedules
     distribution = udfs.PLAN_DISTRIBUTION(LABELLED, N, 20)
     assert distribution[0] == ["Outcome", "P10", "P50", "P90"]
+
+
+STAFF = [["Name", "Role", "Team", "Start date", "Soft skills"],
+         ["Ada", "Research Engineer", "Interpretability", dt.date(2024, 2, 29), True],
+         ["Bo", "Research Scientist", "Evals", dt.date(2023, 3, 1), True],
+         ["Cy", "People Manager", "Evals", dt.date(2020, 3, 1), True],
+         ["Di", "Research Engineer", None, dt.date(2020, 3, 1), False]]
+HEADER = ["Name", "Role", "Team", "Eligible from", "Soft skills", "Candidate"]
+
+
+def test_promotion_candidates_on_the_day_after_a_year_including_a_leap_day_start():
+    # Ada started on 29 February 2024: a year on is 28 February 2025 (no 29th), so tenure is
+    # more than a year from 1 March 2025. Bo started 1 March 2023: on 1 March 2024 tenure is
+    # exactly one year, not more: eligible from 2 March 2024. Cy is an Amplifier: not listed.
+    # Di has no soft skills: a date, never a candidate while soft skills are required.
+    on_the_day = udfs.PROMOTION_CANDIDATES(STAFF, dt.date(2024, 3, 1))
+    assert on_the_day == [
+        HEADER,
+        ["Ada", "Research Engineer", "Interpretability", dt.date(2025, 3, 1), True, False],
+        ["Bo", "Research Scientist", "Evals", dt.date(2024, 3, 2), True, False],
+        ["Di", "Research Engineer", "", dt.date(2021, 3, 2), False, False],
+    ]
+    day_after = udfs.PROMOTION_CANDIDATES(STAFF, dt.date(2024, 3, 2))
+    assert [row[-1] for row in day_after[1:]] == [False, True, False]
+    assert [row[-1] for row in udfs.PROMOTION_CANDIDATES(STAFF, dt.date(2025, 2, 28))[1:]] == [False, True, False]
+    assert [row[-1] for row in udfs.PROMOTION_CANDIDATES(STAFF, dt.date(2025, 3, 1))[1:]] == [True, True, False]
+    # soft skills not required: Di too; INTERNAL_AMPLIFIERS counts the same people
+    relaxed = udfs.PROMOTION_CANDIDATES(STAFF, dt.date(2025, 3, 1), N, False)
+    assert [row[-1] for row in relaxed[1:]] == [True, True, True]
+    assert udfs.INTERNAL_AMPLIFIERS(STAFF, dt.date(2025, 3, 1), N, False) == 3.0
+    # half a year: 6 calendar months after 29 Feb 2024 is 29 Aug 2024, eligible from the 30th
+    assert udfs.PROMOTION_CANDIDATES(STAFF, dt.date(2024, 3, 1), 0.5)[1][3] == dt.date(2024, 8, 30)
+
+
+def test_promotion_candidates_errors_name_the_argument():
+    assert udfs.PROMOTION_CANDIDATES(STAFF, "someday").startswith("#VALUE! as_of must be a date")
+    assert udfs.PROMOTION_CANDIDATES(STAFF, N, -1) == "#VALUE! min_tenure_years must be a number from 0 to 100, got -1"
+    no_soft = [["Name", "Role", "Start date"], ["Ed", "Research Engineer", dt.date(2020, 1, 1)]]
+    assert udfs.PROMOTION_CANDIDATES(no_soft, dt.date(2024, 1, 1)).startswith(
+        "#VALUE! roster row 2 has no Soft skills value")
+    assert udfs.PROMOTION_CANDIDATES([["Name"]]).startswith("#VALUE! roster needs a header row with a Start date")
+    # no Iterators: the header alone
+    assert udfs.PROMOTION_CANDIDATES([["Role", "Start date"], ["Manager", dt.date(2020, 1, 1)]]) == [HEADER]

@@ -31,7 +31,7 @@ __all__ = [
     "ITERATOR_CAPACITY", "ITERATOR_HEADROOM", "AMPLIFIERS_FOR", "MANAGER_LEVERAGE",
     "INTERNAL_AMPLIFIERS", "AMPLIFIER_HIRES", "ITERATOR_HIRES", "BOTTLENECK", "COHORT_MIX",
     "ARCHETYPE", "HIRING_PLAN", "NEEDS_DISTRIBUTION", "PLAN_DISTRIBUTION", "PLAN_HEADLINE",
-    "QUARTER_LABELS",
+    "QUARTER_LABELS", "PROMOTION_CANDIDATES",
 ]
 
 POINT_DOC = 'Where in each range to plan: "low", "mid" (default), "high", or a number from 0 to 1.'
@@ -224,6 +224,37 @@ def INTERNAL_AMPLIFIERS(roster, as_of=None, min_tenure_years=None, soft_skills_r
         cells.boolean(soft_skills_required, "soft_skills_required", default=A.SOFT_SKILLS_REQUIRED),
         _share(take_up, "take_up", A.TAKE_UP),
     )
+
+
+CANDIDATE_COLUMNS = ("Name", "Role", "Team", "Eligible from", "Soft skills", "Candidate")
+
+
+@excel_function(
+    tables=("roster", "catalog"),
+    returns_table=True,
+    roster="Roster range with a header row: Name, Role (or Archetype), Team, Start date, Soft skills; "
+           "other columns ignored.",
+    as_of="Date the Candidate column is for (default: today).",
+    min_tenure_years="Tenure must be strictly more than this many years (default 1, from the source).",
+    soft_skills_required="TRUE (default, from the source): only people with the soft skills to manage are candidates.",
+    catalog="Optional Role, Archetype range that maps titles to archetypes (default: the built-in catalogue).",
+)
+def PROMOTION_CANDIDATES(roster, as_of=None, min_tenure_years=None, soft_skills_required=None, catalog=None):
+    """Table of the roster's Iterators: the first day each can be promoted, and who is a candidate on as_of."""
+    found = pipeline.eligibility(
+        tables.roster(roster, tables.catalog(catalog)),
+        cells.date(as_of, "as_of", default=dt.date.today()),
+        cells.number(min_tenure_years, "min_tenure_years", default=A.MIN_TENURE_YEARS,
+                     maximum=limits.MAX_TENURE_YEARS),
+        cells.boolean(soft_skills_required, "soft_skills_required", default=A.SOFT_SKILLS_REQUIRED),
+    )
+    rows = [list(CANDIDATE_COLUMNS)]
+    for row in found:
+        person = row.person
+        rows.append([person.name, person.role, person.team,
+                     "after 9999-12-31" if row.eligible_from is None else row.eligible_from,
+                     person.soft_skills, row.candidate])
+    return rows
 
 
 @excel_function(

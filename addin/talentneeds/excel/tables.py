@@ -21,6 +21,7 @@ ROSTER_COLUMNS = {
     "start_date": ("startdate", "start", "hiredate", "datejoined", "joined"),
     "soft_skills": ("softskills", "softskill"),
     "name": ("name", "person", "employee", "fullname"),
+    "team": ("team", "department", "group"),
 }
 CATALOG_COLUMNS = {"role": ROSTER_COLUMNS["role"], "archetype": ("archetype",)}
 
@@ -129,8 +130,17 @@ def _parse_roster(value: object, catalog: Catalog, name: str) -> list[Person]:
             soft = cells.boolean(cell("soft_skills"), "Soft skills")
         except InvalidInput as error:
             raise error.at(where) from None
-        people.append(Person(archetype, start, soft, label=where))
+        people.append(Person(archetype, start, soft, label=where,
+                             **{field: _shown_cell(cell(field)) for field in ("name", "role", "team")}))
     return people
+
+
+def _shown_cell(value: object) -> object:
+    """A cell kept only to be shown again (a Name, a Team): None if blank, text, number or
+    date as it is, anything else as text. Never checked: it is in no count."""
+    if cells.is_blank(value):
+        return None
+    return value if isinstance(value, (str, int, float, dt.date)) else str(value)
 
 
 # Parsed catalogues by content: a workbook passes the same Roles table to every row's
