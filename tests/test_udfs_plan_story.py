@@ -137,3 +137,35 @@ def test_promotion_candidates_errors_name_the_argument():
     assert udfs.PROMOTION_CANDIDATES([["Name"]]).startswith("#VALUE! roster needs a header row with a Start date")
     # no Iterators: the header alone
     assert udfs.PROMOTION_CANDIDATES([["Role", "Start date"], ["Manager", dt.date(2020, 1, 1)]]) == [HEADER]
+
+
+def test_non_research_staff_stay_on_the_roster_and_out_of_every_count():
+    assert udfs.ARCHETYPE("Recruiter") == "Not counted"
+    assert udfs.ARCHETYPE("Senior Operations Manager") == "Not counted"  # not "Manager": an Amplifier
+    assert udfs.ARCHETYPE("Engineering Manager") == "Amplifier"
+    research = [["Name", "Role", "Start date", "Soft skills"],
+                ["Ann", "Research Engineer", dt.date(2020, 1, 1), True],
+                ["Bob", "People Manager", dt.date(2020, 1, 1), True]]
+    # an HR export: the same two people, and three who are not counted (no Soft skills value
+    # needed: they are never candidates); one is marked so in an Archetype-only row
+    export = [["Name", "Role", "Archetype", "Start date", "Soft skills"],
+              ["Ann", "Research Engineer", None, dt.date(2020, 1, 1), True],
+              ["Cat", "Head of Operations", None, dt.date(2019, 1, 1), None],
+              ["Bob", "People Manager", None, dt.date(2020, 1, 1), True],
+              ["Dan", "Recruiter", None, dt.date(2021, 6, 1), None],
+              ["Eve", None, "not counted", dt.date(2022, 6, 1), None]]
+    as_of = dt.date(2024, 1, 1)
+    assert udfs.INTERNAL_AMPLIFIERS(export, as_of) == udfs.INTERNAL_AMPLIFIERS(research, as_of) == 1.0
+    assert [row[0] for row in udfs.PROMOTION_CANDIDATES(export, as_of)[1:]] == ["Ann"]
+    # the plan starts from 1 Amplifier and 1 Iterator either way
+    assert plan([[1, 0]], roster=export, as_of=as_of) == plan([[1, 0]], roster=research, as_of=as_of)
+    # Q1: half a team (ramp 2) needs ceil(1.5 x 0.5) = 1 more Amplifier; Ann (tenure > 1 year,
+    # soft skills) fills it: 2 Amplifiers, 0 Iterators, 0 Connectors; Cat and Dan are in no column
+    assert plan([[1, 0]], roster=export, as_of=as_of)[1][2:5] == [2.0, 0.0, 0.0]
+    # a catalogue may say so too, and names what is valid
+    own = [["Role", "Archetype"], ["Chef", "Not counted"]]
+    assert udfs.ARCHETYPE("Chef", own) == "Not counted"
+    assert udfs.ARCHETYPE("Chef", [["Role", "Archetype"], ["Chef", "Nobody"]]) == (
+        '#VALUE! catalog row 2: archetype must be "Amplifier", "Iterator", "Connector" or "Not counted", got "Nobody"')
+    assert udfs.ARCHETYPE("Wizard") == ('#N/A role "Wizard" is not in the catalogue; add it with its archetype '
+                                       "(Amplifier, Iterator, Connector or Not counted)")

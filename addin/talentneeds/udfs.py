@@ -350,7 +350,7 @@ def COHORT_MIX(cohort_size, amplifiers, iterators, connectors=None, weighting=No
     catalog="Optional Role, Archetype range (default: the built-in catalogue).",
 )
 def ARCHETYPE(role_title, catalog=None):
-    """The archetype of a role title: "Amplifier", "Iterator" or "Connector"."""
+    """The archetype of a role title: "Amplifier", "Iterator", "Connector" or "Not counted" (non-research)."""
     title = cells.single_cell(role_title, "role_title")
     return tables.catalog(catalog).archetype(title)
 

@@ -9,7 +9,7 @@ from talentneeds.errors import InvalidInput
 from talentneeds.excel_text import control_problem
 from talentneeds.excel import cells
 from talentneeds.model import assumptions as A
-from talentneeds.model.archetypes import ARCHETYPES, Archetype, parse_archetype
+from talentneeds.model.archetypes import ARCHETYPES, Archetype, NotCounted, parse_archetype, parse_role_archetype
 from talentneeds.model.limits import MAX_EXACT_WHOLE
 from talentneeds.model.pipeline import Person
 from talentneeds.model.ranges import Range
@@ -121,7 +121,7 @@ def _parse_roster(value: object, catalog: Catalog, name: str) -> list[Person]:
                 if (problem := control_problem(text)) is not None:
                     raise InvalidInput(f"{label} {problem}")
             if not cells.is_blank(archetype_cell):
-                archetype = parse_archetype(str(archetype_cell))
+                archetype = parse_role_archetype(str(archetype_cell))
             elif not cells.is_blank(role_cell):
                 archetype = catalog.archetype(str(role_cell))
             else:
@@ -130,6 +130,8 @@ def _parse_roster(value: object, catalog: Catalog, name: str) -> list[Person]:
             soft = cells.boolean(cell("soft_skills"), "Soft skills")
         except InvalidInput as error:
             raise error.at(where) from None
+        if isinstance(archetype, NotCounted):
+            continue  # kept on the roster, in no count
         people.append(Person(archetype, start, soft, label=where,
                              **{field: _shown_cell(cell(field)) for field in ("name", "role", "team")}))
     return people
@@ -175,9 +177,9 @@ def _parse_catalog(value: object, name: str) -> Catalog:
         kind = row[archetype_col] if archetype_col < len(row) else None
         if cells.is_blank(title) or cells.is_blank(kind):
             raise InvalidInput(f"{name} row {number} needs a role title and an archetype "
-                               "(Amplifier, Iterator or Connector)")
+                               "(Amplifier, Iterator, Connector or Not counted)")
         try:
-            entries.append((str(title), parse_archetype(str(kind))))
+            entries.append((str(title), parse_role_archetype(str(kind))))
         except InvalidInput as error:
             raise error.at(f"{name} row {number}") from None
     try:
