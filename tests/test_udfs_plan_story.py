@@ -169,3 +169,36 @@ def test_non_research_staff_stay_on_the_roster_and_out_of_every_count():
         '#VALUE! catalog row 2: archetype must be "Amplifier", "Iterator", "Connector" or "Not counted", got "Nobody"')
     assert udfs.ARCHETYPE("Wizard") == ('#N/A role "Wizard" is not in the catalogue; add it with its archetype '
                                        "(Amplifier, Iterator, Connector or Not counted)")
+
+
+def test_the_cost_of_a_two_quarter_plan():
+    # The late-manager org with hires taking one quarter, over 2 quarters: Q1 ends with
+    # 1 Amplifier and 5 Iterators, no hires; Q2 with 2 and 10 after hiring 1 and 5.
+    two_quarters = plan([[1, 0]], time_to_hire=1, **LATE)
+    assert [row[2:8] for row in two_quarters[1:]] == [[1, 5, 0, 0, 0, 0], [2, 10, 0, 1, 5, 0]]
+    # annual cost 200k / 160k / 240k; one-off 30k / 20k / 40k per hire
+    #   Q1 people (1 x 200k + 5 x 160k) / 4 = 250k; hiring 0
+    #   Q2 people (2 x 200k + 10 x 160k) / 4 = 500k; hiring 1 x 30k + 5 x 20k = 130k
+    cost = udfs.PLAN_COST(two_quarters, [[200_000], [160_000], [240_000]], [[30_000, 20_000, 40_000]])
+    assert cost == [["Quarter", "People cost", "Hiring cost", "Total cost"],
+                    [1.0, 250_000.0, 0.0, 250_000.0],
+                    [2.0, 500_000.0, 130_000.0, 630_000.0],
+                    ["Total", 750_000.0, 130_000.0, 880_000.0]]
+    # one number for every archetype; hire cost left out is 0; labels are carried
+    labelled = plan([["Quarter", "New teams"], ["Q4 2026", 1], ["Q1 2027", 0]], time_to_hire=1, **LATE)
+    assert udfs.PLAN_COST(labelled, 100_000) == [
+        ["Quarter", "People cost", "Hiring cost", "Total cost"],
+        ["Q4 2026", 150_000.0, 0.0, 150_000.0],     # 6 people x 100k / 4
+        ["Q1 2027", 300_000.0, 0.0, 300_000.0],     # 12 people x 100k / 4
+        ["Total", 450_000.0, 0.0, 450_000.0]]
+
+
+def test_plan_cost_errors_name_the_argument():
+    two_quarters = plan([[1, 0]], time_to_hire=1, **LATE)
+    assert udfs.PLAN_COST(two_quarters, N).startswith("#VALUE! annual_cost is required")
+    assert udfs.PLAN_COST(two_quarters, -1) == "#VALUE! annual_cost must be a number >= 0, got -1"
+    assert udfs.PLAN_COST(two_quarters, 1, [[1, 2]]) == (
+        "#VALUE! hire_cost must be one number or three (Amplifier, Iterator, Connector), got 2 cells")
+    assert udfs.PLAN_COST([["Quarter", "Backlog"], [1, 0]], 1).startswith(
+        "#VALUE! plan must be a HIRING_PLAN table with its header row; no column Amplifiers")
+    assert udfs.PLAN_COST(two_quarters, 1e308).startswith("#NUM! the cost of quarter 1 is more than")

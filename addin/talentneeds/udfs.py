@@ -17,11 +17,13 @@ import math
 
 import pandas as pd
 
+from talentneeds.errors import InvalidInput
 from talentneeds.excel import cells, tables
 from talentneeds.excel.boundary import excel_function
 from talentneeds.model import assumptions as A
 from talentneeds.model import bottleneck as bottleneck_model
 from talentneeds.model import calendar, cohort, limits, needs, pipeline, uncertainty
+from talentneeds.model import cost as cost_model
 from talentneeds.model import plan as plan_model
 from talentneeds.model.archetypes import Archetype
 from talentneeds.model.ranges import POINT_NAMES, Range, point_fraction
@@ -31,7 +33,7 @@ __all__ = [
     "ITERATOR_CAPACITY", "ITERATOR_HEADROOM", "AMPLIFIERS_FOR", "MANAGER_LEVERAGE",
     "INTERNAL_AMPLIFIERS", "AMPLIFIER_HIRES", "ITERATOR_HIRES", "BOTTLENECK", "COHORT_MIX",
     "ARCHETYPE", "HIRING_PLAN", "NEEDS_DISTRIBUTION", "PLAN_DISTRIBUTION", "PLAN_HEADLINE",
-    "QUARTER_LABELS", "PROMOTION_CANDIDATES",
+    "QUARTER_LABELS", "PROMOTION_CANDIDATES", "PLAN_COST",
 ]
 
 POINT_DOC = 'Where in each range to plan: "low", "mid" (default), "high", or a number from 0 to 1.'
@@ -553,3 +555,37 @@ def QUARTER_LABELS(start, quarters):
         int(cells.number(quarters, "quarters", minimum=limits.MIN_HORIZON_QUARTERS,
                          maximum=limits.MAX_HORIZON_QUARTERS, whole=True)))
     return [[label] for label in labels]
+
+
+_PLURALS = {Archetype.AMPLIFIER: "Amplifiers", Archetype.ITERATOR: "Iterators", Archetype.CONNECTOR: "Connectors"}
+
+
+def _costs(value: object, name: str) -> float | dict:
+    return tables.by_archetype_numbers(value, name, maximum=None)
+
+
+@excel_function(
+    tables=("plan", "annual_cost", "hire_cost"),
+    returns_table=True,
+    plan="A HIRING_PLAN table with its header row (Quarter, Amplifiers, Iterators, Connectors and the three "
+         "Hires columns are read).",
+    annual_cost="Loaded annual cost of one person (salary, benefits, overheads): one number for every archetype, "
+                "or three (Amplifier, Iterator, Connector). Your own figures (assumption): no default.",
+    hire_cost="One-off cost of one external hire (fees, relocation, onboarding): one number or three "
+              "(Amplifier, Iterator, Connector); default 0 (assumption).",
+)
+def PLAN_COST(plan, annual_cost, hire_cost=None):
+    """Table of a plan's cost per quarter (people in post at a quarter of their annual cost, plus hiring) and in total."""
+    titles = tuple(_PLURALS.values()) + tuple(f"Hires {plural}" for plural in _PLURALS.values())
+    labels, counts = tables.plan_counts(plan, titles)
+    if _omitted(annual_cost):
+        raise InvalidInput("annual_cost is required: the loaded annual cost of one person, one number "
+                                      "or three (Amplifier, Iterator, Connector), got a blank cell")
+    quarters = cost_model.plan_cost(
+        labels, {a: counts[p] for a, p in _PLURALS.items()}, {a: counts[f"Hires {p}"] for a, p in _PLURALS.items()},
+        _costs(annual_cost, "annual_cost"), 0.0 if _omitted(hire_cost) else _costs(hire_cost, "hire_cost"))
+    rows = [["Quarter", "People cost", "Hiring cost", "Total cost"]]
+    rows += [[q.quarter, q.people, q.hiring, q.total] for q in quarters]
+    rows.append(["Total", sum(q.people for q in quarters), sum(q.hiring for q in quarters),
+                 sum(q.total for q in quarters)])
+    return rows

@@ -304,7 +304,7 @@ def schedule(value: object, name: str = "schedule") -> list[int]:
             for position, cell in line]
 
 
-def by_archetype_numbers(value: object, name: str, maximum: float) -> float | dict[Archetype, float]:
+def by_archetype_numbers(value: object, name: str, maximum: float | None) -> float | dict[Archetype, float]:
     """One number for every archetype, or three (Amplifier, Iterator, Connector) in a row or column."""
     line = _line(value, name)
     if len(line) == 1:
@@ -334,28 +334,39 @@ def _quarter_label(value: object, name: str) -> int | str:
     return int(cells.number(value, name, minimum=1, maximum=MAX_EXACT_WHOLE, whole=True))
 
 
-PLAN_COLUMNS = {"quarter": ("quarter",), "backlog": ("backlog",), "management_bound": ("managementbound",)}
-
-
-def plan_table(value: object, name: str = "plan") -> dict[str, list]:
-    """The Quarter, Backlog and Management-bound columns of a HIRING_PLAN table (with its header)."""
+def _plan_rows(value: object, name: str, titles: tuple[str, ...]) -> tuple[dict[str, int], list[tuple[int, list]]]:
+    """The column of each of ``titles`` in a HIRING_PLAN table (found by header) and its
+    rows below the header, each padded to the header's width."""
     rows = cells.non_blank_rows(value)
     if not rows:
         raise InvalidInput(f"{name} must be a HIRING_PLAN table with its header row, got an empty range")
     _, header = rows[0]
-    columns = cells.find_columns(header, PLAN_COLUMNS)
-    missing = [title for key, title in (("quarter", "Quarter"), ("backlog", "Backlog"),
-                                         ("management_bound", "Management-bound")) if key not in columns]
+    columns = cells.find_columns(header, {title: (cells.header_key(title),) for title in titles})
+    missing = [title for title in titles if title not in columns]
     if missing:
         raise InvalidInput(f"{name} must be a HIRING_PLAN table with its header row; no column {', '.join(missing)}")
-    found: dict[str, list] = {"Quarter": [], "Backlog": [], "Management-bound": []}
-    for number, row in rows[1:]:
-        where = f"{name} row {number}"
-        row = list(row) + [None] * (len(header) - len(row))
-        found["Quarter"].append(_quarter_label(row[columns["quarter"]], f"{where} Quarter"))
-        found["Backlog"].append(int(cells.number(row[columns["backlog"]], f"{where} Backlog", whole=True,
-                                                 maximum=MAX_EXACT_WHOLE)))
-        found["Management-bound"].append(cells.boolean(row[columns["management_bound"]], f"{where} Management-bound"))
-    if not found["Quarter"]:
+    if len(rows) == 1:
         raise InvalidInput(f"{name} has a header but no quarters")
+    return columns, [(number, list(row) + [None] * (len(header) - len(row))) for number, row in rows[1:]]
+
+
+def plan_table(value: object, name: str = "plan") -> dict[str, list]:
+    """The Quarter, Backlog and Management-bound columns of a HIRING_PLAN table (with its header)."""
+    columns, rows = _plan_rows(value, name, ("Quarter", "Backlog", "Management-bound"))
+    found: dict[str, list] = {"Quarter": [], "Backlog": [], "Management-bound": []}
+    for number, row in rows:
+        where = f"{name} row {number}"
+        found["Quarter"].append(_quarter_label(row[columns["Quarter"]], f"{where} Quarter"))
+        found["Backlog"].append(int(cells.number(row[columns["Backlog"]], f"{where} Backlog", whole=True,
+                                                 maximum=MAX_EXACT_WHOLE)))
+        found["Management-bound"].append(cells.boolean(row[columns["Management-bound"]], f"{where} Management-bound"))
     return found
+
+
+def plan_counts(value: object, titles: tuple[str, ...], name: str = "plan") -> tuple[list, dict[str, list[int]]]:
+    """The Quarter labels and the whole counts in the columns ``titles`` of a HIRING_PLAN table."""
+    columns, rows = _plan_rows(value, name, ("Quarter", *titles))
+    labels = [_quarter_label(row[columns["Quarter"]], f"{name} row {number} Quarter") for number, row in rows]
+    counts = {title: [int(cells.number(row[columns[title]], f"{name} row {number} {title}", whole=True,
+                                       maximum=MAX_EXACT_WHOLE)) for number, row in rows] for title in titles}
+    return labels, counts
