@@ -102,6 +102,11 @@ STAFF = [["Name", "Role", "Team", "Start date", "Soft skills"],
          ["Cy", "People Manager", "Evals", dt.date(2020, 3, 1), True],
          ["Di", "Research Engineer", None, dt.date(2020, 3, 1), False]]
 HEADER = ["Name", "Role", "Team", "Eligible from", "Soft skills", "Candidate"]
+# Eligible from is an Excel date serial, as EDATE returns one. 45352 = 2024-03-01 (see
+# tests/excel/test_runtimes.py); 2025-03-01 is 365 days on (no 29 February between);
+# 2021-03-01 is 365 + 365 + 366 = 1096 days before 2024-03-01; 2024-08-30 is 31 + 30 + 31
+# + 30 + 31 + 29 = 182 days after it.
+MAR_2_2024, MAR_1_2025, MAR_2_2021, AUG_30_2024 = 45353.0, 45717.0, 44257.0, 45534.0
 
 
 def test_promotion_candidates_on_the_day_after_a_year_including_a_leap_day_start():
@@ -112,9 +117,9 @@ def test_promotion_candidates_on_the_day_after_a_year_including_a_leap_day_start
     on_the_day = udfs.PROMOTION_CANDIDATES(STAFF, dt.date(2024, 3, 1))
     assert on_the_day == [
         HEADER,
-        ["Ada", "Research Engineer", "Interpretability", dt.date(2025, 3, 1), True, False],
-        ["Bo", "Research Scientist", "Evals", dt.date(2024, 3, 2), True, False],
-        ["Di", "Research Engineer", "", dt.date(2021, 3, 2), False, False],
+        ["Ada", "Research Engineer", "Interpretability", MAR_1_2025, True, False],
+        ["Bo", "Research Scientist", "Evals", MAR_2_2024, True, False],
+        ["Di", "Research Engineer", "", MAR_2_2021, False, False],
     ]
     day_after = udfs.PROMOTION_CANDIDATES(STAFF, dt.date(2024, 3, 2))
     assert [row[-1] for row in day_after[1:]] == [False, True, False]
@@ -125,7 +130,7 @@ def test_promotion_candidates_on_the_day_after_a_year_including_a_leap_day_start
     assert [row[-1] for row in relaxed[1:]] == [True, True, True]
     assert udfs.INTERNAL_AMPLIFIERS(STAFF, dt.date(2025, 3, 1), N, False) == 3.0
     # half a year: 6 calendar months after 29 Feb 2024 is 29 Aug 2024, eligible from the 30th
-    assert udfs.PROMOTION_CANDIDATES(STAFF, dt.date(2024, 3, 1), 0.5)[1][3] == dt.date(2024, 8, 30)
+    assert udfs.PROMOTION_CANDIDATES(STAFF, dt.date(2024, 3, 1), 0.5)[1][3] == AUG_30_2024
 
 
 def test_promotion_candidates_errors_name_the_argument():

@@ -242,7 +242,7 @@ CANDIDATE_COLUMNS = ("Name", "Role", "Team", "Eligible from", "Soft skills", "Ca
     catalog="Optional Role, Archetype range that maps titles to archetypes (default: the built-in catalogue).",
 )
 def PROMOTION_CANDIDATES(roster, as_of=None, min_tenure_years=None, soft_skills_required=None, catalog=None):
-    """Table of the roster's Iterators: the first day each can be promoted, and who is a candidate on as_of."""
+    """Table of the roster's Iterators: the first day each can be promoted (a date serial, as EDATE gives), and who is a candidate on as_of."""
     found = pipeline.eligibility(
         tables.roster(roster, tables.catalog(catalog)),
         cells.date(as_of, "as_of", default=dt.date.today()),
@@ -254,7 +254,7 @@ def PROMOTION_CANDIDATES(roster, as_of=None, min_tenure_years=None, soft_skills_
     for row in found:
         person = row.person
         rows.append([person.name, person.role, person.team,
-                     "after 9999-12-31" if row.eligible_from is None else row.eligible_from,
+                     "after 9999-12-31" if row.eligible_from is None else cells.date_to_excel_serial(row.eligible_from),
                      person.soft_skills, row.candidate])
     return rows
 
