@@ -108,7 +108,7 @@ def compute_command(input_: str, output: str | None, in_place: bool, force: bool
     from talentneeds.engines.formula_engine import FormulaEngineError
     from talentneeds.files import atomic_replace
     from talentneeds.libreoffice.office import OfficeError
-    from talentneeds.workbook.summary import failed_checks, summary
+    from talentneeds.workbook.summary import describe_failed_checks, failed_checks, summary
 
     if engine == "libreoffice":
         from talentneeds.libreoffice.engine import compute_with_libreoffice as compute
@@ -128,8 +128,7 @@ def compute_command(input_: str, output: str | None, in_place: bool, force: bool
     print(f"\nwrote {target}")
     failures = failed_checks(values)
     if failures:
-        cell, label = failures[0]
-        return fail(f"check failed: Checks!{cell} ({label}); {len(failures)} check(s) fail in all")
+        return fail(describe_failed_checks(failures, source))
     return 0
 
 
