@@ -207,3 +207,17 @@ def test_plan_cost_errors_name_the_argument():
     assert udfs.PLAN_COST([["Quarter", "Backlog"], [1, 0]], 1).startswith(
         "#VALUE! plan must be a HIRING_PLAN table with its header row; no column Amplifiers")
     assert udfs.PLAN_COST(two_quarters, 1e308).startswith("#NUM! the cost of quarter 1 is more than")
+
+
+def test_a_cohort_net_of_promotion_for_the_sources_three_teams():
+    # 3 new teams at mid: 3 x 1.5 = 4.5 Amplifiers, 3 x 7.5 = 22.5 Iterators. A 7-seat cohort
+    # by value (Amplifiers x leverage 3.75 at mid):
+    #   gross: 16.875 vs 22.5 -> Amplifier share 16.875 / 39.375 = 3/7 -> 3 of 7 seats
+    #   net of 3 promotions: 4.5 - 3 = 1.5 Amplifier hires, 22.5 + 3 backfill = 25.5
+    #   Iterator hires; 1.5 x 3.75 = 5.625 vs 25.5 -> 7 x 5.625 / 31.125 = 1.27 -> 1 seat
+    gross = udfs.COHORT_MIX(7, udfs.AMPLIFIERS_NEEDED(3), udfs.ITERATORS_NEEDED(3), 0, "value")
+    net = udfs.COHORT_MIX(7, udfs.AMPLIFIER_HIRES(3, 3), udfs.ITERATOR_HIRES(3, 3), 0, "value")
+    assert gross[1][0] == net[1][0] == "Amplifier"
+    assert gross[1][3] == 3.0 and gross[2][3] == 4.0
+    assert net[1][1] == 5.625 and net[2][1] == 25.5
+    assert net[1][3] == 1.0 and net[2][3] == 6.0
