@@ -91,9 +91,15 @@ def test_the_horizon_extends_a_schedule_with_quiet_quarters():
     assert plan([[1, 0]], quarters=3) == "#VALUE! quarters must be a whole number from 4 to 40, got 3"
     assert plan([[1, 0, 0, 0, 0]], quarters=4) == "#VALUE! quarters must be at least the schedule's 5 quarters, got 4"
     assert plan(LABELLED, quarters=6).startswith("#VALUE! quarters must be left out with a labelled schedule")
-    # PLAN_DISTRIBUTION reads the same schedules
-    distribution = udfs.PLAN_DISTRIBUTION(LABELLED, N, 20)
-    assert distribution[0] == ["Outcome", "P10", "P50", "P90"]
+    # PLAN_DISTRIBUTION reads the same schedules and names the fully-staffed quarter by its
+    # label: the late-manager org with hires in a quarter and nothing drawn (every range a
+    # single value) is staffed from Q2 in every trial, as the plan above
+    distribution = udfs.PLAN_DISTRIBUTION(LABELLED, [[10, 90]], 20, N, N, LATE["roster"], LATE["as_of"],
+                                          LATE["per_team"], 5, 5, 1, 0, 1)
+    assert distribution[3] == ["Fully staffed quarter", "Q1 2027", "Q1 2027"]
+    numbered = udfs.PLAN_DISTRIBUTION([[1, 0, 0, 0]], [[10, 90]], 20, N, N, LATE["roster"], LATE["as_of"],
+                                      LATE["per_team"], 5, 5, 1, 0, 1)
+    assert numbered[3] == ["Fully staffed quarter", 2.0, 2.0] and numbered[1:3] == distribution[1:3]
 
 
 STAFF = [["Name", "Role", "Team", "Start date", "Soft skills"],

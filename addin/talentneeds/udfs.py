@@ -522,6 +522,8 @@ def PLAN_DISTRIBUTION(schedule, percentiles=None, trials=None, seed=None, distri
                         connectors_shared_by, per_team, catalog))
     rows = [["Outcome", *frame.columns]]
     for outcome, values in zip(frame.index, frame.to_numpy().tolist()):
+        if outcome == "Fully staffed quarter" and labels is not None:  # a quarter by its label, as HIRING_PLAN
+            values = [value if value != value else labels[int(value) - 1] for value in values]
         rows.append([outcome, *(NOT_WITHIN_PLAN if value != value else value for value in values)])  # NaN
     return rows
 
