@@ -87,7 +87,26 @@ def test_compute_exits_non_zero_naming_a_failed_check(tmp_path, capsys):
     # the unknown role also stops INTERNAL_AMPLIFIERS (#N/A naming the roster row), so the
     # needs built on it and the candidates check fail too, and the plans that read the
     # roster (the plan and scenario checks): 5 checks, the first named
-    assert err == "talentneeds: check failed: Checks!B8 (Every role on Staff has an archetype); 5 check(s) fail in all"
+    assert err == ("talentneeds: check failed: Checks!B8 (Every role on Staff has an archetype); "
+                   "Checks!B9 (The needs compute); Checks!B10 (The promotion candidates compute); "
+                   "Checks!B12 (The plan computes); Checks!B13 (Every scenario computes); 5 check(s) fail in all; "
+                   '1 title not in the catalogue on Roles: "Chief Vibes Officer" (add each on Roles with its archetype)')
+
+
+def test_compute_names_every_unknown_title(tmp_path, capsys):
+    import openpyxl
+    from talentneeds.workbook.builder import build_template
+
+    source = build_template(tmp_path / "plan.xlsx")
+    wb = openpyxl.load_workbook(source)
+    for row, title in zip(range(5, 10), ("Chief Vibes Officer", "Chef", "Wizard", "Chef", "Head of Snacks")):
+        wb["Staff"][f"B{row}"] = title  # "Chef" twice: named once
+    wb.save(source)
+    assert cli.main(["compute", str(source)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and err.endswith(
+        '; 4 titles not in the catalogue on Roles: "Chief Vibes Officer", "Chef", "Wizard", "Head of Snacks" '
+        "(add each on Roles with its archetype)")
 
 
 def test_a_user_mistake_is_one_line_and_a_non_zero_exit(capsys):

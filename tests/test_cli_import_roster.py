@@ -99,15 +99,41 @@ def test_a_users_roster_needs_replace_or_append(tmp_path, book, capsys):
     assert names(book) == ["Zoe", None, None, None]
 
 
-def test_bad_values_print_the_first_and_how_many_more(tmp_path, book, capsys):
+def test_bad_values_are_all_printed_in_one_line(tmp_path, book, capsys):
     source = write_csv(tmp_path / "hr.csv", [HEADER, ["Ana", "R", "", "32/01/2024", "yes"],
                                              ["", "R", "", "2024-01-01", "maybe"]])
     assert cli.main(["import-roster", source, "--into", book]) == 1
     assert one_error_line(capsys) == (
-        f"{source} line 2, column 'Start date': \"32/01/2024\" is not a date (read day-first): day is out of range "
-        "for month; valid: a date like 2024-01-15, 15/01/2024, 15.01.2024, 15 Jan 2024 or Jan 15, 2024 "
-        "(2 more problems)")
+        f"3 problems: {source} line 2, column 'Start date': \"32/01/2024\" is not a date (read day-first): day is "
+        "out of range for month; valid: a date like 2024-01-15, 15/01/2024, 15.01.2024, 15 Jan 2024 or Jan 15, 2024; "
+        f"{source} line 3, column 'Name': a blank cell: every person needs a Name; "
+        f"{source} line 3, column 'Soft skills': \"maybe\" is not a yes/no value; valid: TRUE/FALSE, yes/no, y/n, "
+        "1/0, or x/blank")
     assert Path(book).read_bytes() == TEMPLATE.read_bytes()
+
+
+def test_more_than_twenty_bad_values_name_twenty_and_count_the_rest(tmp_path, book, capsys):
+    # 25 people each with a Soft skills value that is no yes/no: lines 2 to 26
+    source = write_csv(tmp_path / "hr.csv", [HEADER, *[[f"P{n}", "Research Engineer", "", "2024-01-01", "maybe"]
+                                                       for n in range(25)]])
+    assert cli.main(["import-roster", source, "--into", book]) == 1
+    line = one_error_line(capsys)
+    assert line.startswith(f"25 problems: {source} line 2, column 'Soft skills'") and line.endswith(" (and 5 more)")
+    assert line.count('"maybe" is not a yes/no value') == 20 and f"{source} line 21," in line
+    assert f"{source} line 22," not in line
+
+
+def test_titles_the_catalogue_does_not_know_are_named_in_a_warning(tmp_path, book, capsys):
+    titles = ["Chief Vibes Officer", "Chef", "Research Engineer", "Wizard", "Chef", "Head of Snacks", "Research Scientist"]
+    source = write_csv(tmp_path / "hr.csv", [HEADER, *[[f"P{n}", title, "", "2024-01-01", "yes"]
+                                                       for n, title in enumerate(titles)]])
+    assert cli.main(["import-roster", source, "--into", book]) == 0
+    out = capsys.readouterr().out
+    # imported all the same (the user adds the titles on Roles); each unknown title once
+    assert "imported 7 people" in out
+    assert ('warning: 4 titles not in the catalogue on Roles: "Chief Vibes Officer", "Chef", "Wizard", '
+            '"Head of Snacks"; add each on Roles with its archetype (Amplifier, Iterator, Connector or Not counted)'
+            in out)
 
 
 def test_ambiguous_dates_ask_for_an_order_and_accept_it(tmp_path, book, capsys):

@@ -72,3 +72,27 @@ def test_a_missing_tool_or_file_is_one_line(demo, tmp_path, capsys, monkeypatch)
     assert cli.main(["render", str(demo), "-o", str(tmp_path)]) == 1
     assert capsys.readouterr().err.strip() == \
         f"talentneeds: {demo}: soffice not found; install libreoffice-calc-nogui (apt-get install libreoffice-calc-nogui)"
+
+
+def test_a_workbook_never_computed_is_refused_in_one_line(tmp_path, capsys):
+    from talentneeds.workbook.builder import build_template
+
+    never = build_template(tmp_path / "plan.xlsx", computed=False)  # formulas, no results
+    assert cli.main(["render", str(never), "-o", str(tmp_path)]) == 1
+    assert capsys.readouterr().err.strip() == (
+        f"talentneeds: {never}: its stored values are stale: the workbook asks to be recalculated when opened "
+        "(never computed, or changed since, e.g. by import-roster); run `talentneeds compute plan.xlsx` and render "
+        "the computed file")
+    assert not list(tmp_path.glob("*.png"))
+
+
+def test_import_roster_makes_a_computed_workbook_stale_and_compute_makes_it_current(demo, tmp_path):
+    book = tmp_path / "book.xlsx"
+    shutil.copyfile(demo, book)
+    assert render.stale_values(book) is None  # computed by demo
+    roster = tmp_path / "hr.csv"
+    roster.write_text("Name,Role,Team,Start date,Soft skills\nAna,Research Engineer,,2024-01-01,yes\n")
+    assert cli.main(["import-roster", str(roster), "--into", str(book), "--replace"]) == 0
+    assert render.stale_values(book).startswith("its stored values are stale")
+    assert cli.main(["compute", str(book), "--in-place"]) == 0
+    assert render.stale_values(book) is None

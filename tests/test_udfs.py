@@ -131,7 +131,8 @@ def test_hiring_plan_reads_a_schedule_as_a_row_or_a_column_with_an_optional_head
     column = udfs.HIRING_PLAN([["New teams"], [1], [0]], N, N, N, N, N, N, 0, 0, 1)
     row = udfs.HIRING_PLAN([[1, 0, None, None]], N, N, N, N, N, N, 0, 0, 1)
     assert column == row
-    assert column[1] == [1.0, 1.0, 2.0, 8.0, 0.0, 2.0, 8.0, 0.0, 0.0, 0.0, 15.0, 7.0, 0.0, False]
+    # ... and the targets: 2 Amplifiers, 8 Iterators, 0 Connectors
+    assert column[1] == [1.0, 1.0, 2.0, 8.0, 0.0, 2.0, 8.0, 0.0, 0.0, 0.0, 15.0, 7.0, 0.0, False, 2.0, 8.0, 0.0]
     assert len(column) == 3  # header + 2 quarters: the trailing blanks are not quarters
 
 

@@ -120,6 +120,10 @@ def test_plausible_inputs_mostly_compute(function, data):
         "trials": st.integers(1, 2_000), "seed": st.integers(0, 2**32 - 1),
         "plan": st.lists(st.integers(0, 5), min_size=1, max_size=12).map(
             lambda q: udfs.HIRING_PLAN([[n] for n in q])),
+        "start": st.dates(dt.date(1900, 3, 1), dt.date(9000, 1, 1)), "quarters": st.integers(4, 40),
+        "annual_cost": st.one_of(st.floats(0, 1e6), st.lists(st.floats(0, 1e6), min_size=3, max_size=3).map(
+            lambda c: [c])),
+        "hire_cost": st.floats(0, 1e5),
     }
     args = []
     for name in inspect.signature(function).parameters:

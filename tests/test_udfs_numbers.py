@@ -139,10 +139,11 @@ def test_the_issues_slow_calls_are_refused_with_the_limit_named():
     assert result == ("#NUM! NEEDS_DISTRIBUTION would do 60,600,000,000 units of work (10,000,000 trials x the "
                       "whole numbers each archetype's range can take), more than the 800,000,000 a "
                       "recalculation may do (about 10 s); use fewer trials")
-    # 200 quarters of 1 team: per quarter 20 x (2 + 6) draws + 200 + 5 (tenure window) + 2 (hire window)
-    # = 367; x 200 quarters = 73,400 per trial; x 1e7 trials
+    # 200 quarters of 1 team: per quarter 20 x (2 + 6) draws + 200 + 5 (tenure window) + 3 (hire
+    # window: the longest time to hire, Amplifiers' 2 quarters, + 1) = 368; x 200 quarters =
+    # 73,600 per trial; x 1e7 trials
     result = udfs.PLAN_DISTRIBUTION([[1]] * 200, N, 1e7)
-    assert result.startswith("#NUM! PLAN_DISTRIBUTION would do 734,000,000,000 units of work "
+    assert result.startswith("#NUM! PLAN_DISTRIBUTION would do 736,000,000,000 units of work "
                              "(10,000,000 trials x 200 quarters"), result
     assert "more than the 800,000,000 a recalculation may do (about 10 s)" in result
 

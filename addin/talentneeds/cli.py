@@ -120,14 +120,13 @@ def compute_command(input_: str, output: str | None, in_place: bool, force: bool
             write_output(target, write, force)
     except (UntrustedFileError, OutputError, _Refused) as error:
         return fail(str(error))
-    from talentneeds.workbook.summary import failed_checks, summary
+    from talentneeds.workbook.summary import describe_failed_checks, failed_checks, summary
 
     print(summary(values))
     print(f"\nwrote {target}")
     failures = failed_checks(values)
     if failures:
-        cell, label = failures[0]
-        return fail(f"check failed: Checks!{cell} ({label}); {len(failures)} check(s) fail in all")
+        return fail(describe_failed_checks(failures, source))
     return 0
 
 

@@ -46,6 +46,9 @@ def render_sheets(workbook: str | Path, sheets: list[str], out_dir: str | Path, 
     from talentneeds.files import OutputError, write_output
 
     progress = progress or Progress()
+    stale = stale_values(workbook)
+    if stale:
+        raise RenderError(stale)
 
     out_dir = Path(out_dir)
     existing = [p for sheet in sheets for p in sorted(out_dir.glob(f"{_slug(sheet)}*.png"))
@@ -80,6 +83,29 @@ def render_sheets(workbook: str | Path, sheets: list[str], out_dir: str | Path, 
             progress.advance()
     progress.close()
     return written
+
+
+_CALC_PR = re.compile(rb"<(?:[\w.-]+:)?calcPr\b[^>]*>")
+_FULL_CALC_ON_LOAD = re.compile(rb"""\sfullCalcOnLoad\s*=\s*["'](?:1|true)["']""")
+
+
+def stale_values(workbook: str | Path) -> str | None:
+    """Why the values stored in ``workbook`` may not be its results, or None.
+
+    A workbook that asks to be recalculated in full when it is opened (``fullCalcOnLoad``)
+    holds values nobody has computed since it last changed: a template written without
+    its values, or a workbook whose Staff table ``import-roster`` refilled. Pictures of it
+    would show the stored numbers (the example's, or zeros) as if they were its results.
+    ``compute`` stores the values and clears the flag.
+    """
+    with zipfile.ZipFile(workbook) as archive:
+        part = archive.read("xl/workbook.xml")
+    calc = _CALC_PR.search(part)
+    if calc and _FULL_CALC_ON_LOAD.search(calc.group(0)):
+        return ("its stored values are stale: the workbook asks to be recalculated when opened (never computed, "
+                f"or changed since, e.g. by import-roster); run `talentneeds compute {Path(workbook).name}` and "
+                "render the computed file")
+    return None
 
 
 def _slug(sheet: str) -> str:

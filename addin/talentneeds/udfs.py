@@ -17,11 +17,13 @@ import math
 
 import pandas as pd
 
+from talentneeds.errors import InvalidInput
 from talentneeds.excel import cells, tables
 from talentneeds.excel.boundary import excel_function
 from talentneeds.model import assumptions as A
 from talentneeds.model import bottleneck as bottleneck_model
-from talentneeds.model import cohort, limits, needs, pipeline, uncertainty
+from talentneeds.model import calendar, cohort, limits, needs, pipeline, uncertainty
+from talentneeds.model import cost as cost_model
 from talentneeds.model import plan as plan_model
 from talentneeds.model.archetypes import Archetype
 from talentneeds.model.ranges import POINT_NAMES, Range, point_fraction
@@ -31,6 +33,7 @@ __all__ = [
     "ITERATOR_CAPACITY", "ITERATOR_HEADROOM", "AMPLIFIERS_FOR", "MANAGER_LEVERAGE",
     "INTERNAL_AMPLIFIERS", "AMPLIFIER_HIRES", "ITERATOR_HIRES", "BOTTLENECK", "COHORT_MIX",
     "ARCHETYPE", "HIRING_PLAN", "NEEDS_DISTRIBUTION", "PLAN_DISTRIBUTION", "PLAN_HEADLINE",
+    "QUARTER_LABELS", "PROMOTION_CANDIDATES", "PLAN_COST",
 ]
 
 POINT_DOC = 'Where in each range to plan: "low", "mid" (default), "high", or a number from 0 to 1.'
@@ -225,6 +228,37 @@ def INTERNAL_AMPLIFIERS(roster, as_of=None, min_tenure_years=None, soft_skills_r
     )
 
 
+CANDIDATE_COLUMNS = ("Name", "Role", "Team", "Eligible from", "Soft skills", "Candidate")
+
+
+@excel_function(
+    tables=("roster", "catalog"),
+    returns_table=True,
+    roster="Roster range with a header row: Name, Role (or Archetype), Team, Start date, Soft skills; "
+           "other columns ignored.",
+    as_of="Date the Candidate column is for (default: today).",
+    min_tenure_years="Tenure must be strictly more than this many years (default 1, from the source).",
+    soft_skills_required="TRUE (default, from the source): only people with the soft skills to manage are candidates.",
+    catalog="Optional Role, Archetype range that maps titles to archetypes (default: the built-in catalogue).",
+)
+def PROMOTION_CANDIDATES(roster, as_of=None, min_tenure_years=None, soft_skills_required=None, catalog=None):
+    """Table of the roster's Iterators: the first day each can be promoted (a date serial, as EDATE gives), and who is a candidate on as_of."""
+    found = pipeline.eligibility(
+        tables.roster(roster, tables.catalog(catalog)),
+        cells.date(as_of, "as_of", default=dt.date.today()),
+        cells.number(min_tenure_years, "min_tenure_years", default=A.MIN_TENURE_YEARS,
+                     maximum=limits.MAX_TENURE_YEARS),
+        cells.boolean(soft_skills_required, "soft_skills_required", default=A.SOFT_SKILLS_REQUIRED),
+    )
+    rows = [list(CANDIDATE_COLUMNS)]
+    for row in found:
+        person = row.person
+        rows.append([person.name, person.role, person.team,
+                     "after 9999-12-31" if row.eligible_from is None else cells.date_to_excel_serial(row.eligible_from),
+                     person.soft_skills, row.candidate])
+    return rows
+
+
 @excel_function(
     teams="Number of new teams to staff (>= 0).",
     internal="Amplifiers available by internal promotion, e.g. INTERNAL_AMPLIFIERS(...) (default 0).",
@@ -318,7 +352,7 @@ def COHORT_MIX(cohort_size, amplifiers, iterators, connectors=None, weighting=No
     catalog="Optional Role, Archetype range (default: the built-in catalogue).",
 )
 def ARCHETYPE(role_title, catalog=None):
-    """The archetype of a role title: "Amplifier", "Iterator" or "Connector"."""
+    """The archetype of a role title: "Amplifier", "Iterator", "Connector" or "Not counted" (non-research)."""
     title = cells.single_cell(role_title, "role_title")
     return tables.catalog(catalog).archetype(title)
 
@@ -327,7 +361,8 @@ def ARCHETYPE(role_title, catalog=None):
 
 _PLAN_DOCS = dict(
     schedule="New teams starting in each quarter: a single row or column (a text header cell at "
-             "the start is skipped; a blank inside counts 0).",
+             "the start is skipped; a blank inside counts 0), or a Quarter and a New teams column with a "
+             "header row, whose Quarter labels the plan's quarters.",
     roster="Optional roster range (as for INTERNAL_AMPLIFIERS): the org at the start of quarter 1; "
            "left out, the org starts empty.",
     as_of="First day of quarter 1; tenure is measured from it (default: today).",
@@ -335,7 +370,9 @@ _PLAN_DOCS = dict(
     per_team="Optional needs per team: 3 rows (Amplifier, Iterator, Connector) of low and high.",
     span_low=_SPAN_LOW_DOC,
     span_high=_SPAN_HIGH_DOC,
-    time_to_hire="Quarters from asking for a hire to the person starting (default 1, assumption).",
+    time_to_hire="Quarters from asking for a hire to the person starting: one number for every archetype, or "
+                 "three (Amplifier, Iterator, Connector); default 2, 1, 2 (assumption: the source says filling "
+                 'the manager role "has been challenging").',
     attrition="Share leaving per year: one number, or three (Amplifier, Iterator, Connector); "
               "default 0.10, 0.15, 0.10 (assumption).",
     ramp_quarters="Quarters a new team takes to reach full size (default 2, assumption).",
@@ -347,7 +384,14 @@ _PLAN_DOCS = dict(
                 "internal candidate pool by this factor (default 1: no restructure).",
     connectors_shared_by="Restructure: each research lead (Connector) is shared by this many teams (default 1).",
     catalog="Optional Role, Archetype range for the roster's titles (default: the built-in catalogue).",
+    quarters=f"Quarters to plan, {limits.MIN_HORIZON_QUARTERS} to {limits.MAX_HORIZON_QUARTERS} (default: the "
+             "schedule's length); the quarters after the schedule have no new teams.",
 )
+
+
+def _horizon(value: object) -> int | None:
+    return None if cells.is_blank(cells.single_cell(value, "quarters")) else int(cells.number(
+        value, "quarters", minimum=limits.MIN_HORIZON_QUARTERS, maximum=limits.MAX_HORIZON_QUARTERS, whole=True))
 
 
 def _omitted(value: object) -> bool:
@@ -361,8 +405,8 @@ def _plan_options(roster, as_of, span_low, span_high, time_to_hire, attrition, r
     options = dict(
         per_team=tables.per_team(per_team),
         span=_span(span_low, span_high),
-        time_to_hire=int(cells.number(time_to_hire, "time_to_hire", default=plan_model.TIME_TO_HIRE_QUARTERS,
-                                      maximum=limits.MAX_QUARTERS, whole=True)),
+        time_to_hire=(plan_model.TIME_TO_HIRE if _omitted(time_to_hire)
+                      else tables.by_archetype_numbers(time_to_hire, "time_to_hire", maximum=limits.MAX_QUARTERS)),
         attrition=(plan_model.ANNUAL_ATTRITION if _omitted(attrition)
                    else tables.by_archetype_numbers(attrition, "attrition", maximum=1.0)),
         ramp_quarters=int(cells.number(ramp_quarters, "ramp_quarters", default=plan_model.RAMP_QUARTERS,
@@ -385,14 +429,16 @@ def _plan_options(roster, as_of, span_low, span_high, time_to_hire, attrition, r
     return options
 
 
-@excel_function(tables=("schedule", "roster", "per_team", "attrition", "catalog"), returns_table=True, **_PLAN_DOCS)
+@excel_function(tables=("schedule", "roster", "per_team", "time_to_hire", "attrition", "catalog"), returns_table=True,
+                **_PLAN_DOCS)
 def HIRING_PLAN(schedule, roster=None, as_of=None, point=None, per_team=None, span_low=None, span_high=None,
                 time_to_hire=None, attrition=None, ramp_quarters=None, min_tenure_years=None,
                 soft_skills_required=None, take_up=None, promote=None, pool_factor=None,
-                connectors_shared_by=None, catalog=None):
-    """Quarter-by-quarter table: heads, hires, promotions, leavers, management capacity, backlog."""
+                connectors_shared_by=None, catalog=None, quarters=None):
+    """Quarter-by-quarter table: heads, targets, hires, promotions, leavers, management capacity, backlog."""
+    labels, teams = tables.labelled_schedule(schedule)
     frame = plan_model.hiring_plan(
-        tables.schedule(schedule), _point(point),
+        teams, _point(point), labels=labels, quarters=_horizon(quarters),
         **_plan_options(roster, as_of, span_low, span_high, time_to_hire, attrition, ramp_quarters,
                         min_tenure_years, soft_skills_required, take_up, promote, pool_factor,
                         connectors_shared_by, per_team, catalog))
@@ -450,7 +496,7 @@ def NEEDS_DISTRIBUTION(teams, percentiles=None, trials=None, seed=None, per_team
 NOT_WITHIN_PLAN = "not within the plan"
 
 @excel_function(
-    tables=("schedule", "percentiles", "roster", "per_team", "attrition", "catalog"),
+    tables=("schedule", "percentiles", "roster", "per_team", "time_to_hire", "attrition", "catalog"),
     returns_table=True,
     schedule=_PLAN_DOCS["schedule"],
     percentiles=_PERCENTILES_DOC,
@@ -462,10 +508,12 @@ NOT_WITHIN_PLAN = "not within the plan"
 def PLAN_DISTRIBUTION(schedule, percentiles=None, trials=None, seed=None, distribution=None, roster=None,
                       as_of=None, per_team=None, span_low=None, span_high=None, time_to_hire=None,
                       attrition=None, ramp_quarters=None, min_tenure_years=None, soft_skills_required=None,
-                      take_up=None, promote=None, pool_factor=None, connectors_shared_by=None, catalog=None):
+                      take_up=None, promote=None, pool_factor=None, connectors_shared_by=None, catalog=None,
+                      quarters=None):
     """Table of the plan's total needs, total hires and fully-staffed quarter at each percentile, over random draws."""
+    labels, teams = tables.labelled_schedule(schedule)
     frame = uncertainty.plan_distribution(
-        tables.schedule(schedule), _percentiles(percentiles),
+        plan_model.horizon_schedule(teams, _horizon(quarters), labels), _percentiles(percentiles),
         _trials(trials, default=1_000),
         _seed(seed),
         _distribution(distribution),
@@ -474,6 +522,8 @@ def PLAN_DISTRIBUTION(schedule, percentiles=None, trials=None, seed=None, distri
                         connectors_shared_by, per_team, catalog))
     rows = [["Outcome", *frame.columns]]
     for outcome, values in zip(frame.index, frame.to_numpy().tolist()):
+        if outcome == "Fully staffed quarter" and labels is not None:  # a quarter by its label, as HIRING_PLAN
+            values = [value if value != value else labels[int(value) - 1] for value in values]
         rows.append([outcome, *(NOT_WITHIN_PLAN if value != value else value for value in values)])  # NaN
     return rows
 
@@ -493,3 +543,51 @@ def PLAN_HEADLINE(plan, labels=None):
             ["Peak backlog", headline.peak_backlog],
             ["Management-bound quarters", headline.management_bound_count]]
     return rows if cells.boolean(labels, "labels", default=True) else [row[1:] for row in rows]
+
+
+@excel_function(
+    returns_table=True,
+    start="The plan's start: the first day of quarter 1 (a date).",
+    quarters=f"Quarters to label, {limits.MIN_HORIZON_QUARTERS} to {limits.MAX_HORIZON_QUARTERS}.",
+)
+def QUARTER_LABELS(start, quarters):
+    """A column of the plan's quarter labels ("Q1 2027", ...): the calendar quarter each quarter starts in."""
+    labels = calendar.quarter_labels(
+        cells.date(start, "start"),
+        int(cells.number(quarters, "quarters", minimum=limits.MIN_HORIZON_QUARTERS,
+                         maximum=limits.MAX_HORIZON_QUARTERS, whole=True)))
+    return [[label] for label in labels]
+
+
+_PLURALS = {Archetype.AMPLIFIER: "Amplifiers", Archetype.ITERATOR: "Iterators", Archetype.CONNECTOR: "Connectors"}
+
+
+def _costs(value: object, name: str) -> float | dict:
+    return tables.by_archetype_numbers(value, name, maximum=None)
+
+
+@excel_function(
+    tables=("plan", "annual_cost", "hire_cost"),
+    returns_table=True,
+    plan="A HIRING_PLAN table with its header row (Quarter, Amplifiers, Iterators, Connectors and the three "
+         "Hires columns are read).",
+    annual_cost="Loaded annual cost of one person (salary, benefits, overheads): one number for every archetype, "
+                "or three (Amplifier, Iterator, Connector). Your own figures (assumption): no default.",
+    hire_cost="One-off cost of one external hire (fees, relocation, onboarding): one number or three "
+              "(Amplifier, Iterator, Connector); default 0 (assumption).",
+)
+def PLAN_COST(plan, annual_cost, hire_cost=None):
+    """Table of a plan's cost per quarter (people in post at a quarter of their annual cost, plus hiring) and in total."""
+    titles = tuple(_PLURALS.values()) + tuple(f"Hires {plural}" for plural in _PLURALS.values())
+    labels, counts = tables.plan_counts(plan, titles)
+    if _omitted(annual_cost):
+        raise InvalidInput("annual_cost is required: the loaded annual cost of one person, one number "
+                                      "or three (Amplifier, Iterator, Connector), got a blank cell")
+    quarters = cost_model.plan_cost(
+        labels, {a: counts[p] for a, p in _PLURALS.items()}, {a: counts[f"Hires {p}"] for a, p in _PLURALS.items()},
+        _costs(annual_cost, "annual_cost"), 0.0 if _omitted(hire_cost) else _costs(hire_cost, "hire_cost"))
+    rows = [["Quarter", "People cost", "Hiring cost", "Total cost"]]
+    rows += [[q.quarter, q.people, q.hiring, q.total] for q in quarters]
+    rows.append(["Total", sum(q.people for q in quarters), sum(q.hiring for q in quarters),
+                 sum(q.total for q in quarters)])
+    return rows

@@ -31,6 +31,10 @@ DESIGN_CATALOGUE = {
     "NEEDS_DISTRIBUTION": ["teams", "percentiles", "trials", "seed"],
     "PLAN_HEADLINE": ["plan"],
     "PLAN_DISTRIBUTION": ["schedule", "percentiles", "trials", "seed"],  # the plan's headline, for the Scenarios sheet and the demo
+    # issue 15 (one plan, one story): the calendar, the people behind the count, the cost
+    "QUARTER_LABELS": ["start", "quarters"],
+    "PROMOTION_CANDIDATES": ["roster", "as_of", "min_tenure_years", "soft_skills_required", "catalog"],
+    "PLAN_COST": ["plan", "annual_cost", "hire_cost"],
 }
 
 

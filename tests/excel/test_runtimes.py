@@ -68,14 +68,18 @@ SIGNATURES = {
     "HIRING_PLAN": [("schedule", False), *[(name, True) for name in (
         "roster", "as_of", "point", "per_team", "span_low", "span_high", "time_to_hire", "attrition",
         "ramp_quarters", "min_tenure_years", "soft_skills_required", "take_up", "promote", "pool_factor",
-        "connectors_shared_by", "catalog")]],
+        "connectors_shared_by", "catalog", "quarters")]],
     "NEEDS_DISTRIBUTION": [("teams", False), ("percentiles", True), ("trials", True), ("seed", True),
                            ("per_team", True), ("distribution", True)],
     "PLAN_HEADLINE": [("plan", False), ("labels", True)],
     "PLAN_DISTRIBUTION": [("schedule", False), *[(name, True) for name in (
         "percentiles", "trials", "seed", "distribution", "roster", "as_of", "per_team", "span_low", "span_high",
         "time_to_hire", "attrition", "ramp_quarters", "min_tenure_years", "soft_skills_required", "take_up",
-        "promote", "pool_factor", "connectors_shared_by", "catalog")]],
+        "promote", "pool_factor", "connectors_shared_by", "catalog", "quarters")]],
+    "QUARTER_LABELS": [("start", False), ("quarters", False)],
+    "PROMOTION_CANDIDATES": [("roster", False), ("as_of", True), ("min_tenure_years", True),
+                             ("soft_skills_required", True), ("catalog", True)],
+    "PLAN_COST": [("plan", False), ("annual_cost", False), ("hire_cost", True)],
 }
 # The range arguments, which must arrive as 2-D lists (xlwings option ndim=2).
 TABLE_ARGS = {
@@ -83,12 +87,14 @@ TABLE_ARGS = {
     "INTERNAL_AMPLIFIERS": {"roster", "catalog"},
     "BOTTLENECK": {"per_team"},
     "ARCHETYPE": {"catalog"},
-    "HIRING_PLAN": {"schedule", "roster", "per_team", "attrition", "catalog"},
+    "HIRING_PLAN": {"schedule", "roster", "per_team", "time_to_hire", "attrition", "catalog"},
     "NEEDS_DISTRIBUTION": {"percentiles", "per_team"},
     "PLAN_HEADLINE": {"plan"},
-    "PLAN_DISTRIBUTION": {"schedule", "percentiles", "roster", "per_team", "attrition", "catalog"},
+    "PLAN_DISTRIBUTION": {"schedule", "percentiles", "roster", "per_team", "time_to_hire", "attrition", "catalog"},
+    "PROMOTION_CANDIDATES": {"roster", "catalog"},
+    "PLAN_COST": {"plan", "annual_cost", "hire_cost"},
 }
-FUNCTION_COUNT = len(SIGNATURES)  # 14 of DESIGN section 3 and 4 of the plan issue
+FUNCTION_COUNT = len(SIGNATURES)  # 14 of DESIGN section 3, 4 of the plan issue, 3 of issue 15
 EXCEL_NAMES = {name.upper() for name in SIGNATURES}
 SPECS = {spec.name: spec for spec in specs(udfs)}
 
@@ -108,7 +114,7 @@ def _run_child(script: str, request: object, env_updates: dict[str, str]) -> dic
 
 def test_signature_table_above_matches_the_specs():
     """The hand-written table is the reference both runtimes are checked against."""
-    assert set(SPECS) == EXCEL_NAMES and len(SPECS) == FUNCTION_COUNT == 18
+    assert set(SPECS) == EXCEL_NAMES and len(SPECS) == FUNCTION_COUNT == 21
     for name, args in SIGNATURES.items():
         spec = SPECS[name.upper()]
         assert [(a.name, a.optional) for a in spec.args] == args
@@ -238,7 +244,7 @@ def test_the_test_process_itself_stays_plain_python():
     assert udfs.AMPLIFIERS_NEEDED("abc") == '#VALUE! teams must be a number >= 0, got "abc"'
 
 
-def test_office_js_metadata_lists_exactly_the_fourteen_functions(office_js):
+def test_office_js_metadata_lists_exactly_the_twenty_one_functions(office_js):
     functions = office_js["meta"]["functions"]
     ids = [f["id"] for f in functions]
     assert len(ids) == FUNCTION_COUNT and set(ids) == EXCEL_NAMES == set(SPECS)

@@ -88,6 +88,8 @@ def test_a_four_quarter_plan_worked_by_hand():
         "Iterator headroom": [4, 0, 0, 0],
         "Backlog": [5, 2, 5, 2],
         "Management-bound": [False, True, False, True],
+        # the targets worked out above, in the plan's own columns
+        "Target Amplifiers": [2, 2, 3, 3], "Target Iterators": [8, 8, 12, 12], "Target Connectors": [1, 1, 1, 1],
     }
     assert list(frame.columns[:len(plan.PLAN_COLUMNS)]) == list(plan.PLAN_COLUMNS)
     assert {name: column(frame, name) for name in plan.PLAN_COLUMNS} == expected
@@ -275,7 +277,8 @@ def test_a_roster_row_without_soft_skills_is_named():
 
 def test_headline_of_a_plan_that_catches_up():
     # no attrition, hires take a quarter: short in Q1 (hires on their way), staffed from Q2
-    frame = plan.hiring_plan([1, 0, 0], starting_heads={A: 2}, attrition=NO_ATTRITION, ramp_quarters=1)
+    frame = plan.hiring_plan([1, 0, 0], starting_heads={A: 2}, attrition=NO_ATTRITION, ramp_quarters=1,
+                             time_to_hire=1)
     # mid: ceil(1.5) = 2 Amplifiers and ceil(7.5) = 8 Iterators, all on their way in Q1
     assert column(frame, "Backlog") == [10, 0, 0]
     headline = plan.plan_headline(frame)
@@ -283,6 +286,31 @@ def test_headline_of_a_plan_that_catches_up():
     assert headline.management_bound_quarters == ()
     # nothing to do at all: staffed from quarter 1
     assert plan.plan_headline(plan.hiring_plan([0, 0], attrition=0)).fully_staffed_quarter == 1
+
+
+# One manager in post with a span of exactly 5 (capacity 5) and 5 Iterators; one new team
+# of 1 Amplifier and 5 Iterators in quarter 1 (ramp 1, nobody leaves, no promotion). Q1 asks
+# for 1 Amplifier and 5 Iterators; the Iterators arrive in Q2 (time to hire 1).
+LATE_MANAGER = dict(per_team={A: Range(1, 1), I: Range(5, 5), C: Range(0, 0)}, span=Range(5, 5),
+                    starting_heads={A: 1, I: 5}, attrition=NO_ATTRITION, ramp_quarters=1, promote=False)
+
+
+def test_a_manager_two_quarters_away_makes_a_quarter_management_bound():
+    # Amplifier time to hire 1: the manager arrives in Q2 with the Iterators; capacity
+    # 2 x 5 = 10, 5 in post, headroom 5: all 5 join. Never management-bound.
+    fast = plan.hiring_plan([1, 0, 0], time_to_hire={A: 1, I: 1, C: 1}, **LATE_MANAGER)
+    assert column(fast, "Amplifiers") == [1, 2, 2] and column(fast, "Iterators") == [5, 10, 10]
+    assert column(fast, "Management-bound") == [False, False, False]
+    # Amplifier time to hire 2: in Q2 capacity is still 1 x 5 = 5, headroom 0, the 5 wait
+    # (management-bound); the manager arrives in Q3 (capacity 10) and they join.
+    slow = plan.hiring_plan([1, 0, 0], time_to_hire={A: 2, I: 1, C: 1}, **LATE_MANAGER)
+    assert column(slow, "Amplifiers") == [1, 1, 2] and column(slow, "Iterators") == [5, 5, 10]
+    assert column(slow, "Management-bound") == [False, True, False]
+    assert column(slow, "Backlog") == [6, 6, 0]  # 1 + 5 seats short until Q3
+    assert plan.plan_headline(slow).management_bound_quarters == (2,)
+    # the default (Amplifiers 2, Iterators 1) is the slow plan; one number is every archetype
+    assert plan.hiring_plan([1, 0, 0], **LATE_MANAGER).equals(slow)
+    assert plan.hiring_plan([1, 0, 0], time_to_hire=1, **LATE_MANAGER).equals(fast)
 
 
 def test_fully_staffed_quarter_per_trial():
@@ -310,7 +338,7 @@ def plans(draw, roster=False):
     options = dict(
         per_team={A: draw(ranges(3)), I: draw(ranges()), C: draw(ranges(2))},
         span=draw(ranges(12)),
-        time_to_hire=draw(st.integers(0, 3)),
+        time_to_hire=draw(st.integers(0, 3) | st.fixed_dictionaries({a: st.integers(0, 3) for a in (A, I, C)})),
         attrition={a: draw(st.sampled_from([0, 0.1, 0.3, 0.68359375, 1]) | st.floats(0, 1)) for a in (A, I, C)},
         ramp_quarters=draw(st.integers(1, 4)),
         min_tenure_years=draw(st.sampled_from([0, 0.25, 0.5, 1, 1.3])),
@@ -356,7 +384,7 @@ def check_invariants(frame, setup, span):
     # the backlog is the open seats less turnover covered by replacements on their way
     assert (frame["Backlog"] <= frame["Open seats"] - frame["Roster starters to come"]).all()
     no_turnover = all(setup.quarterly_attrition[a] == 0 for a in (A, I, C)) and not frame["Promotions"].any()
-    if setup.time_to_hire == 0 or no_turnover:
+    if not any(setup.time_to_hire.values()) or no_turnover:
         assert (frame["Backlog"] == frame["Open seats"] - frame["Roster starters to come"]).all()
     # Iterators join only into the headroom, never below 0
     assert (frame["Hires Iterators"] <= frame["Headroom before Iterator hires"].clip(lower=0)).all()
@@ -437,6 +465,9 @@ def test_a_bad_schedule_is_named_with_what_is_valid(schedule, message):
 @pytest.mark.parametrize("options, message", [
     (dict(time_to_hire=-1), "time_to_hire must be a whole number from 0 to 200, got -1"),
     (dict(time_to_hire=0.5), "time_to_hire must be a whole number from 0 to 200, got 0.5"),
+    (dict(time_to_hire={A: 2, I: 1}), ("time_to_hire must give quarters for Amplifier, Iterator and "
+                                       "Connector; missing Connector")),
+    (dict(time_to_hire={A: 2.5, I: 1, C: 1}), "time_to_hire for Amplifier must be a whole number from 0 to 200, got 2.5"),
     (dict(ramp_quarters=0), "ramp_quarters must be a whole number from 1 to 200, got 0"),
     (dict(attrition=1.5), "attrition must be a number from 0 to 1, got 1.5"),
     (dict(attrition={A: 0.1, I: 0.1}), ("attrition must give an annual share for Amplifier, Iterator "
@@ -480,7 +511,8 @@ def test_a_plan_too_large_to_count_is_impossible_not_wrong():
 
 def test_default_assumptions_are_named_and_labelled():
     assert plan.ANNUAL_ATTRITION == {A: 0.10, I: 0.15, C: 0.10}
-    assert plan.TIME_TO_HIRE_QUARTERS == 1 and plan.RAMP_QUARTERS == 2
+    assert plan.TIME_TO_HIRE == {A: 2, I: 1, C: 2} and plan.RAMP_QUARTERS == 2
+    assert plan.TIME_TO_HIRE_QUARTERS == 1  # one number for all: the Iterators' time
     assert plan.NEW_HIRE_SOFT_SKILLS_SHARE == 0.5
     assert plan.CANDIDATE_POOL_FACTOR == 1 and plan.CONNECTORS_SHARED_BY == 1
     assert plan.quarters_to_candidate(1) == 5 and plan.quarters_to_candidate(0) == 1

@@ -45,7 +45,7 @@ def test_a_custom_catalogue_replaces_the_default():
 def test_a_catalogue_that_contradicts_itself_is_refused():
     with pytest.raises(InvalidInput, match="twice"):
         Catalog([("Research Engineer", "Iterator"), ("research engineer", "Connector")])
-    with pytest.raises(InvalidInput, match='archetype must be "Amplifier", "Iterator" or "Connector"'):
+    with pytest.raises(InvalidInput, match='archetype must be "Amplifier", "Iterator", "Connector" or "Not counted"'):
         Catalog([("Research Engineer", "Wizard")])
 
 
@@ -53,3 +53,16 @@ def test_a_catalogue_that_contradicts_itself_is_refused():
 def test_a_title_must_be_text(bad):
     with pytest.raises(InvalidInput, match="role_title must be a role title"):
         DEFAULT_CATALOG.archetype(bad)
+
+
+def test_common_non_research_titles_are_not_counted_and_research_titles_are_unchanged():
+    from talentneeds.model.archetypes import NOT_COUNTED
+    from talentneeds.model.roles import DEFAULT_ROLES, NOT_COUNTED_ROLES
+
+    archetype = DEFAULT_CATALOG.archetype
+    for title in ("Recruiter", "HR", "Finance Manager", "General Counsel", "Operations Associate",
+                  "Senior Recruiter", "Office Manager"):
+        assert archetype(title) is NOT_COUNTED, title
+    # the research catalogue alone still gives every one of its titles its own archetype
+    assert all(archetype(title) is kind for title, kind in DEFAULT_ROLES)
+    assert not {title for title, _ in DEFAULT_ROLES} & {title for title, _ in NOT_COUNTED_ROLES}

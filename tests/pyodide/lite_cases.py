@@ -1,4 +1,4 @@
-"""Calls of all 18 Excel functions, run the same way in CPython and in Pyodide.
+"""Calls of all 21 Excel functions, run the same way in CPython and in Pyodide.
 
 This file is copied into Pyodide's file system as it is, so it imports nothing outside
 the standard library; :func:`run_plain` and :func:`run_office_js` take the ``udfs``
@@ -84,6 +84,14 @@ CASES: list[tuple[str, str, list]] = [
     ("plan_dist", "PLAN_DISTRIBUTION", [SCHEDULE, [[10, 50, 90]], 300, 5]),
     ("plan_dist_pert", "PLAN_DISTRIBUTION", [[[1], [1]], [[50]], 200, 1, "pert"]),
     ("plan_dist_bad", "PLAN_DISTRIBUTION", [SCHEDULE, [[10, 150]]]),
+    ("plan_labelled", "HIRING_PLAN", [[["Quarter", "New teams"], ["Q1 2027", 2], ["Q2 2027", 1]], ROSTER, 45353,
+                                      None, None, None, None, [[2, 1, 2]]]),
+    ("labels_46357", "QUARTER_LABELS", [46357, 5]),
+    ("labels_short", "QUARTER_LABELS", [46357, 3]),
+    ("candidates_45352", "PROMOTION_CANDIDATES", [ROSTER, 45352]),
+    ("candidates_bad_tenure", "PROMOTION_CANDIDATES", [ROSTER, 45352, -1]),
+    ("cost", "PLAN_COST", [{"result": "plan_schedule"}, [[200000, 160000, 240000]], 25000]),
+    ("cost_blank", "PLAN_COST", [{"result": "plan_schedule"}, None]),
 ]
 
 

@@ -145,6 +145,15 @@ def boolean(value: object, name: str, *, default: bool | None = None) -> bool | 
     raise InvalidInput(f"{name} must be TRUE or FALSE (or yes/no, y/n, 1/0), got {shown(value)}")
 
 
+def date_to_excel_serial(day: dt.date) -> float:
+    """Excel's serial number of a date, as its own date functions (EDATE) return it; the
+    inverse of :func:`excel_serial_to_date` (before 1 March 1900 Excel counts a 29 February
+    1900 that did not exist, so those serials are one less)."""
+    if day < dt.date(1900, 3, 1):
+        return float((day - dt.date(1899, 12, 31)).days)
+    return float((day - _EXCEL_EPOCH).days)
+
+
 def excel_serial_to_date(serial: float) -> dt.date:
     whole = math.floor(serial)
     if whole == 60:

@@ -9,7 +9,7 @@ from talentneeds.errors import InvalidInput
 from talentneeds.excel_text import control_problem
 from talentneeds.excel import cells
 from talentneeds.model import assumptions as A
-from talentneeds.model.archetypes import ARCHETYPES, Archetype, parse_archetype
+from talentneeds.model.archetypes import ARCHETYPES, Archetype, NotCounted, parse_archetype, parse_role_archetype
 from talentneeds.model.limits import MAX_EXACT_WHOLE
 from talentneeds.model.pipeline import Person
 from talentneeds.model.ranges import Range
@@ -21,6 +21,7 @@ ROSTER_COLUMNS = {
     "start_date": ("startdate", "start", "hiredate", "datejoined", "joined"),
     "soft_skills": ("softskills", "softskill"),
     "name": ("name", "person", "employee", "fullname"),
+    "team": ("team", "department", "group"),
 }
 CATALOG_COLUMNS = {"role": ROSTER_COLUMNS["role"], "archetype": ("archetype",)}
 
@@ -120,7 +121,7 @@ def _parse_roster(value: object, catalog: Catalog, name: str) -> list[Person]:
                 if (problem := control_problem(text)) is not None:
                     raise InvalidInput(f"{label} {problem}")
             if not cells.is_blank(archetype_cell):
-                archetype = parse_archetype(str(archetype_cell))
+                archetype = parse_role_archetype(str(archetype_cell))
             elif not cells.is_blank(role_cell):
                 archetype = catalog.archetype(str(role_cell))
             else:
@@ -129,8 +130,19 @@ def _parse_roster(value: object, catalog: Catalog, name: str) -> list[Person]:
             soft = cells.boolean(cell("soft_skills"), "Soft skills")
         except InvalidInput as error:
             raise error.at(where) from None
-        people.append(Person(archetype, start, soft, label=where))
+        if isinstance(archetype, NotCounted):
+            continue  # kept on the roster, in no count
+        people.append(Person(archetype, start, soft, label=where,
+                             **{field: _shown_cell(cell(field)) for field in ("name", "role", "team")}))
     return people
+
+
+def _shown_cell(value: object) -> object:
+    """A cell kept only to be shown again (a Name, a Team): None if blank, text, number or
+    date as it is, anything else as text. Never checked: it is in no count."""
+    if cells.is_blank(value):
+        return None
+    return value if isinstance(value, (str, int, float, dt.date)) else str(value)
 
 
 # Parsed catalogues by content: a workbook passes the same Roles table to every row's
@@ -165,9 +177,9 @@ def _parse_catalog(value: object, name: str) -> Catalog:
         kind = row[archetype_col] if archetype_col < len(row) else None
         if cells.is_blank(title) or cells.is_blank(kind):
             raise InvalidInput(f"{name} row {number} needs a role title and an archetype "
-                               "(Amplifier, Iterator or Connector)")
+                               "(Amplifier, Iterator, Connector or Not counted)")
         try:
-            entries.append((str(title), parse_archetype(str(kind))))
+            entries.append((str(title), parse_role_archetype(str(kind))))
         except InvalidInput as error:
             raise error.at(f"{name} row {number}") from None
     try:
@@ -238,9 +250,48 @@ def _line(value: object, name: str) -> list[tuple[int, object]]:
     return list(enumerate(flat, start=1))
 
 
+SCHEDULE_COLUMNS = {"quarter": ("quarter",), "teams": ("newteams", "teams", "count")}
+
+
+def _is_labelled_schedule(value: object) -> bool:
+    rows = cells.rows_of(value)
+    return len(rows) > 1 and any(len(row) > 1 for row in rows)
+
+
+def labelled_schedule(value: object, name: str = "schedule") -> tuple[list | None, list[int]]:
+    """(quarter labels, new teams per quarter) from a schedule: either a single row or
+    column (no labels: see :func:`schedule`), or a range with a header row holding a
+    Quarter column and a New teams column, one row per quarter (blank rows skipped,
+    a blank New teams counts 0)."""
+    if not _is_labelled_schedule(value):
+        return None, schedule(value, name)
+    rows = cells.non_blank_rows(value)
+    columns = cells.find_columns(rows[0][1], SCHEDULE_COLUMNS)
+    if len(columns) != 2:
+        raw = cells.rows_of(value)
+        raise InvalidInput(f"{name} must be a single row or a single column, or a Quarter and a New teams "
+                           f"column under a header row with those names; got {len(raw)} rows x "
+                           f"{max(len(row) for row in raw)} columns without that header")
+    if len(rows) == 1:
+        raise InvalidInput(f"{name} has a header but no quarters")
+    labels, teams = [], []
+    for number, row in rows[1:]:
+        def cell(field, row=row):
+            index = columns[field]
+            return row[index] if index < len(row) else None
+        label = cells.single_cell(cell("quarter"), f"{name} row {number} Quarter")
+        if cells.is_blank(label):
+            raise InvalidInput(f"{name} row {number} Quarter is blank; give the quarter's label, e.g. \"Q1 2027\"")
+        labels.append(label.strip() if isinstance(label, str) else label)
+        teams.append(int(cells.number(cell("teams"), f"{name} row {number} New teams", default=0, whole=True)))
+    return labels, teams
+
+
 def schedule(value: object, name: str = "schedule") -> list[int]:
     """New teams per quarter from a single row or column; a header cell of text at the
     start is skipped, a blank inside counts 0 teams, blanks at the end are trimmed."""
+    if _is_labelled_schedule(value):
+        return labelled_schedule(value, name)[1]
     line = _line(value, name)
     if line and isinstance(line[0][1], str) and cells.parse_number_text(line[0][1]) is None \
             and line[0][1].strip() and line[0][1].strip()[0] != "#":
@@ -253,7 +304,7 @@ def schedule(value: object, name: str = "schedule") -> list[int]:
             for position, cell in line]
 
 
-def by_archetype_numbers(value: object, name: str, maximum: float) -> float | dict[Archetype, float]:
+def by_archetype_numbers(value: object, name: str, maximum: float | None) -> float | dict[Archetype, float]:
     """One number for every archetype, or three (Amplifier, Iterator, Connector) in a row or column."""
     line = _line(value, name)
     if len(line) == 1:
@@ -283,28 +334,39 @@ def _quarter_label(value: object, name: str) -> int | str:
     return int(cells.number(value, name, minimum=1, maximum=MAX_EXACT_WHOLE, whole=True))
 
 
-PLAN_COLUMNS = {"quarter": ("quarter",), "backlog": ("backlog",), "management_bound": ("managementbound",)}
-
-
-def plan_table(value: object, name: str = "plan") -> dict[str, list]:
-    """The Quarter, Backlog and Management-bound columns of a HIRING_PLAN table (with its header)."""
+def _plan_rows(value: object, name: str, titles: tuple[str, ...]) -> tuple[dict[str, int], list[tuple[int, list]]]:
+    """The column of each of ``titles`` in a HIRING_PLAN table (found by header) and its
+    rows below the header, each padded to the header's width."""
     rows = cells.non_blank_rows(value)
     if not rows:
         raise InvalidInput(f"{name} must be a HIRING_PLAN table with its header row, got an empty range")
     _, header = rows[0]
-    columns = cells.find_columns(header, PLAN_COLUMNS)
-    missing = [title for key, title in (("quarter", "Quarter"), ("backlog", "Backlog"),
-                                         ("management_bound", "Management-bound")) if key not in columns]
+    columns = cells.find_columns(header, {title: (cells.header_key(title),) for title in titles})
+    missing = [title for title in titles if title not in columns]
     if missing:
         raise InvalidInput(f"{name} must be a HIRING_PLAN table with its header row; no column {', '.join(missing)}")
-    found: dict[str, list] = {"Quarter": [], "Backlog": [], "Management-bound": []}
-    for number, row in rows[1:]:
-        where = f"{name} row {number}"
-        row = list(row) + [None] * (len(header) - len(row))
-        found["Quarter"].append(_quarter_label(row[columns["quarter"]], f"{where} Quarter"))
-        found["Backlog"].append(int(cells.number(row[columns["backlog"]], f"{where} Backlog", whole=True,
-                                                 maximum=MAX_EXACT_WHOLE)))
-        found["Management-bound"].append(cells.boolean(row[columns["management_bound"]], f"{where} Management-bound"))
-    if not found["Quarter"]:
+    if len(rows) == 1:
         raise InvalidInput(f"{name} has a header but no quarters")
+    return columns, [(number, list(row) + [None] * (len(header) - len(row))) for number, row in rows[1:]]
+
+
+def plan_table(value: object, name: str = "plan") -> dict[str, list]:
+    """The Quarter, Backlog and Management-bound columns of a HIRING_PLAN table (with its header)."""
+    columns, rows = _plan_rows(value, name, ("Quarter", "Backlog", "Management-bound"))
+    found: dict[str, list] = {"Quarter": [], "Backlog": [], "Management-bound": []}
+    for number, row in rows:
+        where = f"{name} row {number}"
+        found["Quarter"].append(_quarter_label(row[columns["Quarter"]], f"{where} Quarter"))
+        found["Backlog"].append(int(cells.number(row[columns["Backlog"]], f"{where} Backlog", whole=True,
+                                                 maximum=MAX_EXACT_WHOLE)))
+        found["Management-bound"].append(cells.boolean(row[columns["Management-bound"]], f"{where} Management-bound"))
     return found
+
+
+def plan_counts(value: object, titles: tuple[str, ...], name: str = "plan") -> tuple[list, dict[str, list[int]]]:
+    """The Quarter labels and the whole counts in the columns ``titles`` of a HIRING_PLAN table."""
+    columns, rows = _plan_rows(value, name, ("Quarter", *titles))
+    labels = [_quarter_label(row[columns["Quarter"]], f"{name} row {number} Quarter") for number, row in rows]
+    counts = {title: [int(cells.number(row[columns[title]], f"{name} row {number} {title}", whole=True,
+                                       maximum=MAX_EXACT_WHOLE)) for number, row in rows] for title in titles}
+    return labels, counts

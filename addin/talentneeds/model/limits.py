@@ -39,6 +39,10 @@ MAX_TEAMS_PER_QUARTER = 100_000      # a plan's schedule, per quarter
 MAX_HEADS = 1_000_000_000
 # Quarters in a plan (50 years), and in time to hire and ramp.
 MAX_QUARTERS = 200
+# A plan's horizon as a user sets it (HIRING_PLAN's quarters, QUARTER_LABELS): a year to
+# ten years. A schedule longer than this is still planned (up to MAX_QUARTERS).
+MIN_HORIZON_QUARTERS = 4
+MAX_HORIZON_QUARTERS = 40
 
 # Tenure, in years (a career).
 MAX_TENURE_YEARS = 100

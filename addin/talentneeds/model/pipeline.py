@@ -29,6 +29,10 @@ class Person:
     start_date: dt.date
     soft_skills: bool | None = None
     label: str = "a roster row"  # names the row in error messages, e.g. "roster row 5"
+    # As the roster gives them (None where it does not): shown in lists of people, never counted.
+    name: object = None
+    role: object = None
+    team: object = None
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -81,6 +85,33 @@ def promotion_candidates(roster: Iterable[Person], as_of: dt.date,
     """The people on the roster who could be promoted to Amplifier as of ``as_of``."""
     min_tenure_years = check_tenure(min_tenure_years)
     return [p for p in roster if is_candidate(p, as_of, min_tenure_years, soft_skills_required)]
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """When an Iterator on the roster can first be promoted, and whether they can on as_of."""
+
+    person: Person
+    eligible_from: dt.date | None  # the first day tenure is more than the minimum; None: after 9999-12-31
+    candidate: bool                # on as_of: tenure more than the minimum, and soft skills if required
+
+
+def eligibility(roster: Iterable[Person], as_of: dt.date, min_tenure_years: float = A.MIN_TENURE_YEARS,
+                soft_skills_required: bool = A.SOFT_SKILLS_REQUIRED) -> list[Eligibility]:
+    """Every Iterator on the roster, in roster order, with the first day their tenure is
+    more than ``min_tenure_years`` (the day after :func:`tenure_threshold`: one year after
+    2024-02-29 is 2025-02-28, so the first eligible day is 2025-03-01) and whether they
+    are a candidate on ``as_of`` (:func:`is_candidate`). The date says nothing about soft
+    skills: someone without them has a date and is never a candidate while they are required."""
+    min_tenure_years = check_tenure(min_tenure_years)
+    found = []
+    for person in roster:
+        if person.archetype is not Archetype.ITERATOR:
+            continue
+        threshold = tenure_threshold(person.start_date, min_tenure_years)
+        first = None if threshold == dt.date.max else threshold + dt.timedelta(days=1)
+        found.append(Eligibility(person, first, is_candidate(person, as_of, min_tenure_years, soft_skills_required)))
+    return found
 
 
 def internal_amplifiers(roster: Iterable[Person], as_of: dt.date,

@@ -32,8 +32,8 @@ holds exactly. The rules, in the order they happen inside quarter t:
    are filled first from the candidate pool, which shrinks by every promotion.
 4. **Requests.** Every seat still open, of every archetype, is a hire requested now.
    A promoted Iterator leaves an Iterator seat, so it is requested in the same quarter.
-5. **Arrivals.** A hire requested in quarter t arrives in quarter t + ``time_to_hire``
-   (0: the same quarter). Amplifiers and Connectors join on arrival. Iterators join
+5. **Arrivals.** A hire requested in quarter t arrives in quarter t + ``time_to_hire`` of
+   its archetype (0: the same quarter; by default Amplifiers and Connectors 2, Iterators 1). Amplifiers and Connectors join on arrival. Iterators join
    only while the managers have room: at most the **headroom**
    ``floor(Amplifiers x span) - Iterators`` counted after this quarter's promotions and
    Amplifier arrivals (never fewer than 0 join). The rest wait and join in the first
@@ -70,6 +70,7 @@ import pandas as pd
 from talentneeds.errors import ImpossiblePlan, InvalidInput, shown
 from talentneeds.model import assumptions as A
 from talentneeds.model.archetypes import ARCHETYPES, Archetype, parse_archetype
+from talentneeds.model.calendar import check_horizon
 from talentneeds.model.limits import (
     MAX_CANDIDATE_POOL_FACTOR,
     MAX_CONNECTORS_SHARED_BY,
@@ -97,9 +98,14 @@ PLURAL = {AMP: "Amplifiers", ITR: "Iterators", CON: "Connectors"}
 # Share of each archetype leaving in a year (typical tech-industry voluntary attrition;
 # managers and research leads assumed to stay a little longer than individual contributors).
 ANNUAL_ATTRITION = {AMP: 0.10, ITR: 0.15, CON: 0.10}
-# Quarters from asking for a hire to the person starting (a quarter is about three months
-# of search, interviews and notice period).
-TIME_TO_HIRE_QUARTERS = 1
+# Quarters from asking for a hire to the person starting, per archetype (a quarter is about
+# three months of search, interviews and notice period). Managers take longer: the source
+# says filling the manager role "has been challenging" (claim 11), so Amplifiers are assumed
+# to take two quarters; research leads (Connectors) are as scarce, so two as well.
+TIME_TO_HIRE = {AMP: 2, ITR: 1, CON: 2}
+# One number for every archetype, where a single input stands for all three (the template's
+# Time to hire until it has one per archetype): the Iterators' time.
+TIME_TO_HIRE_QUARTERS = TIME_TO_HIRE[ITR]
 # Quarters a new team takes to grow to its full size (1: full size in its first quarter).
 RAMP_QUARTERS = 2
 # Share of new Iterator hires with the soft skills to manage, when no roster tells us the
@@ -122,7 +128,7 @@ PLAN_COLUMNS = (
     "Quarter", "Teams", "Amplifiers", "Iterators", "Connectors",
     "Hires Amplifiers", "Hires Iterators", "Hires Connectors",
     "Promotions", "Leavers", "Management capacity", "Iterator headroom", "Backlog",
-    "Management-bound",
+    "Management-bound", "Target Amplifiers", "Target Iterators", "Target Connectors",
 )
 
 
@@ -163,6 +169,41 @@ def check_schedule(schedule: object) -> np.ndarray:
                      for quarter, teams in enumerate(schedule, start=1)], dtype=np.int64)
 
 
+def check_labels(labels: object, quarters: int) -> list:
+    """Quarter labels: one per quarter, each a text, a whole number or a date, no two alike."""
+    if isinstance(labels, (str, bytes, Mapping)) or not isinstance(labels, (Sequence, np.ndarray)):
+        raise InvalidInput(f"labels must be a list of quarter labels, got {shown(labels)}")
+    if len(labels) != quarters:
+        raise InvalidInput(f"labels must give one label for each of the {quarters} quarters, got {len(labels)}")
+    seen = set()
+    for position, label in enumerate(labels, start=1):
+        text = isinstance(label, str) and label.strip()
+        if not (text or isinstance(label, dt.date) or (_is_number(label) and math.isfinite(as_float(label))
+                                                      and label == int(label) and label >= 1)):
+            raise InvalidInput(f"the label of quarter {position} must be a text such as \"Q1 2027\", a whole "
+                               f"number >= 1 or a date, got {shown(label)}")
+        if label in seen:
+            raise InvalidInput(f"quarter labels must differ; {shown(label)} labels two quarters")
+        seen.add(label)
+    return list(labels)
+
+
+def horizon_schedule(schedule: object, quarters: object = None, labels: object = None) -> np.ndarray:
+    """The schedule over a horizon of ``quarters`` (None: the schedule's own length), the
+    quarters after it with no new teams. A labelled schedule is its own horizon."""
+    schedule = check_schedule(schedule)
+    if quarters is None:
+        return schedule
+    quarters = check_horizon(quarters)
+    if labels is not None and quarters != len(schedule):
+        raise InvalidInput(f"quarters must be left out with a labelled schedule (it has {len(schedule)} "
+                           f"quarters, each with its label), got {shown(quarters)}")
+    if quarters < len(schedule):
+        raise InvalidInput(f"quarters must be at least the schedule's {len(schedule)} quarters, "
+                           f"got {shown(quarters)}")
+    return np.concatenate([schedule, np.zeros(quarters - len(schedule), dtype=np.int64)])
+
+
 def _by_archetype(value: object, name: str) -> dict[Archetype, object]:
     if not isinstance(value, Mapping):
         raise InvalidInput(f"{name} must map Amplifier, Iterator and Connector to values, got {shown(value)}")
@@ -189,6 +230,19 @@ def check_attrition(attrition: object) -> dict[Archetype, float]:
         raise InvalidInput(f"attrition must give an annual share for Amplifier, Iterator and Connector; "
                            f"missing {', '.join(missing)}")
     return {a: check_share(given[a], f"attrition for {a.value}") for a in ARCHETYPES}
+
+
+def check_time_to_hire(time_to_hire: object) -> dict[Archetype, int]:
+    """Quarters to hire: one whole number for every archetype, or one per archetype."""
+    if not isinstance(time_to_hire, Mapping):
+        quarters = check_whole(time_to_hire, "time_to_hire", 0, MAX_QUARTERS)
+        return dict.fromkeys(ARCHETYPES, quarters)
+    given = _by_archetype(time_to_hire, "time_to_hire")
+    missing = [a.value for a in ARCHETYPES if a not in given]
+    if missing:
+        raise InvalidInput(f"time_to_hire must give quarters for Amplifier, Iterator and Connector; "
+                           f"missing {', '.join(missing)}")
+    return {a: check_whole(given[a], f"time_to_hire for {a.value}", 0, MAX_QUARTERS) for a in ARCHETYPES}
 
 
 def quarterly_rate(annual: float) -> float:
@@ -220,7 +274,7 @@ class PlanSetup:
     schedule: np.ndarray                     # new teams starting in each quarter
     per_team: dict[Archetype, Range]
     span: Range
-    time_to_hire: int
+    time_to_hire: dict[Archetype, int]       # quarters from request to arrival, per archetype
     ramp_quarters: int
     quarterly_attrition: dict[Archetype, float]
     promote: bool
@@ -321,7 +375,7 @@ def _plan_end(starts: list[dt.date]) -> dt.date:
 def plan_setup(schedule: Sequence[int], *,
                per_team: Mapping[Archetype, Range] = A.PER_TEAM,
                span: Range = A.SPAN_OF_CONTROL,
-               time_to_hire: int = TIME_TO_HIRE_QUARTERS,
+               time_to_hire: int | Mapping[Archetype, int] = TIME_TO_HIRE,
                attrition: float | Mapping[Archetype, float] = ANNUAL_ATTRITION,
                ramp_quarters: int = RAMP_QUARTERS,
                roster: Iterable[Person] | None = None,
@@ -392,7 +446,7 @@ def plan_setup(schedule: Sequence[int], *,
         schedule=schedule,
         per_team=check_per_team(per_team),
         span=span,
-        time_to_hire=check_whole(time_to_hire, "time_to_hire", 0, MAX_QUARTERS),
+        time_to_hire=check_time_to_hire(time_to_hire),
         ramp_quarters=check_whole(ramp_quarters, "ramp_quarters", 1, MAX_QUARTERS),
         quarterly_attrition={a: quarterly_rate(s) for a, s in check_attrition(attrition).items()},
         promote=promote,
@@ -562,8 +616,8 @@ def simulate(setup: PlanSetup, full_size_needs: Mapping[Archetype, np.ndarray],
         for a in ARCHETYPES:
             requested = np.maximum(target[a][:, t] - heads[a] - pipeline[a] - to_come[a], 0)
             pipeline[a] += requested
-            if t + delay < quarters:
-                due[a][:, t + delay] += requested
+            if t + delay[a] < quarters:
+                due[a][:, t + delay[a]] += requested
             out[f"Requested {PLURAL[a]}"][:, t] = requested
 
         # 5. Arrivals: Amplifiers and Connectors join; Iterators join only into headroom.
@@ -597,15 +651,14 @@ def simulate(setup: PlanSetup, full_size_needs: Mapping[Archetype, np.ndarray],
         # Normal turnover is not a backlog: the seat of a leaver (or of a promoted Iterator)
         # whose replacement was asked for on time is covered while the hire is on its way
         # (the seats vacated in the last time_to_hire quarters).
-        recent = max(0, t - delay + 1)
         in_transit = {a: pipeline[a] - (waiting if a is ITR else 0) for a in ARCHETYPES}
         out["Open seats"][:, t] = sum(target[a][:, t] - heads[a] for a in ARCHETYPES)
         out["Roster starters to come"][:, t] = sum(to_come.values())
         # A seat kept for a roster person who starts later is not a backlog: nobody is hired for it.
         out["Backlog"][:, t] = sum(
             np.maximum(target[a][:, t] - heads[a] - to_come[a] - np.minimum(in_transit[a], (
-                out[f"Leavers {PLURAL[a]}"][:, recent:t + 1]
-                + out[f"Promoted out {PLURAL[a]}"][:, recent:t + 1]).sum(axis=1)), 0)
+                out[f"Leavers {PLURAL[a]}"][:, max(0, t - delay[a] + 1):t + 1]
+                + out[f"Promoted out {PLURAL[a]}"][:, max(0, t - delay[a] + 1):t + 1]).sum(axis=1)), 0)
             for a in ARCHETYPES)
         out["Management-bound"][:, t] = waiting > 0
 
@@ -632,7 +685,7 @@ def full_size_needs_at(setup: PlanSetup, point=DEFAULT_POINT) -> dict[Archetype,
 
 
 def hiring_plan(schedule: Sequence[int], point=DEFAULT_POINT, *, detail: bool = False,
-                **options) -> pd.DataFrame:
+                labels: Sequence | None = None, quarters: int | None = None, **options) -> pd.DataFrame:
     """The quarter-by-quarter plan, every range at ``point`` (per-team needs and span).
 
     ``options`` are the keyword arguments of :func:`plan_setup`. One row per quarter with
@@ -644,21 +697,33 @@ def hiring_plan(schedule: Sequence[int], point=DEFAULT_POINT, *, detail: bool = 
     whose replacement is already on its way (normal turnover: with ``time_to_hire``
     quarters to hire, the seats vacated in the last ``time_to_hire`` quarters),
     ``Management-bound`` = Iterator hires had to wait for
-    managers. ``detail=True`` adds per-archetype columns (Start, Target, Leavers,
+    managers, and each archetype's ``Target`` (the heads it should have that quarter: the
+    starting org plus the new teams' ramped needs, rounded up; a plan is fully staffed
+    when every archetype is at its target, turnover aside). ``detail=True`` adds
+    per-archetype columns (Start, Leavers,
     Promoted in, Promoted out, Requested, with the archetype's plural name) and the
     headroom at the moment Iterators joined, the waiting Iterators, the candidate pool and
     ``Open seats`` (every empty seat, turnover included).
+
+    ``labels`` (one per quarter, e.g. "Q1 2027") fill the Quarter column instead of 1, 2, ...;
+    ``quarters`` is the horizon (MIN_HORIZON_QUARTERS to MAX_HORIZON_QUARTERS): the schedule
+    is followed by quarters with no new teams up to it (see :func:`horizon_schedule`).
     """
+    schedule = horizon_schedule(schedule, quarters, labels)
+    if labels is not None:
+        labels = check_labels(labels, len(schedule))
     setup = plan_setup(schedule, **options)
     span = np.array([setup.span.at(point)])
     run = simulate(setup, full_size_needs_at(setup, point), span)
-    return plan_frame(setup, run, detail=detail)
+    return plan_frame(setup, run, detail=detail, labels=labels)
 
 
 def plan_frame(setup: PlanSetup, run: Mapping[str, np.ndarray], trial: int = 0,
-               detail: bool = False) -> pd.DataFrame:
-    """One trial of :func:`simulate` as a table, one row per quarter."""
-    columns = {"Quarter": np.arange(1, setup.quarters + 1), "Teams": np.cumsum(setup.schedule)}
+               detail: bool = False, labels: Sequence | None = None) -> pd.DataFrame:
+    """One trial of :func:`simulate` as a table, one row per quarter (labelled by
+    ``labels``, or numbered from 1)."""
+    quarter = np.arange(1, setup.quarters + 1) if labels is None else pd.Series(list(labels), dtype=object)
+    columns = {"Quarter": quarter, "Teams": np.cumsum(setup.schedule)}
     columns.update({name: run[name][trial] for name in PLAN_COLUMNS[2:]})
     if detail:
         columns.update({name: values[trial] for name, values in run.items() if name not in columns})

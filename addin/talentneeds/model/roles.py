@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator
 
 from talentneeds.errors import InvalidInput, UnknownRole, shown
 from talentneeds.excel_text import INVISIBLE, control_problem, utf16_length
-from talentneeds.model.archetypes import Archetype, parse_archetype
+from talentneeds.model.archetypes import NOT_COUNTED, Archetype, NotCounted, parse_role_archetype
 
 A, I, C = Archetype.AMPLIFIER, Archetype.ITERATOR, Archetype.CONNECTOR
 
@@ -57,6 +57,17 @@ DEFAULT_ROLES: tuple[tuple[str, Archetype], ...] = (
     ("Founder", C),
     ("Co-founder", C),
 )
+
+# Common titles outside research (claim 10: "non-research roles map to Not counted"): kept
+# on a roster, in no count. Separate from DEFAULT_ROLES so that a catalogue of the three
+# archetypes can still be written on its own.
+NOT_COUNTED_ROLES: tuple[tuple[str, NotCounted], ...] = tuple((title, NOT_COUNTED) for title in (
+    "Operations", "Operations Manager", "Operations Associate", "Head of Operations",
+    "Chief Operating Officer", "COO", "Recruiter", "Recruiting Coordinator", "Talent Acquisition",
+    "Human Resources", "HR", "HR Manager", "People Operations", "Finance", "Finance Manager",
+    "Accountant", "General Counsel", "Legal Counsel", "Lawyer", "Office Manager", "Executive Assistant",
+    "Communications", "Communications Manager",
+))
 
 _SENIORITY = frozenset({"senior", "sr", "junior", "jr", "staff", "principal", "distinguished", "associate",
                         "lead", "chief"})
@@ -100,16 +111,16 @@ def _variants(title: str, longest: int) -> Iterator[str]:
 class Catalog:
     """An editable mapping of role titles to archetypes."""
 
-    def __init__(self, entries: Iterable[tuple[str, Archetype | str]]):
-        self._by_title: dict[str, Archetype] = {}
+    def __init__(self, entries: Iterable[tuple[str, Archetype | NotCounted | str]]):
+        self._by_title: dict[str, Archetype | NotCounted] = {}
         self._longest = 0  # words in the longest title
-        self._memo: dict[str, Archetype] = {}  # title as given -> archetype, for titles found
-        self.entries: list[tuple[str, Archetype]] = []
+        self._memo: dict[str, Archetype | NotCounted] = {}  # title as given -> archetype, for titles found
+        self.entries: list[tuple[str, Archetype | NotCounted]] = []
         for title, archetype in entries:
             key = normalise_title(title) if isinstance(title, str) else ""
             if not key:
                 raise InvalidInput(f"catalog role titles must be text, got {shown(title)}")
-            archetype = parse_archetype(archetype)
+            archetype = parse_role_archetype(archetype)
             previous = self._by_title.get(key)
             if previous is not None and previous is not archetype:
                 raise InvalidInput(f"catalog lists {shown(title)} twice, as {previous.value} "
@@ -118,8 +129,8 @@ class Catalog:
             self._longest = max(self._longest, len(key.split()))
             self.entries.append((title, archetype))
 
-    def archetype(self, title: object) -> Archetype:
-        """The archetype of ``title``; :class:`UnknownRole` if the catalogue does not know it."""
+    def archetype(self, title: object) -> Archetype | NotCounted:
+        """The archetype of ``title`` (or Not counted); :class:`UnknownRole` if the catalogue does not know it."""
         found = self._memo.get(title) if type(title) is str else None
         if found is not None:
             return found
@@ -138,11 +149,11 @@ class Catalog:
         if len(shown_title) > _SHOWN_TITLE:
             shown_title = f"{shown_title[:_SHOWN_TITLE]}... ({utf16_length(shown_title):,} characters)"
         raise UnknownRole(f'role "{shown_title}" is not in the catalogue; add it '
-                          "with its archetype (Amplifier, Iterator or Connector)")
+                          "with its archetype (Amplifier, Iterator, Connector or Not counted)")
 
 
-DEFAULT_CATALOG = Catalog(DEFAULT_ROLES)
+DEFAULT_CATALOG = Catalog(DEFAULT_ROLES + NOT_COUNTED_ROLES)
 
 
-def archetype(title: object, catalog: Catalog = DEFAULT_CATALOG) -> Archetype:
+def archetype(title: object, catalog: Catalog = DEFAULT_CATALOG) -> Archetype | NotCounted:
     return catalog.archetype(title)

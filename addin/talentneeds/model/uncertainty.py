@@ -302,7 +302,7 @@ def plan_trial_cost(setup: P.PlanSetup, distribution: str) -> int:
     every quarter's step, which looks back over the tenure and time-to-hire windows."""
     laws = {a: head_distribution(setup.per_team[a], distribution) for a in ARCHETYPES}
     draws = sum(draw_cost(int(teams), laws[a][0]) for teams in setup.schedule for a in ARCHETYPES)
-    window = min(setup.quarters, setup.quarters_to_candidate) + min(setup.quarters, setup.time_to_hire + 1)
+    window = min(setup.quarters, setup.quarters_to_candidate) + min(setup.quarters, max(setup.time_to_hire.values()) + 1)
     return DRAW_UNITS * draws + setup.quarters * (STEP_UNITS + window)
 
 

@@ -89,15 +89,21 @@ class RosterFileError(RosterImportError):
     column missing, an output that exists."""
 
 
+# Problems named in one message, at most; beyond, it says how many more there are.
+SHOWN_PROBLEMS = 20
+
+
 class RosterProblems(RosterImportError):
     """Bad values (or duplicates) in the roster: every one is in :attr:`problems`; the
-    message is the first one and how many more there are."""
+    message names every one (the first SHOWN_PROBLEMS, then how many more), so that a
+    user fixes them all in one go."""
 
     def __init__(self, problems: Sequence[Problem]):
         self.problems = list(problems)
-        first = str(self.problems[0])
-        more = len(self.problems) - 1
-        super().__init__(first + (f" ({more} more problem{'s' if more > 1 else ''})" if more else ""))
+        count = len(self.problems)
+        shown_problems = "; ".join(str(p) for p in self.problems[:SHOWN_PROBLEMS])
+        more = f" (and {count - SHOWN_PROBLEMS} more)" if count > SHOWN_PROBLEMS else ""
+        super().__init__(shown_problems + more if count == 1 else f"{count} problems: {shown_problems}{more}")
 
 
 class StaffTableError(RosterImportError):
@@ -1446,6 +1452,15 @@ def _reading(workbook: str | Path):
             zlib.error) as error:
         raise RosterFileError(f"{workbook}: cannot read the workbook ({type(error).__name__}: {error})") from None
 
+def _unknown_titles(people, workbook_path: Path) -> str | None:
+    """The roster's titles that the workbook's Roles table does not know, described; None if none."""
+    from talentneeds.workbook.titles import describe_unknown, unknown_titles, workbook_titles
+
+    with _reading(workbook_path):
+        _, catalog = workbook_titles(workbook_path)
+    unknown = unknown_titles((p.role for p in people if isinstance(p.role, str)), catalog)
+    return describe_unknown(unknown, "Roles") if unknown else None
+
 
 def import_roster(roster_path: str | Path, workbook: str | Path, output: str | Path | None = None, *,
                   sheet: str | None = None, date_order: str | None = None, existing: str | None = None,
@@ -1519,6 +1534,10 @@ def import_roster(roster_path: str | Path, workbook: str | Path, output: str | P
     if duplicates:
         notes.append(f"kept {len(duplicates)} duplicate name{'s' if len(duplicates) > 1 else ''} "
                      f"(--allow-duplicates), e.g. {duplicates[0].message.split(' (the same')[0]}")
+    unknown = _unknown_titles(roster.people, workbook_path)
+    if unknown:
+        notes.append(f"warning: {unknown}; add each on Roles with its archetype (Amplifier, Iterator, Connector "
+                     "or Not counted), or the counts that read Staff show #N/A")
     if written["quoted"]:
         notes.append(f"stored {written['quoted']} text{'s' if written['quoted'] > 1 else ''} starting with "
                      "=, +, -, @ or a tab as text, never as a formula")

@@ -24,6 +24,26 @@ def failed_checks(values: Values) -> list[tuple[str, str]]:
             if values.get(("Checks", f"B{row}")) is not True]
 
 
+def describe_failed_checks(failures: list[tuple[str, str]], workbook) -> str:
+    """One line: every failing check by cell and label, then the role titles the workbook's
+    catalogue does not know (the usual cause of several failing checks at once)."""
+    from talentneeds.workbook.titles import describe_unknown, unknown_titles, workbook_titles
+
+    named = "; ".join(f"Checks!{cell} ({label})" for cell, label in failures)
+    line = f"check failed: {named}; {len(failures)} check(s) fail in all"
+    from talentneeds.untrusted import is_reading_error
+
+    try:
+        unknown = unknown_titles(*workbook_titles(workbook))
+    except Exception as error:  # the checks are named either way; a bug is re-raised
+        if not is_reading_error(error):
+            raise
+        unknown = []
+    if unknown:
+        line += f"; {describe_unknown(unknown, 'Roles')} (add each on Roles with its archetype)"
+    return line
+
+
 def _number(value: object) -> str:
     """A computed value for a sentence: 3 rather than 3.0; an error code as it is."""
     return f"{value:g}" if isinstance(value, float) else str(value)
