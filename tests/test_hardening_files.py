@@ -355,9 +355,10 @@ def test_no_command_overwrites_without_force(template, tmp_path, monkeypatch, ca
     assert existing.read_bytes() == b"mine" and not (tmp_path / "nowhere.xlsx").exists()
 
 
-def test_render_refuses_existing_pictures_without_force(tmp_path, capsys, template):
+def test_render_refuses_existing_pictures_without_force(tmp_path, capsys):
+    computed = build_template(tmp_path / "computed.xlsx")  # not stale: render would draw it
     (tmp_path / "needs.png").write_bytes(b"mine")
-    assert cli.main(["render", str(template), "-o", str(tmp_path)]) == 1
+    assert cli.main(["render", str(computed), "-o", str(tmp_path)]) == 1
     assert "needs.png exists; use --force" in one_error_line(capsys)
     assert (tmp_path / "needs.png").read_bytes() == b"mine"
 
