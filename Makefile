@@ -44,4 +44,4 @@ pictures: $(STAMP)
 	$(BIN)/talentneeds render $(VENV)/pictures-demo.xlsx --sheet Needs --sheet Cohort --sheet Plan -o docs/images
 
 clean:
-	rm -rf $(VENV) build addin/*.egg-info .pytest_cache .hypothesis tests/pyodide/node_modules tests/pyodide/.cache
+	rm -rf $(VENV) build addin/*.egg-info .pytest_cache .hypothesis tests/pyodide/node_modules tests/pyodide/.cache tests/ooxml/node_modules

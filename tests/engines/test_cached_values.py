@@ -236,6 +236,22 @@ def test_values_are_encoded_as_excel_stores_them(tmp_path):
     assert ET.fromstring(xml.encode()).find(".//m:c[@r='G1']/m:v", NS).text == 'a & <b> "c"\r\n'
 
 
+def test_text_results_longer_than_a_cell_holds_as_excel_counts_them_are_value_errors(tmp_path):
+    """Excel counts UTF-16 code units (an emoji outside the BMP is 2) and gives #VALUE!
+    for a formula whose text exceeds 32,767 of them (REPT and CONCAT document this)."""
+    sheet_data = "<sheetData><row r=\"1\">" + "".join(
+        f'<c r="{c}1"><f>F()</f></c>' for c in "ABCD") + "</row></sheetData>"
+    path = _with_sheet_xml(tmp_path, sheet_data)
+    emoji = "\U0001F600"
+    values = {"A1": "a" * 32_767, "B1": "a" * 32_768, "C1": emoji * 16_383 + "a", "D1": emoji * 16_384}
+    write_cached_values(path, tmp_path / "out.xlsx", {("Data", k): v for k, v in values.items()})
+    xml = _sheet_xml(tmp_path / "out.xlsx")
+    assert f'<c r="A1" t="str"><f>F()</f><v>{"a" * 32_767}</v></c>' in xml
+    assert '<c r="B1" t="e"><f>F()</f><v>#VALUE!</v></c>' in xml
+    assert f'<c r="C1" t="str"><f>F()</f><v>{emoji * 16_383}a</v></c>' in xml
+    assert '<c r="D1" t="e"><f>F()</f><v>#VALUE!</v></c>' in xml
+
+
 def test_the_input_cannot_be_the_output_and_sheets_must_exist(tmp_path):
     path = _with_sheet_xml(tmp_path, EXCEL_LIKE)
     with pytest.raises(CachedValuesError, match="is the input workbook"):

@@ -25,6 +25,7 @@ from openpyxl.worksheet.table import Table as XlTable
 from openpyxl.worksheet.table import TableColumn, TableFormula, TableStyleInfo
 
 from talentneeds.files import atomic_write
+from talentneeds.workbook.schema_order import ordered_styles
 from talentneeds.workbook.spec import Chart, Formula, Input, Sheet, Table, Text
 
 # A fixed moment for document properties and zip entries, so that the same description
@@ -205,7 +206,7 @@ def _fixed_core_properties(xml: bytes) -> bytes:
 
 def normalised_zip(data: bytes) -> bytes:
     """The zip rewritten with fixed entry times and document dates (same entry order),
-    so that the same description always gives the same bytes."""
+    so that the same description always gives the same bytes; styles in the schema's order."""
     with zipfile.ZipFile(io.BytesIO(data)) as source:
         entries = [(info.filename, source.read(info.filename)) for info in source.infolist()]
     out = io.BytesIO()
@@ -214,7 +215,11 @@ def normalised_zip(data: bytes) -> bytes:
             info = zipfile.ZipInfo(filename, date_time=_ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o600 << 16
-            target.writestr(info, _fixed_core_properties(content) if filename == "docProps/core.xml" else content)
+            if filename == "docProps/core.xml":
+                content = _fixed_core_properties(content)
+            elif filename == "xl/styles.xml":
+                content = ordered_styles(content)
+            target.writestr(info, content)
     return out.getvalue()
 
 
