@@ -108,6 +108,21 @@ def validated_cells(ws) -> dict:
 
 
 @pytest.mark.parametrize("which", ["template", "macro_enabled", "demo"])
+def test_what_libreoffice_opens_is_the_spilled_workbook(which, request):
+    """The files under test here hold dynamic arrays (cm="1" on every array formula's
+    anchor, xl/metadata.xml), so the tests below show LibreOffice opens spills."""
+    import re
+    import zipfile
+
+    source, _ = request.getfixturevalue(which)
+    with zipfile.ZipFile(source) as archive:
+        assert b"fDynamic=\"1\"" in archive.read("xl/metadata.xml")
+        needs = archive.read("xl/worksheets/sheet6.xml")
+    anchors = re.findall(rb'<c r="([A-Z]+\d+)"([^>]*)><f t="array"', needs)
+    assert [(cell, b' cm="1"' in attributes) for cell, attributes in anchors] == [(b"A6", True), (b"A25", True)]
+
+
+@pytest.mark.parametrize("which", ["template", "macro_enabled", "demo"])
 def test_libreoffice_keeps_sheets_names_tables_validation_and_charts(which, request):
     source, saved = request.getfixturevalue(which)
     before, after = openpyxl.load_workbook(source), openpyxl.load_workbook(saved)

@@ -25,6 +25,7 @@ from openpyxl.worksheet.table import Table as XlTable
 from openpyxl.worksheet.table import TableColumn, TableFormula, TableStyleInfo
 
 from talentneeds.files import atomic_write
+from talentneeds.workbook.dynamic_arrays import dynamic_entries
 from talentneeds.workbook.schema_order import ordered_styles
 from talentneeds.workbook.spec import Chart, Formula, Input, Sheet, Table, Text
 
@@ -127,7 +128,7 @@ def _place(workbook: Workbook, ws, item, styles) -> None:
                 cell.style = styles[item.style].name
                 cell.number_format = by_column.get(cell.column_letter, item.number_format)
         # An array formula over the whole result range: Excel fills every cell of it and
-        # never shows it as =@FUNC(...), in every Excel version.
+        # never shows it as =@FUNC(...); made a dynamic array (spill) when saved (save()).
         ws[item.cell] = ArrayFormula(item.spill, item.text) if item.spill else item.text
         if item.name:
             _name(workbook, ws, item.name, item.cell)
@@ -208,7 +209,7 @@ def normalised_zip(data: bytes) -> bytes:
     """The zip rewritten with fixed entry times and document dates (same entry order),
     so that the same description always gives the same bytes; styles in the schema's order."""
     with zipfile.ZipFile(io.BytesIO(data)) as source:
-        entries = [(info.filename, source.read(info.filename)) for info in source.infolist()]
+        entries = dynamic_entries([(info.filename, source.read(info.filename)) for info in source.infolist()])
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for filename, content in entries:
