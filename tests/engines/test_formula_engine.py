@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.formula import ArrayFormula
 
 import pandas as pd
@@ -161,8 +162,10 @@ def workbook_plans(values):
     """Base (the Plan sheet), No internal promotion, Restructure, Fast growth."""
     first = [T.PLAN_TABLE.split(":")[0][1:], T.PLAN_TABLE.split(":")[1][1:]]
     plans = {"Base": grid(values, "Plan", "ABCDEFGHIJKLMN", range(int(first[0]), int(first[1]) + 1))}
-    for name, row in T.SCENARIO_PLAN_ROWS.items():
-        plans[name] = grid(values, "Scenarios", "ABCDEFGHIJKLMN", range(row, row + len(T.QUARTERS) + 1))
+    for name, first in T.SCENARIO_PLAN_COLUMNS.items():
+        columns = [get_column_letter(c) for c in range(first, first + 14)]
+        rows = range(T.SCENARIO_PLAN_ROW, T.SCENARIO_PLAN_ROW + len(T.QUARTERS) + 1)
+        plans[name] = grid(values, "Scenarios", columns, rows)
     return plans
 
 
@@ -206,7 +209,7 @@ def test_two_more_teams_change_exactly_what_depends_on_new_teams(engine, base):
     assert five[("Needs", "B12")] == 3 and five[("Needs", "D29")] == 2
     assert five[("Checks", "B15")] is True
     # the first quarter's Schedule row: 3 new teams (SUMIFS over Teams), 6 in fast growth
-    assert (five[("Plan", "B5")], five[("Plan", "C5")]) == (3, 6)
+    assert (five[("Plan", "Q5")], five[("Plan", "R5")]) == (3, 6)
     assert_plans_are_the_models(five, [3, 1, 1, 0, 0, 0, 0, 0], examples.roster_range())
 
 
@@ -374,7 +377,7 @@ def test_report_timings(engine, base):
 def test_table_constants_and_the_calculated_column_are_evaluated_as_blocks(engine):
     # every table's constant columns (Schedule: only Quarter; the others are formulas)
     assert {(block.sheet, block.ref) for block in engine._blocks} == {
-        ("Teams", "A5:D7"), ("Staff", "A5:E24"), ("Roles", f"A5:B{4 + len(DEFAULT_ROLES)}"), ("Plan", "A5:A12")}
+        ("Teams", "A5:D7"), ("Staff", "A5:E24"), ("Roles", f"A5:B{4 + len(DEFAULT_ROLES)}"), ("Plan", "P5:P12")}
     assert engine.calculated_columns == [("Staff", "F5:F24")]
 
 

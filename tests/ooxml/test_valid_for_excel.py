@@ -16,6 +16,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from workbook_edits import edited, lengthen, shorten
 
 from talentneeds import cli, examples
 from talentneeds.workbook.builder import build_template
@@ -74,6 +75,10 @@ def written(tmp_path_factory) -> dict[str, Path]:
     assert cli.main(["compute", str(files["macro-enabled template (.xlsm)"]),
                      "-o", str(folder / "computed.xlsm")]) == 0
     files["macro-enabled template, computed"] = folder / "computed.xlsm"
+    for name, edit in (("longer", lengthen), ("shorter", shorten)):  # spills resized by compute
+        source = edited(files["template (.xlsx)"], folder / f"{name}.xlsx", edit)
+        assert cli.main(["compute", str(source), "-o", str(folder / f"{name}-computed.xlsx")]) == 0
+        files[f"{name} schedule, computed"] = folder / f"{name}-computed.xlsx"
     if SOFFICE is not None:
         from talentneeds.libreoffice.office import convert, throwaway_profile
 

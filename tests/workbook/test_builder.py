@@ -94,7 +94,7 @@ def test_array_functions_fill_their_whole_range_and_never_show_as_implicit_inter
     # HIRING_PLAN 9x14 (header + 8 quarters; Plan and three scenarios), PLAN_HEADLINE 3x1
     assert arrays == {"A6:D9": "TEAM_NEEDS", "A25:E29": "BOTTLENECK", "A9:D13": "COHORT_MIX",
                       "F9:I13": "COHORT_MIX", "A15:N23": "HIRING_PLAN", "A18:N26": "HIRING_PLAN",
-                      "A30:N38": "HIRING_PLAN", "A42:N50": "HIRING_PLAN",
+                      "P18:AC26": "HIRING_PLAN", "AE18:AR26": "HIRING_PLAN",
                       **{f"{c}12:{c}14": "PLAN_HEADLINE" for c in "BCDE"}}
     for table_function in ("TEAM_NEEDS", "BOTTLENECK", "COHORT_MIX", "HIRING_PLAN", "PLAN_HEADLINE"):
         plain = re.findall(rf"<f>[^<]*{table_function}\(", xml)

@@ -15,7 +15,8 @@ The parts, each usable on its own:
 * :mod:`.udf_adapter` -- our functions as functions of the ``formulas`` engine;
 * :mod:`.formula_engine` -- :class:`~.formula_engine.WorkbookEngine`: load, calculate,
   recalculate with changed inputs;
-* :mod:`.cached_values` -- store values next to formulas in a copy of the file.
+* :mod:`.cached_values` -- store values next to formulas in a copy of the file;
+* :mod:`.spills` -- dynamic arrays resized to their results, #SPILL! where blocked.
 
 This module imports the engine lazily: ``formulas`` pulls in scipy and takes a second
 or more to import, which other commands should not pay for.
@@ -34,7 +35,10 @@ def compute(in_path: str | Path, out_path: str | Path) -> dict[tuple[str, str], 
     values, {(sheet, "A1"): value}, errors as their code (``"#VALUE!"``)."""
     from talentneeds.engines.cached_values import write_cached_values
     from talentneeds.engines.formula_engine import WorkbookEngine
+    from talentneeds.engines.spills import compute_spilling, dynamic_arrays
 
+    if dynamic_arrays(in_path):  # spills take the size of their results (engines.spills)
+        return compute_spilling(in_path, out_path)
     values = WorkbookEngine(in_path).calculate()
     write_cached_values(in_path, out_path, values)
     return values

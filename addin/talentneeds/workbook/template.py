@@ -8,6 +8,8 @@ assumption: point labels ("low", "mid", "high") and weightings sit in cells too.
 
 from __future__ import annotations
 
+from openpyxl.utils import get_column_letter
+
 from talentneeds import examples
 from talentneeds.model import assumptions as A
 from talentneeds.model import plan as plan_model
@@ -30,6 +32,11 @@ NEW_TEAMS_CELL = "B3"
 QUARTERS = tuple(f"{year}-Q{quarter}" for year, quarter in
                  ((2026, 3), (2026, 4), (2027, 1), (2027, 2), (2027, 3), (2027, 4), (2028, 1), (2028, 2)))
 PLAN_TABLE = f"A15:N{15 + len(QUARTERS)}"   # HIRING_PLAN on Plan: header + one row per quarter
+# How far a plan can spill: its header and the most quarters a plan has. Formulas that
+# read a plan read this whole reach (blank rows are skipped), so they follow its spill
+# when the schedule grows or shrinks; nothing else is placed in it.
+PLAN_REACH_ROWS = 1 + plan_model.MAX_QUARTERS
+SCHEDULE_CELL = "P4"           # the Schedule table: beside the plan, so both grow downwards freely
 # Scenarios: (name, schedule column, promote, pool factor, research leads shared by); the
 # plans of all but Base sit below the comparison, Base is the Plan sheet's
 SCENARIOS = (
@@ -40,7 +47,9 @@ SCENARIOS = (
 )
 SCENARIO_COLUMNS = ("B", "C", "D", "E")
 HEADLINE_ROWS = range(12, 15)  # PLAN_HEADLINE values (fully staffed, peak backlog, bound quarters)
-SCENARIO_PLAN_ROWS = {name: 18 + 12 * i for i, (name, *_) in enumerate(SCENARIOS[1:])}
+# the scenarios' plans side by side (each 14 columns and a gap), each free to spill downwards
+SCENARIO_PLAN_ROW = 18
+SCENARIO_PLAN_COLUMNS = {name: 1 + 15 * i for i, (name, *_) in enumerate(SCENARIOS[1:])}
 INTERNAL_AMPLIFIERS_CELL = "B12"
 
 
@@ -288,6 +297,17 @@ _PLAN_ARGUMENTS = ("Staff[#All],AsOf,Point,PerTeam,SpanLow,SpanHigh,TimeToHire,A
                    "MinTenureYears,SoftSkillsRequired,TakeUp,{promote},{pool},{shared},Roles[#All]")
 
 
+def _plan_reach(column: int, row: int) -> str:
+    """The range a plan spilled from (column, row) can fill."""
+    return f"{get_column_letter(column)}{row}:{get_column_letter(column + 13)}{row + PLAN_REACH_ROWS - 1}"
+
+
+def _scenario_plan(name: str, rows: int = len(QUARTERS) + 1) -> str:
+    column = SCENARIO_PLAN_COLUMNS[name]
+    return (f"{get_column_letter(column)}{SCENARIO_PLAN_ROW}:"
+            f"{get_column_letter(column + 13)}{SCENARIO_PLAN_ROW + rows - 1}")
+
+
 def _hiring_plan(schedule_column: str, scenario_row: int) -> str:
     arguments = _PLAN_ARGUMENTS.format(promote=f"Scenarios!$B${scenario_row}",
                                        pool=f"Scenarios!$C${scenario_row}", shared=f"Scenarios!$D${scenario_row}")
@@ -298,9 +318,10 @@ SCENARIO_INPUT_ROWS = {name: 5 + i for i, (name, *_) in enumerate(SCENARIOS)}
 
 PLAN = Sheet("Plan", (
     Text("A1", "Quarterly hiring plan", "Title"),
-    Text("A2", "New teams per quarter come from the Teams table (its Start column); quarter 1 starts on "
-               "the Tenure date on Assumptions. Heads are at the end of each quarter; hires are arrivals."),
-    Table("Schedule", "A4", ("Quarter", "New teams", "Fast growth"),
+    Text("A2", "New teams per quarter come from the Teams table (its Start column) through the Schedule "
+               "(column P; add quarters at its bottom and the plan grows); quarter 1 starts on the Tenure date "
+               "on Assumptions. Heads are at the end of each quarter; hires are arrivals."),
+    Table("Schedule", SCHEDULE_CELL, ("Quarter", "New teams", "Fast growth"),
           tuple((quarter, None, None) for quarter in QUARTERS),
           formulas={"New teams": "=SUMIFS(Teams[Count],Teams[Start],Schedule[[#This Row],[Quarter]])",
                     "Fast growth": "=Schedule[[#This Row],[New teams]]*FastGrowth"},
@@ -308,12 +329,13 @@ PLAN = Sheet("Plan", (
     Text("A14", "The plan (Base scenario)", "Heading"),
     Formula("A15", _hiring_plan("New teams", SCENARIO_INPUT_ROWS["Base"]), spill=PLAN_TABLE, number_format="0",
             column_formats=(("N", "General"),)),
-    Chart("bar", "Heads at the end of each quarter, and management capacity", f"A{15 + len(QUARTERS) + 2}",
+    Chart("bar", "Heads at the end of each quarter, and management capacity", "T4",
           f"A16:A{15 + len(QUARTERS)}",
           tuple((f"{column}15", f"{column}16:{column}{15 + len(QUARTERS)}") for column in "CDE"),
           y_title="Heads", stacked=True,
           lines=(("K15", f"K16:K{15 + len(QUARTERS)}"),)),
-), column_widths={"A": 12, "B": 11, "C": 12, **{c: 12 for c in "DEFGHIJM"}, "K": 20, "L": 16, "N": 17})
+), column_widths={"A": 12, "B": 11, "C": 12, **{c: 12 for c in "DEFGHIJM"}, "K": 20, "L": 16, "N": 17,
+                  "O": 3, "P": 12, "Q": 11, "R": 12})
 
 SCENARIOS_SHEET = Sheet("Scenarios", (
     Text("A1", "Scenarios", "Title"),
@@ -334,18 +356,18 @@ SCENARIOS_SHEET = Sheet("Scenarios", (
     *(Text(f"{column}11", name, "Heading") for column, (name, *_) in zip(SCENARIO_COLUMNS, SCENARIOS)),
     *(Text(f"A{row}", label, "Label") for row, label in zip(
         HEADLINE_ROWS, ("Fully staffed from quarter", "Peak backlog (heads)", "Management-bound quarters"))),
-    Formula(f"B{HEADLINE_ROWS.start}", f"=PLAN_HEADLINE(Plan!{PLAN_TABLE},FALSE)",
+    Formula(f"B{HEADLINE_ROWS.start}", f"=PLAN_HEADLINE(Plan!{_plan_reach(1, 15)},FALSE)",
             spill=f"B{HEADLINE_ROWS.start}:B{HEADLINE_ROWS.stop - 1}", number_format="0"),
     *(Formula(f"{column}{HEADLINE_ROWS.start}",
-              f"=PLAN_HEADLINE(A{SCENARIO_PLAN_ROWS[name]}:N{SCENARIO_PLAN_ROWS[name] + len(QUARTERS)},FALSE)",
+              f"=PLAN_HEADLINE({_plan_reach(SCENARIO_PLAN_COLUMNS[name], SCENARIO_PLAN_ROW)},FALSE)",
               spill=f"{column}{HEADLINE_ROWS.start}:{column}{HEADLINE_ROWS.stop - 1}", number_format="0")
       for column, (name, *_) in zip(SCENARIO_COLUMNS[1:], SCENARIOS[1:])),
     *(item for name, column, *_ in SCENARIOS[1:] for item in (
-        Text(f"A{SCENARIO_PLAN_ROWS[name] - 1}", f"Plan: {name}", "Heading"),
-        Formula(f"A{SCENARIO_PLAN_ROWS[name]}", _hiring_plan(column, SCENARIO_INPUT_ROWS[name]),
-                spill=f"A{SCENARIO_PLAN_ROWS[name]}:N{SCENARIO_PLAN_ROWS[name] + len(QUARTERS)}",
+        Text(f"{get_column_letter(SCENARIO_PLAN_COLUMNS[name])}{SCENARIO_PLAN_ROW - 1}", f"Plan: {name}", "Heading"),
+        Formula(f"{get_column_letter(SCENARIO_PLAN_COLUMNS[name])}{SCENARIO_PLAN_ROW}",
+                _hiring_plan(column, SCENARIO_INPUT_ROWS[name]), spill=_scenario_plan(name),
                 number_format="0", column_formats=(("N", "General"),)))),
-), column_widths={"A": 30, **{c: 14 for c in "BCDEFGHIJKLMN"}})
+), column_widths={"A": 30, **{get_column_letter(c): 14 for c in range(2, 45)}})
 
 _CHECKS = (
     ("Amplifiers per team: low <= high", "=AmplifiersLow<=AmplifiersHigh"),
@@ -359,7 +381,7 @@ _CHECKS = (
     ("The needs compute", "=COUNT(Needs!B15:D22)=ROWS(Needs!B15:D22)*COLUMNS(Needs!B15:D22)"),
     ("The promotion candidates compute", "=ISNUMBER(InternalAmplifiers)"),
     ("Cohort seats add up to the cohort size", "=AND(Cohort!D13=CohortSize,Cohort!I13=CohortSize)"),
-    ("The plan computes", f"=COUNT(Plan!{PLAN_TABLE})>0"),
+    ("The plan computes", f"=COUNT(Plan!{_plan_reach(1, 15)})>0"),
     ("Every scenario computes",
      f"=SUMPRODUCT(--ISERROR(Scenarios!B{HEADLINE_ROWS.start}:E{HEADLINE_ROWS.stop - 1}))"
      f"+COUNTIF(Scenarios!B{HEADLINE_ROWS.start}:E{HEADLINE_ROWS.stop - 1},\"#*\")=0"),
