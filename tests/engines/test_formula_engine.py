@@ -106,7 +106,8 @@ def test_cohort_by_heads_and_by_value(base):
     assert [row[3] for row in value[1:]] == [13, 17, 0, 30]     # 30 x 3/7 = 12.86 -> 13, 30 x 4/7 -> 17
     assert [row[1] for row in value[1:]] == [16.875, 22.5, 0, 39.375]  # Amplifiers x leverage 3.75
     assert value[1][2] == pytest.approx(3 / 7) and value[2][2] == pytest.approx(4 / 7)
-    assert base[("Cohort", "D15")] == 30  # the weighting chosen ("value") -> I13
+    # the weighting chosen ("value"): its seats per archetype, I10:I12
+    assert [base[("Cohort", f"D{row}")] for row in (16, 17, 18)] == [13, 17, 0]
 
 
 def test_all_checks_pass(base):
@@ -134,8 +135,10 @@ def test_every_formula_cell_has_a_value_and_none_is_an_error(engine, base):
                         expected.update((ws.title, x.coordinate) for x in r)
     # 150 on Needs, Cohort, Staff, Start and Checks before the plan; the plan adds the
     # Schedule's 2 calculated columns x 8 quarters (16), the Plan's HIRING_PLAN 9 x 14 (126),
-    # 4 scenario headlines x 3 (12), 3 more scenario plans (378) and 2 checks: 684
-    assert set(base) == expected and len(base) == 150 + 16 + 126 + 12 + 3 * 126 + 2
+    # 4 scenario headlines x 3 (12), 3 more scenario plans (378) and 2 checks: 684; the
+    # master check shown on Needs, Cohort, Plan and Scenarios (4) and the chosen weighting's
+    # seats per archetype on Cohort (3 cells where there was 1): 690
+    assert set(base) == expected and len(base) == 150 + 16 + 126 + 12 + 3 * 126 + 2 + 4 + 2
     assert [k for k, v in base.items() if isinstance(v, str) and v.startswith("#")] == []
     assert engine.messages == {}
 

@@ -117,11 +117,12 @@ def test_charts_on_needs_cohort_and_plan(built):
     bar = plan_chart[plan_chart.index("<barChart>"):plan_chart.index("</barChart>")]
     line = plan_chart[plan_chart.index("<lineChart>"):plan_chart.index("</lineChart>")]
     assert '<grouping val="stacked" />' in bar and '<overlap val="100" />' in bar
-    # series: title cell, categories (the quarters), values -- Amplifiers, Iterators, Connectors
+    # series: title cell, categories (the quarters' labels, from the Schedule), values --
+    # Amplifiers, Iterators, Connectors
     assert re.findall(r"<f>([^<]*)</f>", bar) == [
         f"{ref}" for column in "CDE"
-        for ref in (f"Plan!${column}$15", "'Plan'!$A$16:$A$23", f"'Plan'!${column}$16:${column}$23")]
-    assert re.findall(r"<f>([^<]*)</f>", line) == ["Plan!$K$15", "'Plan'!$A$16:$A$23", "'Plan'!$K$16:$K$23"]
+        for ref in (f"Plan!${column}$15", "'Plan'!$P$5:$P$12", f"'Plan'!${column}$16:${column}$23")]
+    assert re.findall(r"<f>([^<]*)</f>", line) == ["Plan!$K$15", "'Plan'!$P$5:$P$12", "'Plan'!$K$16:$K$23"]
 
 
 def test_xlwings_conf_names_the_udf_module(built):

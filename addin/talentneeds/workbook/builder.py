@@ -14,7 +14,9 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference, Series
 from openpyxl.chart.data_source import StrRef
 from openpyxl.chart.series import SeriesLabel
+from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill, Protection
+from openpyxl.styles.differential import DifferentialStyle
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.properties import PageSetupProperties
@@ -27,7 +29,7 @@ from openpyxl.worksheet.table import TableColumn, TableFormula, TableStyleInfo
 from talentneeds.files import atomic_write
 from talentneeds.workbook.dynamic_arrays import dynamic_entries
 from talentneeds.workbook.schema_order import ordered_styles
-from talentneeds.workbook.spec import Chart, Formula, Input, Sheet, Table, Text
+from talentneeds.workbook.spec import Chart, Formula, Highlight, Input, Sheet, Table, Text
 
 # A fixed moment for document properties and zip entries, so that the same description
 # always gives the same bytes.
@@ -83,10 +85,12 @@ def build(description: tuple[Sheet, ...], extra_names: dict[str, str]) -> Workbo
         ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
         if sheet.tab_color:
             ws.sheet_properties.tabColor = sheet.tab_color
-        for column, width in sheet.column_widths.items():
+        for column, width in _fitted_widths(sheet).items():
             ws.column_dimensions[column].width = width
         for item in sheet.items:
             _place(workbook, ws, item, styles)
+        if sheet.freeze:
+            ws.freeze_panes = sheet.freeze
         if sheet.protect:
             ws.protection.sheet = True
     for name, ref in extra_names.items():
@@ -127,6 +131,8 @@ def _place(workbook: Workbook, ws, item, styles) -> None:
             for cell in row:
                 cell.style = styles[item.style].name
                 cell.number_format = by_column.get(cell.column_letter, item.number_format)
+        if item.spill:
+            _align_spill(cells, item, styles)
         # An array formula over the whole result range: Excel fills every cell of it and
         # never shows it as =@FUNC(...); made a dynamic array (spill) when saved (save()).
         ws[item.cell] = ArrayFormula(item.spill, item.text) if item.spill else item.text
@@ -136,8 +142,46 @@ def _place(workbook: Workbook, ws, item, styles) -> None:
         _table(ws, item, styles)
     elif isinstance(item, Chart):
         _chart(ws, item)
+    elif isinstance(item, Highlight):
+        rule = FormulaRule(formula=[item.formula.lstrip("=")], stopIfTrue=False)
+        rule.dxf = DifferentialStyle(font=Font(bold=True, color=item.font),
+                                     fill=PatternFill("solid", bgColor=item.fill, fgColor=item.fill))
+        ws.conditional_formatting.add(item.ref, rule)
     else:
         raise TypeError(f"cannot place a {type(item).__name__}")
+
+
+# Excel's column width unit is one "0" of the default font; headings are bold, so a little more
+_BOLD_CHARACTER = 1.1
+_PADDING = 2
+
+
+def _fitted_widths(sheet: Sheet) -> dict[str, float]:
+    """The sheet's column widths, each widened where needed to show every column header
+    whole: tables' headers and the header rows spills return."""
+    widths = dict(sheet.column_widths)
+    for item in sheet.items:
+        if isinstance(item, Formula) and item.spill and item.header:
+            first = range_boundaries(item.spill)[0]
+            headers = enumerate(item.header, start=first)
+        elif isinstance(item, Table):
+            headers = enumerate(item.columns, start=range_boundaries(item.top_left)[0])
+        else:
+            continue
+        for column, text in headers:
+            letter = get_column_letter(column)
+            widths[letter] = max(widths.get(letter, 8.43), round(len(text) * _BOLD_CHARACTER + _PADDING, 1))
+    return widths
+
+
+def _align_spill(cells, item: Formula, styles) -> None:
+    """Labels left, numbers right and their headers over them, right-aligned too."""
+    for i, row in enumerate(cells):
+        for j, cell in enumerate(row):
+            if i == 0 and item.header:
+                cell.style = styles["Heading"].name
+            if j > 0:
+                cell.alignment = Alignment(horizontal="right", vertical="top")
 
 
 def _table(ws, table: Table, styles) -> None:
@@ -145,6 +189,10 @@ def _table(ws, table: Table, styles) -> None:
     for j, header in enumerate(table.columns):
         cell = ws.cell(min_row, min_col + j, header)
         cell.style = styles["Heading"].name
+        numbers = header in table.number_formats or (header not in table.formulas and bool(table.rows) and all(
+            j < len(row) and isinstance(row[j], (int, float)) and not isinstance(row[j], bool) for row in table.rows))
+        if numbers:  # the header over its numbers, as they are aligned
+            cell.alignment = Alignment(horizontal="right", vertical="top")
     for i, row in enumerate(table.rows, start=1):
         for j, header in enumerate(table.columns):
             cell = ws.cell(min_row + i, min_col + j)
@@ -182,7 +230,7 @@ def _chart(ws, chart: Chart) -> None:
     bar.type = "bar" if chart.kind == "barh" else "col"
     bar.title = chart.title
     bar.y_axis.title = chart.y_title
-    bar.height, bar.width = 8, 14
+    bar.width, bar.height = chart.size
     if chart.stacked:
         bar.grouping, bar.overlap = "stacked", 100
     for title_cell, values in chart.series:

@@ -15,7 +15,8 @@ from talentneeds.model import assumptions as A
 from talentneeds.model import plan as plan_model
 from talentneeds.model.archetypes import Archetype
 from talentneeds.model.roles import DEFAULT_ROLES
-from talentneeds.workbook.spec import Chart, Formula, Input, Sheet, Table, Text, Validation
+from talentneeds import udfs
+from talentneeds.workbook.spec import Chart, Formula, Highlight, Input, Sheet, Table, Text, Validation
 
 SHEET_NAMES = ("Start", "Assumptions", "Teams", "Staff", "Roles", "Needs", "Cohort", "Plan", "Scenarios",
                "Checks", "xlwings.conf")
@@ -51,6 +52,37 @@ HEADLINE_ROWS = range(12, 15)  # PLAN_HEADLINE values (fully staffed, peak backl
 SCENARIO_PLAN_ROW = 18
 SCENARIO_PLAN_COLUMNS = {name: 1 + 15 * i for i, (name, *_) in enumerate(SCENARIOS[1:])}
 INTERNAL_AMPLIFIERS_CELL = "B12"
+
+
+# The header rows our table functions return (asked of the functions themselves), for the
+# widths and alignment of the columns they spill into.
+TEAM_NEEDS_HEADER = tuple(udfs.TEAM_NEEDS(1, True)[0])
+BOTTLENECK_HEADER = tuple(udfs.BOTTLENECK(1, 1, 1)[0])
+COHORT_MIX_HEADER = tuple(udfs.COHORT_MIX(1, 1, 1, 0)[0])
+PLAN_HEADER = plan_model.PLAN_COLUMNS
+
+# conditional formats: good (green), bad (red), attention (amber)
+GOOD, GOOD_TEXT = "C6EFCE", "006100"
+BAD, BAD_TEXT = "FFC7CE", "9C0006"
+ATTENTION, ATTENTION_TEXT = "FFEB9C", "9C5700"
+CHECK_STATUS = '=IF(AllChecksOK,"All checks pass","A check fails: see Checks")'
+
+
+def _check_status(cell: str) -> tuple:
+    """The master check, shown on a sheet: green when every check passes, red otherwise."""
+    return (Formula(cell, CHECK_STATUS),
+            Highlight(cell, "=AllChecksOK", GOOD, GOOD_TEXT),
+            Highlight(cell, "=NOT(AllChecksOK)", BAD, BAD_TEXT))
+
+
+def _plan_highlights(column: int, row: int) -> tuple:
+    """A plan's management-bound quarters (the whole row) and backlog above 0 (amber)."""
+    first, last = get_column_letter(column), get_column_letter(column + 13)
+    backlog, bound = get_column_letter(column + 12), get_column_letter(column + 13)
+    body = f"{first}{row + 1}:{last}{row + PLAN_REACH_ROWS - 1}"
+    return (Highlight(body, f"=${bound}{row + 1}=TRUE", BAD, BAD_TEXT),
+            Highlight(f"{backlog}{row + 1}:{backlog}{row + PLAN_REACH_ROWS - 1}",
+                      f"=AND(ISNUMBER({backlog}{row + 1}),{backlog}{row + 1}>0)", ATTENTION, ATTENTION_TEXT))
 
 
 def _source(name: str) -> tuple[str, str]:
@@ -214,7 +246,7 @@ TEAMS = Sheet("Teams", (
           (("Scalable Oversight", "oversight of models smarter than the overseers", "2026-Q3", 1),
            ("Control Evaluations", "evaluations of control protocols", "2026-Q4", 1),
            ("Model Organisms", "demonstrations of misalignment", "2027-Q1", 1))),
-), column_widths={"A": 24, "B": 48, "C": 12, "D": 10}, protect=False, tab_color="FFC000")
+), column_widths={"A": 24, "B": 48, "C": 12, "D": 10}, protect=False, tab_color="FFC000", freeze="A5")
 
 STAFF = Sheet("Staff", (
     Text("A1", "Roster", "Title"),
@@ -224,13 +256,13 @@ STAFF = Sheet("Staff", (
           formulas={"Archetype": "=ARCHETYPE(Staff[[#This Row],[Role]],Roles[#All])"},
           number_formats={"Start date": "yyyy-mm-dd"}),
 ), column_widths={"A": 20, "B": 28, "C": 18, "D": 12, "E": 11, "F": 12}, protect=False,
-    tab_color="FFC000")
+    tab_color="FFC000", freeze="A5")
 
 ROLES = Sheet("Roles", (
     Text("A1", "Role catalogue", "Title"),
     Text("A2", "Title -> archetype. Edit freely; titles are matched ignoring case, seniority words and levels."),
     Table("Roles", "A4", ("Role", "Archetype"), tuple((title, kind.value) for title, kind in DEFAULT_ROLES)),
-), column_widths={"A": 30, "B": 14}, protect=False, tab_color="FFC000")
+), column_widths={"A": 30, "B": 14}, protect=False, tab_color="FFC000", freeze="A5")
 
 # (row, label, formula, shown in the summary of `talentneeds compute`)
 NEEDS_ROWS = (
@@ -247,11 +279,14 @@ NEEDS_ROWS = (
     (22, "Iterators those Amplifiers can manage", "=ITERATOR_CAPACITY({c}15,{p},SpanLow,SpanHigh)", False),
 )
 
+NEEDS_ROW_FORMATS = {21: "0.00"}  # leverage: 3.75 employees, not 3.8
+
 NEEDS = Sheet("Needs", (
     Text("A1", "Needs", "Title"),
     Text("A3", "New teams", "Label"), Formula(NEW_TEAMS_CELL, "=SUM(Teams[Count])", name="NewTeams"),
     Text("A5", "What the new teams need (FTE)", "Heading"),
-    Formula("A6", "=TEAM_NEEDS(NewTeams,TRUE,PerTeam)", spill=NEEDS_TABLE, number_format="0.0"),
+    Formula("A6", "=TEAM_NEEDS(NewTeams,TRUE,PerTeam)", spill=NEEDS_TABLE, number_format="0.0",
+            header=TEAM_NEEDS_HEADER),
     Text("F5", "Whole heads", "Heading"),
     Text("F6", "Low", "Heading"), Text("G6", "Mid", "Heading"), Text("H6", "High", "Heading"),
     *(Formula(f"{col}{row}", f"=ROUNDUP({src}{row},0)", number_format="0")
@@ -264,11 +299,14 @@ NEEDS = Sheet("Needs", (
     Text("B14", "low", "Heading"), Text("C14", "mid", "Heading"), Text("D14", "high", "Heading"),
     *(item for row, label, text, _ in NEEDS_ROWS for item in (
         Text(f"A{row}", label, "Label"),
-        *(Formula(f"{c}{row}", text.format(p=f"{c}$14", c=c), number_format="0.0") for c in POINT_COLUMNS.values()))),
+        *(Formula(f"{c}{row}", text.format(p=f"{c}$14", c=c), number_format=NEEDS_ROW_FORMATS.get(row, "0.0"))
+          for c in POINT_COLUMNS.values()))),
     Text("A24", "Bottleneck: whole teams each archetype can staff (at the planning point)", "Heading"),
     Formula("A25", "=BOTTLENECK(InternalAmplifiers,IteratorsAvailable,ConnectorsAvailable,Point,PerTeam)",
-            spill=BOTTLENECK_TABLE, number_format="0.0",
+            spill=BOTTLENECK_TABLE, number_format="0.0", header=BOTTLENECK_HEADER,
             column_formats=(("D", "0"), ("E", "General"))),  # whole teams; TRUE/FALSE
+    Highlight("A26:E28", "=$E26=TRUE", ATTENTION, ATTENTION_TEXT),  # the binding archetype
+    *_check_status("D1"),
     Chart("bar", "Needs of the new teams (FTE)", "G11", "A7:A9",
           (("B6", "B7:B9"), ("C6", "C7:C9"), ("D6", "D7:D9")), y_title="FTE"),
 ), column_widths={"A": 36, "B": 14, "C": 14, "D": 14, "E": 22, "F": 10, "G": 10, "H": 10})
@@ -283,12 +321,17 @@ COHORT = Sheet("Cohort", (
     Text("A6", "Connectors", "Label"),
     Formula("B6", "=CONNECTORS_NEEDED(NewTeams,Point,ConnectorsLow,ConnectorsHigh)", number_format="0.0"),
     Text("A8", "Weighted by", "Label"), Text("B8", "heads", "Heading"), Text("G8", "value", "Heading"),
+    *_check_status("F1"),
     Formula("A9", "=COHORT_MIX(CohortSize,B4,B5,B6,B8)", spill=COHORT_BY_HEADS, number_format="0.00",
+            header=COHORT_MIX_HEADER,
             column_formats=(("C", "0%"), ("D", "0"))),  # weight, share, whole seats
     Formula("F9", "=COHORT_MIX(CohortSize,B4,B5,B6,G8)", spill=COHORT_BY_VALUE, number_format="0.00",
+            header=COHORT_MIX_HEADER,
             column_formats=(("H", "0%"), ("I", "0"))),
-    Text("A15", "Seats by the weighting chosen on Assumptions", "Label"),
-    Formula("D15", "=IF(Weighting=B8,D13,I13)", number_format="0"),
+    Text("A15", "Seats by the weighting chosen on Assumptions", "Heading"),
+    *(item for row, label in zip((16, 17, 18), ("Amplifiers", "Iterators", "Connectors")) for item in (
+        Text(f"A{row}", label, "Label"),
+        Formula(f"D{row}", f"=IF(Weighting=B8,D{row - 6},I{row - 6})", number_format="0"))),
     Chart("bar", "Cohort seats: by heads vs by value", "K3", "A10:A12",
           (("B8", "D10:D12"), ("G8", "I10:I12")), y_title="Seats"),
 ), column_widths={"A": 18, "B": 12, "C": 12, "D": 10, "E": 3, "F": 12, "G": 12, "H": 12, "I": 10})
@@ -318,9 +361,10 @@ SCENARIO_INPUT_ROWS = {name: 5 + i for i, (name, *_) in enumerate(SCENARIOS)}
 
 PLAN = Sheet("Plan", (
     Text("A1", "Quarterly hiring plan", "Title"),
-    Text("A2", "New teams per quarter come from the Teams table (its Start column) through the Schedule "
-               "(column P; add quarters at its bottom and the plan grows); quarter 1 starts on the Tenure date "
-               "on Assumptions. Heads are at the end of each quarter; hires are arrivals."),
+    Text("A2", "New teams per quarter come from the Teams table (its Start column), through the Schedule "
+               "(column P): add quarters at its bottom and the plan grows."),
+    Text("A3", "Quarter 1 starts on the Tenure date on Assumptions. Heads are at the end of each quarter; "
+               "hires are arrivals."),
     Table("Schedule", SCHEDULE_CELL, ("Quarter", "New teams", "Fast growth"),
           tuple((quarter, None, None) for quarter in QUARTERS),
           formulas={"New teams": "=SUMIFS(Teams[Count],Teams[Start],Schedule[[#This Row],[Quarter]])",
@@ -328,14 +372,16 @@ PLAN = Sheet("Plan", (
           number_formats={"New teams": "0", "Fast growth": "0"}),
     Text("A14", "The plan (Base scenario)", "Heading"),
     Formula("A15", _hiring_plan("New teams", SCENARIO_INPUT_ROWS["Base"]), spill=PLAN_TABLE, number_format="0",
-            column_formats=(("N", "General"),)),
-    Chart("bar", "Heads at the end of each quarter, and management capacity", "T4",
-          f"A16:A{15 + len(QUARTERS)}",
+            column_formats=(("N", "General"),), header=PLAN_HEADER),
+    *_plan_highlights(1, 15),
+    *_check_status("F1"),
+    Chart("bar", "Heads per quarter, and management capacity", "B4",
+          f"P5:P{4 + len(QUARTERS)}",  # the Schedule's quarter labels, one per plan row
           tuple((f"{column}15", f"{column}16:{column}{15 + len(QUARTERS)}") for column in "CDE"),
-          y_title="Heads", stacked=True,
+          y_title="Heads", stacked=True, size=(22, 5.2),
           lines=(("K15", f"K16:K{15 + len(QUARTERS)}"),)),
 ), column_widths={"A": 12, "B": 11, "C": 12, **{c: 12 for c in "DEFGHIJM"}, "K": 20, "L": 16, "N": 17,
-                  "O": 3, "P": 12, "Q": 11, "R": 12})
+                  "O": 3, "P": 12, "Q": 11, "R": 12}, freeze="A16")
 
 SCENARIOS_SHEET = Sheet("Scenarios", (
     Text("A1", "Scenarios", "Title"),
@@ -366,7 +412,10 @@ SCENARIOS_SHEET = Sheet("Scenarios", (
         Text(f"{get_column_letter(SCENARIO_PLAN_COLUMNS[name])}{SCENARIO_PLAN_ROW - 1}", f"Plan: {name}", "Heading"),
         Formula(f"{get_column_letter(SCENARIO_PLAN_COLUMNS[name])}{SCENARIO_PLAN_ROW}",
                 _hiring_plan(column, SCENARIO_INPUT_ROWS[name]), spill=_scenario_plan(name),
-                number_format="0", column_formats=(("N", "General"),)))),
+                number_format="0", header=PLAN_HEADER,
+                column_formats=((get_column_letter(SCENARIO_PLAN_COLUMNS[name] + 13), "General"),)),
+        *_plan_highlights(SCENARIO_PLAN_COLUMNS[name], SCENARIO_PLAN_ROW))),
+    *_check_status("D1"),
 ), column_widths={"A": 30, **{get_column_letter(c): 14 for c in range(2, 45)}})
 
 _CHECKS = (
@@ -397,6 +446,8 @@ CHECKS = Sheet("Checks", (
       for item in (Text(f"A{i}", label, "Label"), Formula(f"B{i}", text))),
     Text(f"A{CHECK_ROWS.stop + 1}", "All checks pass", "Heading"),
     Formula(MASTER_CHECK[1], f"=AND(B{CHECK_ROWS.start}:B{CHECK_ROWS.stop - 1})", name="AllChecksOK"),
+    Highlight(f"B{CHECK_ROWS.start}:B{CHECK_ROWS.stop + 1}", f"=B{CHECK_ROWS.start}=TRUE", GOOD, GOOD_TEXT),
+    Highlight(f"B{CHECK_ROWS.start}:B{CHECK_ROWS.stop + 1}", f"=B{CHECK_ROWS.start}=FALSE", BAD, BAD_TEXT),
 ), column_widths={"A": 42, "B": 10})
 
 XLWINGS_CONF = Sheet("xlwings.conf", (
