@@ -143,7 +143,7 @@ def _missing_template_sheets(path) -> list[str]:
         present = set(workbook.sheetnames)
     finally:
         workbook.close()
-    return [name for name in SHEET_NAMES if name not in present and name != "Start"]
+    return [name for name in SHEET_NAMES if name not in present and name not in ("Start", "Dashboard")]
 
 
 def demo_command(output: str) -> int:

@@ -137,8 +137,9 @@ def test_every_formula_cell_has_a_value_and_none_is_an_error(engine, base):
     # Schedule's 2 calculated columns x 8 quarters (16), the Plan's HIRING_PLAN 9 x 14 (126),
     # 4 scenario headlines x 3 (12), 3 more scenario plans (378) and 2 checks: 684; the
     # master check shown on Needs, Cohort, Plan and Scenarios (4) and the chosen weighting's
-    # seats per archetype on Cohort (3 cells where there was 1): 690
-    assert set(base) == expected and len(base) == 150 + 16 + 126 + 12 + 3 * 126 + 2 + 4 + 2
+    # seats per archetype on Cohort (3 cells where there was 1): 690; the Dashboard's 15
+    # headline numbers and its master check: 706
+    assert set(base) == expected and len(base) == 150 + 16 + 126 + 12 + 3 * 126 + 2 + 4 + 2 + 16
     assert [k for k, v in base.items() if isinstance(v, str) and v.startswith("#")] == []
     assert engine.messages == {}
 
@@ -146,11 +147,25 @@ def test_every_formula_cell_has_a_value_and_none_is_an_error(engine, base):
 # ---------------------------------------------------------------- recalculation
 
 PLAN_SHEETS = ("Plan", "Scenarios")
+# the Dashboard only shows cells of the other sheets (test_the_dashboard_shows_...)
+SHOWN_ELSEWHERE = ("Dashboard",)
 
 
 def _changed(before, after):
     """The changed cells outside the plan sheets (those are checked against the model)."""
-    return {k: after[k] for k in after if after[k] != before[k] and k[0] not in PLAN_SHEETS}
+    return {k: after[k] for k in after if after[k] != before[k] and k[0] not in PLAN_SHEETS + SHOWN_ELSEWHERE}
+
+
+def test_the_dashboard_shows_the_cells_it_names(base):
+    shown = {(ws.title, c.coordinate): c.value for ws in load_workbook(TEMPLATE).worksheets
+             if ws.title == "Dashboard" for row in ws.iter_rows() for c in row
+             if isinstance(c.value, str) and c.value.startswith("=") and "!" in c.value}
+    assert len(shown) == 14
+    for (sheet, cell), formula in shown.items():
+        source_sheet, source = formula[1:].split("!")
+        assert base[(sheet, cell)] == base[(source_sheet, source)], (cell, formula)
+    assert base[("Dashboard", "B4")] == base[("Needs", "B3")] == 3  # =NewTeams
+    assert base[("Dashboard", "B15")] == "Amplifier" and base[("Dashboard", "B16")] == 2
 
 
 def model_plan(schedule, roster, **options):

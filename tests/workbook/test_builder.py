@@ -104,15 +104,16 @@ def test_array_functions_fill_their_whole_range_and_never_show_as_implicit_inter
 
 def test_charts_on_needs_cohort_and_plan(built):
     wb = openpyxl.load_workbook(built)
-    assert [len(wb[name]._charts) for name in ("Needs", "Cohort", "Plan")] == [1, 1, 1]
+    # the Dashboard shows the Needs chart and the Plan chart again, drawn from those sheets
+    assert [len(wb[name]._charts) for name in ("Needs", "Cohort", "Plan", "Dashboard")] == [1, 1, 1, 2]
     assert len(wb["Needs"]._charts[0].series) == 3     # Low, Mid, High
     assert len(wb["Cohort"]._charts[0].series) == 2    # by heads, by value
     with zipfile.ZipFile(built) as archive:
         charts = sorted(n for n in archive.namelist() if n.startswith("xl/charts/chart"))
         drawings_rels = {n: archive.read(n).decode() for n in archive.namelist() if "worksheets/_rels" in n}
         plan_chart = archive.read(charts[-1]).decode()
-    assert len(charts) == 3
-    assert sum("drawing" in rel for rel in drawings_rels.values()) == 3
+    assert len(charts) == 5
+    assert sum("drawing" in rel for rel in drawings_rels.values()) == 4
     # the Plan's heads stack by archetype, with management capacity as a line over them
     bar = plan_chart[plan_chart.index("<barChart>"):plan_chart.index("</barChart>")]
     line = plan_chart[plan_chart.index("<lineChart>"):plan_chart.index("</lineChart>")]

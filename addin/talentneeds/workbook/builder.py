@@ -76,9 +76,10 @@ def build(description: tuple[Sheet, ...], extra_names: dict[str, str]) -> Workbo
     # VBA binds document modules by code name; the macro-enabled variant's VBA project
     # (xlwings' standalone one) has ThisWorkbook and Sheet1.., the names Excel would give
     workbook.code_name = "ThisWorkbook"
-    for number, sheet in enumerate(description, start=1):
+    tabs = _tab_order(description)
+    for sheet in description:
         ws = workbook.create_sheet(sheet.title)
-        ws.sheet_properties.codeName = f"Sheet{number}"
+        ws.sheet_properties.codeName = f"Sheet{tabs.index(sheet.title) + 1}"
         # printed (and rendered to PDF) one page wide, however many pages long
         ws.page_setup.orientation = "landscape"
         ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
@@ -100,6 +101,21 @@ def build(description: tuple[Sheet, ...], extra_names: dict[str, str]) -> Workbo
     workbook.properties.modified = BUILD_TIME
     workbook.calculation.fullCalcOnLoad = True
     return workbook
+
+
+def _tab_order(description: tuple[Sheet, ...]) -> list[str]:
+    """Sheet titles in the order their tabs show: those marked first_tab, then the rest."""
+    return [s.title for s in description if s.first_tab] + [s.title for s in description if not s.first_tab]
+
+
+def _first_tabs(workbook_xml: bytes, titles: list[str]) -> bytes:
+    """workbook.xml with the <sheet> entries of ``titles`` moved to the front: tab order is
+    the order of that list, whatever the parts are called."""
+    sheets = re.search(rb"<sheets>(.*?)</sheets>", workbook_xml, re.S)
+    entries = re.findall(rb"<sheet\b[^>]*/>", sheets.group(1))
+    first = [e for t in titles for e in entries if re.search(rb'\bname="' + re.escape(t.encode()) + rb'"', e)]
+    ordered = first + [e for e in entries if e not in first]
+    return workbook_xml[:sheets.start(1)] + b"".join(ordered) + workbook_xml[sheets.end(1):]
 
 
 def _name(workbook: Workbook, ws, name: str, cell: str) -> None:
@@ -226,6 +242,7 @@ def _series(ws, title_cell: str, values: str) -> Series:
 
 
 def _chart(ws, chart: Chart) -> None:
+    data = ws.parent[chart.data_sheet] if chart.data_sheet else ws
     bar = BarChart()
     bar.type = "bar" if chart.kind == "barh" else "col"
     bar.title = chart.title
@@ -234,14 +251,14 @@ def _chart(ws, chart: Chart) -> None:
     if chart.stacked:
         bar.grouping, bar.overlap = "stacked", 100
     for title_cell, values in chart.series:
-        bar.series.append(_series(ws, title_cell, values))
+        bar.series.append(_series(data, title_cell, values))
     min_col, min_row, max_col, max_row = range_boundaries(chart.categories)
-    categories = Reference(ws, min_col=min_col, min_row=min_row, max_col=max_col, max_row=max_row)
+    categories = Reference(data, min_col=min_col, min_row=min_row, max_col=max_col, max_row=max_row)
     bar.set_categories(categories)
     if chart.lines:
         line = LineChart()
         for title_cell, values in chart.lines:
-            line.series.append(_series(ws, title_cell, values))
+            line.series.append(_series(data, title_cell, values))
         line.set_categories(categories)
         bar += line  # drawn on the same axes as the columns
     ws.add_chart(bar, chart.anchor)
@@ -253,7 +270,7 @@ def _fixed_core_properties(xml: bytes) -> bytes:
     return re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + stamp + rb"\g<2>", xml)
 
 
-def normalised_zip(data: bytes) -> bytes:
+def normalised_zip(data: bytes, first_tabs: list[str] = ()) -> bytes:
     """The zip rewritten with fixed entry times and document dates (same entry order),
     so that the same description always gives the same bytes; styles in the schema's order."""
     with zipfile.ZipFile(io.BytesIO(data)) as source:
@@ -268,15 +285,18 @@ def normalised_zip(data: bytes) -> bytes:
                 content = _fixed_core_properties(content)
             elif filename == "xl/styles.xml":
                 content = ordered_styles(content)
+            elif filename == "xl/workbook.xml" and first_tabs:
+                content = _first_tabs(content, list(first_tabs))
             target.writestr(info, content)
     return out.getvalue()
 
 
-def save(workbook: Workbook, path: Path) -> Path:
-    """Write through a temporary file in the same folder, renamed into place."""
+def save(workbook: Workbook, path: Path, first_tabs: list[str] = ()) -> Path:
+    """Write through a temporary file in the same folder, renamed into place; the sheets
+    ``first_tabs`` shown first."""
     built = io.BytesIO()
     workbook.save(built)
-    data = normalised_zip(built.getvalue())
+    data = normalised_zip(built.getvalue(), first_tabs)
     return atomic_write(path, lambda stream: stream.write(data))
 
 
@@ -292,11 +312,12 @@ def build_template(path: Path, computed: bool = True) -> Path:
     path = Path(path)
     if path.suffix.lower() not in TEMPLATE_SUFFIXES:
         raise ValueError(f"a template is written as {' or '.join(TEMPLATE_SUFFIXES)}, got {path.name}")
+    first_tabs = [sheet.title for sheet in TEMPLATE if sheet.first_tab]
     if not computed and path.suffix.lower() == ".xlsx":
-        return save(build(TEMPLATE, EXTRA_NAMES), path)
+        return save(build(TEMPLATE, EXTRA_NAMES), path, first_tabs)
     macro_enabled = path.suffix.lower() == ".xlsm"
     with tempfile.TemporaryDirectory(dir=path.parent if str(path.parent) else ".") as folder:
-        workbook = save(build(TEMPLATE, EXTRA_NAMES), Path(folder) / "formulas-only.xlsx")
+        workbook = save(build(TEMPLATE, EXTRA_NAMES), Path(folder) / "formulas-only.xlsx", first_tabs)
         if computed:
             from talentneeds.engines import compute  # the engine is slow to import; only here
 

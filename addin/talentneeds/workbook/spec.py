@@ -75,6 +75,7 @@ class Chart:
     stacked: bool = False       # columns stacked on each other
     lines: tuple[tuple[str, str], ...] = ()  # (title cell, values range) drawn as lines over the columns
     size: tuple[float, float] = (14, 8)  # width, height in cm
+    data_sheet: str | None = None  # the sheet the ranges are on (default: the chart's own)
 
 
 @dataclass(frozen=True)
@@ -96,3 +97,4 @@ class Sheet:
     protect: bool = True        # protect the sheet; only input cells are unlocked
     tab_color: str | None = None
     freeze: str | None = None   # the top-left cell that scrolls (rows above, columns left stay)
+    first_tab: bool = False     # shown as the first tab, wherever it is described

@@ -18,7 +18,7 @@ from talentneeds.model.roles import DEFAULT_ROLES
 from talentneeds import udfs
 from talentneeds.workbook.spec import Chart, Formula, Highlight, Input, Sheet, Table, Text, Validation
 
-SHEET_NAMES = ("Start", "Assumptions", "Teams", "Staff", "Roles", "Needs", "Cohort", "Plan", "Scenarios",
+SHEET_NAMES = ("Dashboard", "Start", "Assumptions", "Teams", "Staff", "Roles", "Needs", "Cohort", "Plan", "Scenarios",
                "Checks", "xlwings.conf")
 UDF_MODULE = "talentneeds.udfs"
 
@@ -26,6 +26,7 @@ UDF_MODULE = "talentneeds.udfs"
 # use these, so the two cannot drift apart.
 NEEDS_TABLE = "A6:D9"          # TEAM_NEEDS: header + Amplifier, Iterator, Connector x Low, Mid, High
 BOTTLENECK_TABLE = "A25:E29"   # BOTTLENECK: header + 3 archetypes + the Bottleneck row
+BOTTLENECK_ROW = 29
 COHORT_BY_HEADS = "A9:D13"     # COHORT_MIX: header + 3 archetypes + Total
 COHORT_BY_VALUE = "F9:I13"
 POINT_COLUMNS = {"low": "B", "mid": "C", "high": "D"}
@@ -130,8 +131,9 @@ def _assumption_value(name: str, label: str, row: int, validation: Validation, u
 
 START = Sheet("Start", (
     Text("A1", "Talent Needs: how many Amplifiers, Iterators and Connectors your new teams need", "Title"),
-    Text("A3", "Fill in the yellow cells on Assumptions, Teams, Staff and Roles; read the results on "
-               "Needs and Cohort. Every other cell is a formula."),
+    Text("A3", "Type only in the yellow cells: Assumptions, Teams, Staff, Roles, the Schedule (Plan, column P) "
+               "and the scenario choices (Scenarios). Read the results on Dashboard, Needs, Cohort, Plan "
+               "and Scenarios; Checks says whether they hold. Every other cell is a formula."),
     Text("A5", "Switch on the functions: which route for whom", "Heading"),
     Text("A6", "Windows with Python installed: classic xlwings (steps from row 17)."),
     Text("A7", "Mac, Excel on the web, or no Python: xlwings Lite (steps from row 24)."),
@@ -456,4 +458,46 @@ XLWINGS_CONF = Sheet("xlwings.conf", (
 
 EXTRA_NAMES = {"PerTeam": "Assumptions!$B$5:$C$7", "Attrition": "Assumptions!$B$26:$B$28"}
 
-TEMPLATE = (START, ASSUMPTIONS, TEAMS, STAFF, ROLES, NEEDS, COHORT, PLAN, SCENARIOS_SHEET, CHECKS, XLWINGS_CONF)
+def _headline(row: int, label: str, formula: str, number_format: str = "0") -> tuple:
+    return Text(f"A{row}", label, "Label"), Formula(f"B{row}", formula, number_format=number_format)
+
+
+# The first tab: the numbers and charts a director looks at, each a reference to the sheet
+# that computes it. Described last so that the other sheets keep their part names
+# (sheet1.xml is Start ...); shown first (first_tab).
+DASHBOARD = Sheet("Dashboard", (
+    Text("A1", "Talent Needs at a glance", "Title"),
+    *_check_status("B1"),
+    Text("A3", "What the new teams need (FTE, planning point)", "Heading"),
+    *_headline(4, "New teams", "=NewTeams"),
+    *_headline(5, "Amplifiers", "=Cohort!B4", "0.0"),
+    *_headline(6, "Iterators", "=Cohort!B5", "0.0"),
+    *_headline(7, "Connectors", "=Cohort!B6", "0.0"),
+    Text("A9", "Promote or hire: Amplifiers (mid)", "Heading"),
+    *_headline(10, "Promoted from within", "=Needs!C16", "0.0"),
+    *_headline(11, "Hired from outside", "=Needs!C17", "0.0"),
+    *_headline(12, "Iterator hires incl. backfill", "=Needs!C19", "0.0"),
+    Text("A14", "Bottleneck", "Heading"),
+    *_headline(15, "Binding archetype", f"=Needs!E{BOTTLENECK_ROW}", "General"),
+    *_headline(16, "Whole teams it can staff", f"=Needs!D{BOTTLENECK_ROW}"),
+    Text("A18", "The plan (Base scenario)", "Heading"),
+    *_headline(19, "Fully staffed from quarter", f"=Scenarios!B{HEADLINE_ROWS[0]}", "General"),
+    *_headline(20, "Peak backlog (heads)", f"=Scenarios!B{HEADLINE_ROWS[1]}"),
+    *_headline(21, "Management-bound quarters", f"=Scenarios!B{HEADLINE_ROWS[2]}"),
+    Highlight("B20", "=AND(ISNUMBER(B20),B20>0)", ATTENTION, ATTENTION_TEXT),
+    Highlight("B21", "=AND(ISNUMBER(B21),B21>0)", BAD, BAD_TEXT),
+    Text("A23", "Cohort seats (the weighting chosen on Assumptions)", "Heading"),
+    *_headline(24, "Amplifiers", "=Cohort!D16"),
+    *_headline(25, "Iterators", "=Cohort!D17"),
+    *_headline(26, "Connectors", "=Cohort!D18"),
+    Chart("bar", "Needs of the new teams (FTE)", "D3", "A7:A9",
+          (("B6", "B7:B9"), ("C6", "C7:C9"), ("D6", "D7:D9")), y_title="FTE", data_sheet="Needs",
+          size=(16, 7)),
+    Chart("bar", "Heads per quarter, and management capacity", "D18", f"P5:P{4 + len(QUARTERS)}",
+          tuple((f"{column}15", f"{column}16:{column}{15 + len(QUARTERS)}") for column in "CDE"),
+          y_title="Heads", stacked=True, size=(16, 7), data_sheet="Plan",
+          lines=(("K15", f"K16:K{15 + len(QUARTERS)}"),)),
+), column_widths={"A": 34, "B": 24, "C": 3}, tab_color="1F4E79", first_tab=True)
+
+TEMPLATE = (START, ASSUMPTIONS, TEAMS, STAFF, ROLES, NEEDS, COHORT, PLAN, SCENARIOS_SHEET, CHECKS, XLWINGS_CONF,
+            DASHBOARD)
