@@ -74,7 +74,7 @@ def test_a_missing_tool_or_file_is_one_line(demo, tmp_path, capsys, monkeypatch)
         f"talentneeds: {demo}: soffice not found; install libreoffice-calc-nogui (apt-get install libreoffice-calc-nogui)"
 
 
-SHEETS_A_USER_READS = ("Needs", "Cohort", "Plan", "Scenarios", "Checks", "Teams", "Staff", "Roles")
+SHEETS_A_USER_READS = ("Dashboard", "Needs", "Cohort", "Plan", "Scenarios", "Checks", "Teams", "Staff", "Roles")
 
 
 @pytest.fixture(scope="module")
@@ -101,7 +101,8 @@ def test_every_header_prints_whole_and_no_name_error(sheet_texts):
     from talentneeds.workbook import template as T
 
     headers = {"Needs": (*T.TEAM_NEEDS_HEADER, *T.BOTTLENECK_HEADER), "Cohort": T.COHORT_MIX_HEADER,
-               "Plan": (*T.PLAN_HEADER, "Quarter", "New teams", "Fast growth"), "Scenarios": T.PLAN_HEADER,
+               "Plan": (*T.PLAN_HEADER, "Quarter", "New teams", "Fast growth"),
+               "Scenarios": (*T.PLAN_HEADER, "Pool factor", "Leads shared by", *(n for n, *_ in T.SCENARIOS)),
                "Teams": ("Team", "Focus", "Start", "Count"), "Staff": ("Name", "Role", "Start date", "Soft skills",
                                                                     "Archetype"), "Roles": ("Role", "Archetype")}
     for sheet, text in sheet_texts.items():

@@ -39,19 +39,21 @@ INPUT_FILL = "FFF2CC"
 
 
 def _styles() -> dict[str, NamedStyle]:
-    def style(name, font=None, fill=None, locked=True, wrap=False):
+    def style(name, font=None, fill=None, locked=True, wrap=False, horizontal=None):
         named = NamedStyle(name=name)
         if font:
             named.font = font
         if fill:
             named.fill = PatternFill("solid", fgColor=fill)
         named.protection = Protection(locked=locked)
-        named.alignment = Alignment(wrap_text=wrap, vertical="top")
+        named.alignment = Alignment(wrap_text=wrap, vertical="top", horizontal=horizontal)
         return named
 
     return {
         "Title": style("Title TN", Font(bold=True, size=14, color="1F4E79")),
         "Heading": style("Heading TN", Font(bold=True, color="1F4E79")),
+        # a heading over a column of numbers: right-aligned, as they are
+        "NumberHeading": style("Number heading TN", Font(bold=True, color="1F4E79"), horizontal="right"),
         "Label": style("Label TN"),
         "Note": style("Note TN", Font(italic=True, color="595959")),
         "Input": style("Input TN", Font(color="0000FF"), INPUT_FILL, locked=False),
@@ -80,9 +82,9 @@ def build(description: tuple[Sheet, ...], extra_names: dict[str, str]) -> Workbo
     for sheet in description:
         ws = workbook.create_sheet(sheet.title)
         ws.sheet_properties.codeName = f"Sheet{tabs.index(sheet.title) + 1}"
-        # printed (and rendered to PDF) one page wide, however many pages long
+        # printed (and rendered to PDF) pages_wide pages wide, however many pages long
         ws.page_setup.orientation = "landscape"
-        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = sheet.pages_wide, 0
         ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
         if sheet.tab_color:
             ws.sheet_properties.tabColor = sheet.tab_color
@@ -170,11 +172,13 @@ def _place(workbook: Workbook, ws, item, styles) -> None:
 # Excel's column width unit is one "0" of the default font; headings are bold, so a little more
 _BOLD_CHARACTER = 1.1
 _PADDING = 2
+# a heading this short is a column's header (longer ones head a section and run across columns)
+_COLUMN_HEADER = 24
 
 
 def _fitted_widths(sheet: Sheet) -> dict[str, float]:
     """The sheet's column widths, each widened where needed to show every column header
-    whole: tables' headers and the header rows spills return."""
+    whole: tables' headers, the header rows spills return, short headings."""
     widths = dict(sheet.column_widths)
     for item in sheet.items:
         if isinstance(item, Formula) and item.spill and item.header:
@@ -182,6 +186,8 @@ def _fitted_widths(sheet: Sheet) -> dict[str, float]:
             headers = enumerate(item.header, start=first)
         elif isinstance(item, Table):
             headers = enumerate(item.columns, start=range_boundaries(item.top_left)[0])
+        elif isinstance(item, Text) and item.style in ("Heading", "NumberHeading") and len(item.value) <= _COLUMN_HEADER:
+            headers = [(range_boundaries(item.cell)[0], item.value)]
         else:
             continue
         for column, text in headers:

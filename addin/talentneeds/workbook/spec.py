@@ -21,7 +21,7 @@ class Validation:
 class Text:
     cell: str
     value: str
-    style: str = "Note"         # "Title", "Heading", "Note", "Label"
+    style: str = "Note"         # "Title", "Heading", "NumberHeading", "Note", "Label"
 
 
 @dataclass(frozen=True)
@@ -98,3 +98,4 @@ class Sheet:
     tab_color: str | None = None
     freeze: str | None = None   # the top-left cell that scrolls (rows above, columns left stay)
     first_tab: bool = False     # shown as the first tab, wherever it is described
+    pages_wide: int = 1         # printed this many pages wide (and as many long as it takes)

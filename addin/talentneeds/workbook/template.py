@@ -290,7 +290,7 @@ NEEDS = Sheet("Needs", (
     Formula("A6", "=TEAM_NEEDS(NewTeams,TRUE,PerTeam)", spill=NEEDS_TABLE, number_format="0.0",
             header=TEAM_NEEDS_HEADER),
     Text("F5", "Whole heads", "Heading"),
-    Text("F6", "Low", "Heading"), Text("G6", "Mid", "Heading"), Text("H6", "High", "Heading"),
+    Text("F6", "Low", "NumberHeading"), Text("G6", "Mid", "NumberHeading"), Text("H6", "High", "NumberHeading"),
     *(Formula(f"{col}{row}", f"=ROUNDUP({src}{row},0)", number_format="0")
       for row in (7, 8, 9) for col, src in (("F", "B"), ("G", "C"), ("H", "D"))),
     Text("A11", "Where the Amplifiers come from", "Heading"),
@@ -298,7 +298,7 @@ NEEDS = Sheet("Needs", (
     Formula(INTERNAL_AMPLIFIERS_CELL, "=INTERNAL_AMPLIFIERS(Staff[#All],AsOf,MinTenureYears,SoftSkillsRequired,TakeUp,Roles[#All])",
             name="InternalAmplifiers", number_format="0.0"),
     Text("C12", "Iterators with tenure > the minimum and the soft skills, x take-up"),
-    Text("B14", "low", "Heading"), Text("C14", "mid", "Heading"), Text("D14", "high", "Heading"),
+    Text("B14", "low", "NumberHeading"), Text("C14", "mid", "NumberHeading"), Text("D14", "high", "NumberHeading"),
     *(item for row, label, text, _ in NEEDS_ROWS for item in (
         Text(f"A{row}", label, "Label"),
         *(Formula(f"{c}{row}", text.format(p=f"{c}$14", c=c), number_format=NEEDS_ROW_FORMATS.get(row, "0.0"))
@@ -389,8 +389,8 @@ SCENARIOS_SHEET = Sheet("Scenarios", (
     Text("A1", "Scenarios", "Title"),
     Text("A2", "The Plan sheet's plan under other choices: no promotion from within, the restructure "
                "(wider candidate pool, research leads shared), fast growth (more teams each quarter)."),
-    Text("A4", "Scenario", "Heading"), Text("B4", "Promote", "Heading"), Text("C4", "Pool factor", "Heading"),
-    Text("D4", "Leads shared by", "Heading"), Text("E4", "Schedule", "Heading"),
+    Text("A4", "Scenario", "Heading"), Text("B4", "Promote", "NumberHeading"),
+    Text("C4", "Pool factor", "NumberHeading"), Text("D4", "Leads shared by", "NumberHeading"), Text("E4", "Schedule", "Heading"),
     *(item for name, column, promote, pool, shared in SCENARIOS for item in (
         Text(f"A{SCENARIO_INPUT_ROWS[name]}", name, "Label"),
         Input(f"B{SCENARIO_INPUT_ROWS[name]}", None, promote,
@@ -401,7 +401,7 @@ SCENARIOS_SHEET = Sheet("Scenarios", (
               Validation("decimal", "1", "1000", "between", "Leads shared by must be a number from 1 to 1000")),
         Text(f"E{SCENARIO_INPUT_ROWS[name]}", column))),
     Text("A11", "Headline", "Heading"),
-    *(Text(f"{column}11", name, "Heading") for column, (name, *_) in zip(SCENARIO_COLUMNS, SCENARIOS)),
+    *(Text(f"{column}11", name, "NumberHeading") for column, (name, *_) in zip(SCENARIO_COLUMNS, SCENARIOS)),
     *(Text(f"A{row}", label, "Label") for row, label in zip(
         HEADLINE_ROWS, ("Fully staffed from quarter", "Peak backlog (heads)", "Management-bound quarters"))),
     Formula(f"B{HEADLINE_ROWS.start}", f"=PLAN_HEADLINE(Plan!{_plan_reach(1, 15)},FALSE)",
@@ -418,7 +418,8 @@ SCENARIOS_SHEET = Sheet("Scenarios", (
                 column_formats=((get_column_letter(SCENARIO_PLAN_COLUMNS[name] + 13), "General"),)),
         *_plan_highlights(SCENARIO_PLAN_COLUMNS[name], SCENARIO_PLAN_ROW))),
     *_check_status("D1"),
-), column_widths={"A": 30, **{get_column_letter(c): 14 for c in range(2, 45)}})
+), column_widths={"A": 30, **{get_column_letter(c): 14 for c in range(2, 45)}},
+    pages_wide=3)  # printed one scenario plan to a page
 
 _CHECKS = (
     ("Amplifiers per team: low <= high", "=AmplifiersLow<=AmplifiersHigh"),
@@ -440,16 +441,18 @@ _CHECKS = (
 
 CHECK_ROWS = range(4, 4 + len(_CHECKS))
 MASTER_CHECK = ("Checks", f"B{CHECK_ROWS.stop + 1}")
+_CHECK_CELLS = f"B{CHECK_ROWS.start}:B{CHECK_ROWS.stop - 1} {MASTER_CHECK[1]}"  # the blank row between left out
 
 CHECKS = Sheet("Checks", (
     Text("A1", "Checks", "Title"),
-    Text("A3", "Check", "Heading"), Text("B3", "OK", "Heading"),
+    Text("A3", "Check", "Heading"), Text("B3", "OK", "NumberHeading"),
     *(item for i, (label, text) in enumerate(_CHECKS, start=4)
       for item in (Text(f"A{i}", label, "Label"), Formula(f"B{i}", text))),
     Text(f"A{CHECK_ROWS.stop + 1}", "All checks pass", "Heading"),
     Formula(MASTER_CHECK[1], f"=AND(B{CHECK_ROWS.start}:B{CHECK_ROWS.stop - 1})", name="AllChecksOK"),
-    Highlight(f"B{CHECK_ROWS.start}:B{CHECK_ROWS.stop + 1}", f"=B{CHECK_ROWS.start}=TRUE", GOOD, GOOD_TEXT),
-    Highlight(f"B{CHECK_ROWS.start}:B{CHECK_ROWS.stop + 1}", f"=B{CHECK_ROWS.start}=FALSE", BAD, BAD_TEXT),
+    # green where a check holds, red where it fails or cannot be worked out (an error)
+    Highlight(_CHECK_CELLS, f"=AND(ISLOGICAL(B{CHECK_ROWS.start}),B{CHECK_ROWS.start})", GOOD, GOOD_TEXT),
+    Highlight(_CHECK_CELLS, f"=NOT(AND(ISLOGICAL(B{CHECK_ROWS.start}),B{CHECK_ROWS.start}))", BAD, BAD_TEXT),
 ), column_widths={"A": 42, "B": 10})
 
 XLWINGS_CONF = Sheet("xlwings.conf", (
