@@ -93,10 +93,10 @@ def test_only_the_sheets_with_formulas_change_in_the_zip(computed):
         assert changed == {f"xl/worksheets/sheet{i}.xml" for i in (1, 4, 6, 7, 8, 9, 10, 12)} | {"xl/workbook.xml"}
         needs = after.read("xl/worksheets/sheet6.xml").decode()
     # the dynamic array's cell metadata (cm) is kept: it stays a spill
-    assert ('<c r="A6" s="3" cm="1" t="str"><f t="array" ref="A6:D9">TEAM_NEEDS(NewTeams,TRUE,PerTeam)</f>'
-            "<v>Archetype</v></c>") in needs
-    assert '<c r="C17" s="10"><f>AMPLIFIER_HIRES(NewTeams,InternalAmplifiers,C$14,AmplifiersLow,AmplifiersHigh)' \
-           "</f><v>1.5</v></c>" in needs
+    assert re.search(r'<c r="A6" s="\d+" cm="1" t="str"><f t="array" ref="A6:D9">TEAM_NEEDS\(NewTeams,TRUE,PerTeam\)'
+                     r"</f><v>Archetype</v></c>", needs)
+    assert re.search(r'<c r="C17" s="\d+"><f>AMPLIFIER_HIRES\(NewTeams,InternalAmplifiers,C\$14,AmplifiersLow,'
+                     r'AmplifiersHigh\)</f><v>1.5</v></c>', needs)
 
 
 def test_the_output_is_a_normal_file(computed):

@@ -37,8 +37,10 @@ def compute(in_path: str | Path, out_path: str | Path) -> dict[tuple[str, str], 
     from talentneeds.engines.formula_engine import WorkbookEngine
     from talentneeds.engines.spills import compute_spilling, dynamic_arrays
 
-    if dynamic_arrays(in_path):  # spills take the size of their results (engines.spills)
-        return compute_spilling(in_path, out_path)
-    values = WorkbookEngine(in_path).calculate()
+    engine = WorkbookEngine(in_path)  # first: it says what is wrong with a workbook it cannot read
+    spills = dynamic_arrays(in_path)
+    if spills:  # they take the size of their results (engines.spills)
+        return compute_spilling(in_path, out_path, spills, engine)
+    values = engine.calculate()
     write_cached_values(in_path, out_path, values)
     return values

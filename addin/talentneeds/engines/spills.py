@@ -187,14 +187,16 @@ def _move_spill(data: bytes, old: Spill, new: Spill) -> bytes:
     return data
 
 
-def compute_spilling(in_path: str | Path, out_path: str | Path) -> dict[Address, object]:
-    """:func:`talentneeds.engines.compute` with spills resized (see the module doc)."""
+def compute_spilling(in_path: str | Path, out_path: str | Path, spills: list[Spill],
+                     engine: WorkbookEngine | None = None) -> dict[Address, object]:
+    """:func:`talentneeds.engines.compute` with ``spills`` (:func:`dynamic_arrays` of the
+    input) resized (see the module doc); ``engine``: the input already loaded."""
     in_path = Path(in_path)
-    spills = dynamic_arrays(in_path)
     with tempfile.TemporaryDirectory(prefix="talentneeds-spills-") as folder:
         current = in_path
         for number in range(PASSES):
-            engine = WorkbookEngine(current)
+            if engine is None:
+                engine = WorkbookEngine(current)
             inputs = {(s.sheet, s.anchor): SPILL_ERROR for s in spills if s.blocked}
             values, shapes = _result_shapes(engine, spills, inputs or None)
             changing = [s for s in spills if s in shapes and (shapes[s] != _shape(s) or s.blocked)]
@@ -213,7 +215,7 @@ def compute_spilling(in_path: str | Path, out_path: str | Path) -> dict[Address,
                 break
             resized = Path(folder) / f"pass-{number + 1}.xlsx"
             _resized_copy(current, resized, moves)
-            current, spills = resized, settled
+            current, spills, engine = resized, settled, None
         for spill in spills:
             if spill.blocked:
                 values[(spill.sheet, spill.anchor)] = SPILL_ERROR
