@@ -56,6 +56,10 @@ def test_a_schedule_of_12_quarters_spills_a_12_row_plan(template, tmp_path):
     assert plan_grid(out, range(15, 28)) == expected
     assert [row[0] for row in expected[1:]] == list(range(1, 13))
     assert plan_grid(out, range(28, 30)) == [[None] * 14] * 2
+    # the new rows look like the old ones: whole numbers, Management-bound as it was
+    ws = load_workbook(out)["Plan"]
+    assert [ws.cell(27, c).number_format for c in range(1, 15)] == [ws.cell(23, c).number_format for c in range(1, 15)]
+    assert ws["M27"].number_format == "0" and ws["M27"].alignment.horizontal == "right"
     assert values[("Checks", T.MASTER_CHECK[1])] is True
     with zipfile.ZipFile(out) as archive:  # still a dynamic array
         assert re.search(rb'<c r="A15"[^>]* cm="1"', archive.read(PLAN_PART))

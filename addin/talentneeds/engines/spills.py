@@ -28,7 +28,7 @@ from formulas.cell import CellWrapper
 from openpyxl.utils import get_column_letter, range_boundaries
 
 from talentneeds.engines.cached_values import (
-    _copy_zip, _scan, _tag_end, _worksheet_parts, write_cached_values,
+    _apply, _copy_zip, _insertions, _scan, _tag_end, _worksheet_parts, write_cached_values,
 )
 from talentneeds.engines.formula_engine import WorkbookEngine, _canonical, _node_id
 
@@ -182,8 +182,29 @@ def _move_spill(data: bytes, old: Spill, new: Spill) -> bytes:
             style = cell.attr("s")
             empty = f'<{sheet.q("c")} r="{get_column_letter(col)}{row}"' + (f' s="{style}"' if style else "") + "/>"
             edits.append((cell.start, cell.end, empty.encode()))
-    for start, end, text in sorted(edits, reverse=True):
-        data = data[:start] + text + data[end:]
+    data = _apply(data, edits)
+    return data if new.blocked else _styled_new_cells(data, old, new)
+
+
+def _styled_new_cells(data: bytes, old: Spill, new: Spill) -> bytes:
+    """The cells the new range covers that the file lacks, created empty with the style of
+    the old range's last row in their column (so a longer plan keeps its number formats)."""
+    sheet = _scan(data)
+    _, _, _, last = old.bounds()
+    n1, q1, n2, q2 = new.bounds()
+    styles = {col: sheet.cells[(col, last)].attr("s") for col in range(n1, n2 + 1) if (col, last) in sheet.cells}
+    missing: dict[int, list[tuple[int, object]]] = {}
+    for row in range(q1, q2 + 1):
+        missing.update({row: [(col, None) for col in range(n1, n2 + 1) if (col, row) not in sheet.cells]})
+    missing = {row: cells for row, cells in missing.items() if cells}
+    data = _apply(data, list(_insertions(sheet, data, missing)))
+    tag = sheet.q("c")
+    for row, cells in missing.items():
+        for col, _ in cells:
+            style = styles.get(col)
+            if style:
+                ref = f"{get_column_letter(col)}{row}"
+                data = data.replace(f'<{tag} r="{ref}"></{tag}>'.encode(), f'<{tag} r="{ref}" s="{style}"></{tag}>'.encode(), 1)
     return data
 
 
