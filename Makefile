@@ -37,11 +37,13 @@ templates: $(STAMP)
 	$(BIN)/talentneeds template -o workbook_templates/talent-needs.xlsx --force
 	$(BIN)/talentneeds template -o workbook_templates/talent-needs.xlsm --force
 
-# the README's pictures: the computed demo's Needs and Cohort sheets, drawn by LibreOffice
+# the README's pictures: the computed demo's sheets a user reads, drawn by LibreOffice
 # (needs soffice and pdftoppm: apt-get install libreoffice-calc-nogui poppler-utils)
 pictures: $(STAMP)
 	$(BIN)/talentneeds demo --force -o $(VENV)/pictures-demo.xlsx > /dev/null
-	$(BIN)/talentneeds render $(VENV)/pictures-demo.xlsx --sheet Needs --sheet Cohort --sheet Plan -o docs/images --force
+	$(BIN)/talentneeds render $(VENV)/pictures-demo.xlsx --sheet Dashboard --sheet Needs --sheet Cohort \
+		--sheet Plan --sheet Scenarios --sheet Checks -o docs/images --force
+	rm -f docs/images/*-[0-9].png  # the README shows each sheet's first page
 
 clean:
-	rm -rf $(VENV) build addin/*.egg-info .pytest_cache .hypothesis tests/pyodide/node_modules tests/pyodide/.cache
+	rm -rf $(VENV) build addin/*.egg-info .pytest_cache .hypothesis tests/pyodide/node_modules tests/pyodide/.cache tests/ooxml/node_modules

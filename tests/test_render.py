@@ -96,3 +96,65 @@ def test_import_roster_makes_a_computed_workbook_stale_and_compute_makes_it_curr
     assert render.stale_values(book).startswith("its stored values are stale")
     assert cli.main(["compute", str(book), "--in-place"]) == 0
     assert render.stale_values(book) is None
+
+
+SHEETS_A_USER_READS = ("Dashboard", "Needs", "Cohort", "Plan", "Scenarios", "Checks", "Teams", "Staff", "Roles")
+
+
+@pytest.fixture(scope="module")
+def sheet_texts(demo, tmp_path_factory):
+    """pdftotext of each printed sheet of the computed demo, as LibreOffice prints it."""
+    folder = tmp_path_factory.mktemp("printed")
+    frozen = folder / "frozen.xlsx"
+    freeze_our_functions(demo, frozen)
+    texts = {}
+    for sheet in SHEETS_A_USER_READS:
+        pdf = render.sheet_pdf(frozen, sheet, folder)
+        texts[sheet] = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                                      check=True).stdout
+    return texts
+
+
+def _line(text: str, first: str) -> list[str]:
+    """The words after ``first`` on the first printed line that starts with it."""
+    return next(line.split()[1:] for line in text.splitlines() if line.split()[:1] == [first])
+
+
+@needs_tools
+def test_every_header_prints_whole_and_no_name_error(sheet_texts):
+    from talentneeds.workbook import template as T
+
+    headers = {"Needs": (*T.TEAM_NEEDS_HEADER, *T.BOTTLENECK_HEADER), "Cohort": T.COHORT_MIX_HEADER,
+               "Plan": (*T.PLAN_HEADER, "Quarter", "New teams", "Fast growth"),
+               "Scenarios": (*T.PLAN_HEADER, "Pool factor", "Leads shared by", *(n for n, *_ in T.SCENARIOS)),
+               "Teams": ("Team", "Focus", "Start", "Count"), "Staff": ("Name", "Role", "Start date", "Soft skills",
+                                                                    "Archetype"), "Roles": ("Role", "Archetype")}
+    for sheet, text in sheet_texts.items():
+        assert "#NAME" not in text, sheet
+        squeezed = " ".join(text.split())
+        for header in headers.get(sheet, ()):
+            assert header in squeezed, (sheet, header)
+    # the header row of the plan: every column's header on one line, in order
+    header_line = next(line for line in sheet_texts["Plan"].splitlines()
+                       if "Hires Amplifiers" in line and "Management-bound" in line)
+    positions = [header_line.index(h) for h in T.PLAN_HEADER if h != "Quarter"]
+    assert positions == sorted(positions)
+
+
+@needs_tools
+def test_numbers_print_in_their_formats(sheet_texts):
+    needs, cohort, plan = sheet_texts["Needs"], sheet_texts["Cohort"], sheet_texts["Plan"]
+    # FTE with one decimal (DESIGN claim 1: 3 teams x Amplifiers 1-2); whole heads as integers
+    assert _line(needs, "Amplifier")[:3] == ["3.0", "4.5", "6.0"]
+    assert _line(needs, "Amplifier")[3:6] == ["3", "5", "6"]  # ROUNDUP of 3, 4.5, 6
+    # leverage with two decimals: 0.5 x span 5-10 -> 2.50 / 3.75 / 5.00 (claim 3)
+    assert _line(needs, "Manager")[2:5] == ["2.50", "3.75", "5.00"]  # after "leverage (employees)"
+    # "no limit" stands apart from the number before it (Connectors need 0 per team)
+    assert "0.0no limit" not in needs and "no limit" in needs
+    # shares as percentages: by heads 4.5 : 22.5 -> 17% : 83%; whole seats 5 and 25
+    assert _line(cohort, "Amplifier")[:4] == ["4.50", "17%", "5", "Amplifier"]
+    assert _line(cohort, "Iterator")[:3] == ["22.50", "83%", "25"]
+    # the plan's heads are whole numbers: no decimals in its first quarter's row
+    first_quarter = next(line.split() for line in plan.splitlines() if line.split()[:2] == ["1", "1"])
+    assert all("." not in word for word in first_quarter[:13])
+    assert "All checks pass" in needs and "All checks pass" in plan

@@ -166,16 +166,27 @@ def _evaluator(input_: str, source, engine: str = "formulas", progress=None):
             missing = _missing_template_sheets(io.BytesIO(data))
             if missing:
                 raise _Refused(f"{input_}: not a Talent Needs workbook: no sheet {', '.join(missing)}")
+            spilled = None  # the computed workbook's bytes, when dynamic arrays were resized
             if engine == "libreoffice":
                 from talentneeds.libreoffice.engine import libreoffice_values_of
 
                 values = libreoffice_values_of(data, source.suffix)
             else:
-                values = WorkbookEngine(source, data=data, progress=progress).calculate(progress=progress)
+                from talentneeds.engines.spills import compute_spilling_data, dynamic_arrays
+
+                model = WorkbookEngine(source, data=data, progress=progress)
+                spills = dynamic_arrays(io.BytesIO(data))
+                if spills:  # they take the size of their results, as in Excel 365
+                    values, spilled = compute_spilling_data(data, source.suffix, spills, model)
+                else:
+                    values = model.calculate(progress=progress)
 
         def write(temporary) -> None:
             from talentneeds.engines.formula_engine import collection_paused
 
+            if spilled is not None:
+                temporary.write_bytes(spilled)
+                return
             if progress is not None:
                 progress.stage("writing the values")
             with reading(), collection_paused():
@@ -198,7 +209,7 @@ def _missing_template_sheets(path) -> list[str]:
         present = set(workbook.sheetnames)
     finally:
         workbook.close()
-    return [name for name in SHEET_NAMES if name not in present and name != "Start"]
+    return [name for name in SHEET_NAMES if name not in present and name not in ("Start", "Dashboard")]
 
 
 def demo_command(output: str, force: bool) -> int:

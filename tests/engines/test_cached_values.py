@@ -89,13 +89,14 @@ def test_only_the_sheets_with_formulas_change_in_the_zip(computed):
     with zipfile.ZipFile(computed["in"]) as before, zipfile.ZipFile(computed["out"]) as after:
         assert after.namelist() == before.namelist()
         changed = {n for n in before.namelist() if before.read(n) != after.read(n)}
-        # Start Staff Needs Cohort Plan Scenarios Checks, and the workbook part's calcPr
-        assert changed == {f"xl/worksheets/sheet{i}.xml" for i in (1, 4, 6, 7, 8, 9, 10)} | {"xl/workbook.xml"}
+        # Start Staff Needs Cohort Plan Scenarios Checks Dashboard, and the workbook part's calcPr
+        assert changed == {f"xl/worksheets/sheet{i}.xml" for i in (1, 4, 6, 7, 8, 9, 10, 12)} | {"xl/workbook.xml"}
         needs = after.read("xl/worksheets/sheet6.xml").decode()
-    assert ('<c r="A6" s="9" t="str"><f t="array" ref="A6:D9">TEAM_NEEDS(NewTeams,TRUE,PerTeam)</f>'
-            "<v>Archetype</v></c>") in needs
-    assert '<c r="C17" s="9"><f>AMPLIFIER_HIRES(NewTeams,InternalAmplifiers,C$14,AmplifiersLow,AmplifiersHigh)' \
-           "</f><v>1.5</v></c>" in needs
+    # the dynamic array's cell metadata (cm) is kept: it stays a spill
+    assert re.search(r'<c r="A6" s="\d+" cm="1" t="str"><f t="array" ref="A6:D9">TEAM_NEEDS\(NewTeams,TRUE,PerTeam\)'
+                     r"</f><v>Archetype</v></c>", needs)
+    assert re.search(r'<c r="C17" s="\d+"><f>AMPLIFIER_HIRES\(NewTeams,InternalAmplifiers,C\$14,AmplifiersLow,'
+                     r'AmplifiersHigh\)</f><v>1.5</v></c>', needs)
 
 
 def test_the_output_is_a_normal_file(computed):
@@ -234,6 +235,22 @@ def test_values_are_encoded_as_excel_stores_them(tmp_path):
     assert '<c r="I1" t="e"><f>F()</f><v>#NUM!</v></c>' in xml
     assert '<c r="J1"><f>F()</f></c>' in xml
     assert ET.fromstring(xml.encode()).find(".//m:c[@r='G1']/m:v", NS).text == 'a & <b> "c"\r\n'
+
+
+def test_text_results_longer_than_a_cell_holds_as_excel_counts_them_are_value_errors(tmp_path):
+    """Excel counts UTF-16 code units (an emoji outside the BMP is 2) and gives #VALUE!
+    for a formula whose text exceeds 32,767 of them (REPT and CONCAT document this)."""
+    sheet_data = "<sheetData><row r=\"1\">" + "".join(
+        f'<c r="{c}1"><f>F()</f></c>' for c in "ABCD") + "</row></sheetData>"
+    path = _with_sheet_xml(tmp_path, sheet_data)
+    emoji = "\U0001F600"
+    values = {"A1": "a" * 32_767, "B1": "a" * 32_768, "C1": emoji * 16_383 + "a", "D1": emoji * 16_384}
+    write_cached_values(path, tmp_path / "out.xlsx", {("Data", k): v for k, v in values.items()})
+    xml = _sheet_xml(tmp_path / "out.xlsx")
+    assert f'<c r="A1" t="str"><f>F()</f><v>{"a" * 32_767}</v></c>' in xml
+    assert '<c r="B1" t="e"><f>F()</f><v>#VALUE!</v></c>' in xml
+    assert f'<c r="C1" t="str"><f>F()</f><v>{emoji * 16_383}a</v></c>' in xml
+    assert '<c r="D1" t="e"><f>F()</f><v>#VALUE!</v></c>' in xml
 
 
 def test_the_input_cannot_be_the_output_and_sheets_must_exist(tmp_path):

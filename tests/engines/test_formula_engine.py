@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.formula import ArrayFormula
 
 import pandas as pd
@@ -105,7 +106,8 @@ def test_cohort_by_heads_and_by_value(base):
     assert [row[3] for row in value[1:]] == [13, 17, 0, 30]     # 30 x 3/7 = 12.86 -> 13, 30 x 4/7 -> 17
     assert [row[1] for row in value[1:]] == [16.875, 22.5, 0, 39.375]  # Amplifiers x leverage 3.75
     assert value[1][2] == pytest.approx(3 / 7) and value[2][2] == pytest.approx(4 / 7)
-    assert base[("Cohort", "D15")] == 30  # the weighting chosen ("value") -> I13
+    # the weighting chosen ("value"): its seats per archetype, I10:I12
+    assert [base[("Cohort", f"D{row}")] for row in (16, 17, 18)] == [13, 17, 0]
 
 
 def test_all_checks_pass(base):
@@ -133,8 +135,11 @@ def test_every_formula_cell_has_a_value_and_none_is_an_error(engine, base):
                         expected.update((ws.title, x.coordinate) for x in r)
     # 150 on Needs, Cohort, Staff, Start and Checks before the plan; the plan adds the
     # Schedule's 2 calculated columns x 8 quarters (16), the Plan's HIRING_PLAN 9 x 14 (126),
-    # 4 scenario headlines x 3 (12), 3 more scenario plans (378) and 2 checks: 684
-    assert set(base) == expected and len(base) == 150 + 16 + 126 + 12 + 3 * 126 + 2
+    # 4 scenario headlines x 3 (12), 3 more scenario plans (378) and 2 checks: 684; the
+    # master check shown on Needs, Cohort, Plan and Scenarios (4) and the chosen weighting's
+    # seats per archetype on Cohort (3 cells where there was 1): 690; the Dashboard's 15
+    # headline numbers and its master check: 706
+    assert set(base) == expected and len(base) == 150 + 16 + 126 + 12 + 3 * 126 + 2 + 4 + 2 + 16
     assert [k for k, v in base.items() if isinstance(v, str) and v.startswith("#")] == []
     assert engine.messages == {}
 
@@ -142,11 +147,25 @@ def test_every_formula_cell_has_a_value_and_none_is_an_error(engine, base):
 # ---------------------------------------------------------------- recalculation
 
 PLAN_SHEETS = ("Plan", "Scenarios")
+# the Dashboard only shows cells of the other sheets (test_the_dashboard_shows_...)
+SHOWN_ELSEWHERE = ("Dashboard",)
 
 
 def _changed(before, after):
     """The changed cells outside the plan sheets (those are checked against the model)."""
-    return {k: after[k] for k in after if after[k] != before[k] and k[0] not in PLAN_SHEETS}
+    return {k: after[k] for k in after if after[k] != before[k] and k[0] not in PLAN_SHEETS + SHOWN_ELSEWHERE}
+
+
+def test_the_dashboard_shows_the_cells_it_names(base):
+    shown = {(ws.title, c.coordinate): c.value for ws in load_workbook(TEMPLATE).worksheets
+             if ws.title == "Dashboard" for row in ws.iter_rows() for c in row
+             if isinstance(c.value, str) and c.value.startswith("=") and "!" in c.value}
+    assert len(shown) == 14
+    for (sheet, cell), formula in shown.items():
+        source_sheet, source = formula[1:].split("!")
+        assert base[(sheet, cell)] == base[(source_sheet, source)], (cell, formula)
+    assert base[("Dashboard", "B4")] == base[("Needs", "B3")] == 3  # =NewTeams
+    assert base[("Dashboard", "B15")] == "Amplifier" and base[("Dashboard", "B16")] == 2
 
 
 def model_plan(schedule, roster, **options):
@@ -163,8 +182,10 @@ def workbook_plans(values):
     """Base (the Plan sheet), No internal promotion, Restructure, Fast growth."""
     first = [T.PLAN_TABLE.split(":")[0][1:], T.PLAN_TABLE.split(":")[1][1:]]
     plans = {"Base": grid(values, "Plan", "ABCDEFGHIJKLMN", range(int(first[0]), int(first[1]) + 1))}
-    for name, row in T.SCENARIO_PLAN_ROWS.items():
-        plans[name] = grid(values, "Scenarios", "ABCDEFGHIJKLMN", range(row, row + len(T.QUARTERS) + 1))
+    for name, first in T.SCENARIO_PLAN_COLUMNS.items():
+        columns = [get_column_letter(c) for c in range(first, first + 14)]
+        rows = range(T.SCENARIO_PLAN_ROW, T.SCENARIO_PLAN_ROW + len(T.QUARTERS) + 1)
+        plans[name] = grid(values, "Scenarios", columns, rows)
     return plans
 
 
@@ -211,7 +232,7 @@ def test_two_more_teams_change_exactly_what_depends_on_new_teams(engine, base):
     assert five[("Needs", "B12")] == 3 and five[("Needs", "D29")] == 2
     assert five[("Checks", "B15")] is True
     # the first quarter's Schedule row: 3 new teams (SUMIFS over Teams), 6 in fast growth
-    assert (five[("Plan", "B5")], five[("Plan", "C5")]) == (3, 6)
+    assert (five[("Plan", "Q5")], five[("Plan", "R5")]) == (3, 6)
     assert_plans_are_the_models(five, [3, 1, 1, 0, 0, 0, 0, 0], examples.roster_range())
 
 
@@ -379,7 +400,7 @@ def test_report_timings(engine, base):
 def test_table_constants_and_the_calculated_column_are_evaluated_as_blocks(engine):
     # every table's constant columns (Schedule: only Quarter; the others are formulas)
     assert {(block.sheet, block.ref) for block in engine._blocks} == {
-        ("Teams", "A5:D7"), ("Staff", "A5:E24"), ("Roles", f"A5:B{4 + len(DEFAULT_ROLES)}"), ("Plan", "A5:A12")}
+        ("Teams", "A5:D7"), ("Staff", "A5:E24"), ("Roles", f"A5:B{4 + len(DEFAULT_ROLES)}"), ("Plan", "S5:S12")}
     assert engine.calculated_columns == [("Staff", "F5:F24")]
 
 

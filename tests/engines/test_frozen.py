@@ -36,4 +36,4 @@ def test_our_cells_become_constants_and_the_rest_stays(tmp_path):
     with zipfile.ZipFile(TEMPLATE) as before, zipfile.ZipFile(out) as after:
         assert after.namelist() == before.namelist()
         charts = [n for n in before.namelist() if n.startswith("xl/charts/")]
-        assert len(charts) == 3 and all(before.read(n) == after.read(n) for n in charts)
+        assert len(charts) == 5 and all(before.read(n) == after.read(n) for n in charts)

@@ -93,8 +93,8 @@ def test_array_functions_fill_their_whole_range_and_never_show_as_implicit_inter
     # TEAM_NEEDS is 4x4, BOTTLENECK 5x5 (header, 3 archetypes, Bottleneck), COHORT_MIX 5x4,
     # HIRING_PLAN 9x14 (header + 8 quarters; Plan and three scenarios), PLAN_HEADLINE 3x1
     assert arrays == {"A6:D9": "TEAM_NEEDS", "A25:E29": "BOTTLENECK", "A9:D13": "COHORT_MIX",
-                      "F9:I13": "COHORT_MIX", "A15:N23": "HIRING_PLAN", "A18:N26": "HIRING_PLAN",
-                      "A30:N38": "HIRING_PLAN", "A42:N50": "HIRING_PLAN",
+                      "F9:I13": "COHORT_MIX", "A15:Q23": "HIRING_PLAN", "A18:Q26": "HIRING_PLAN",
+                      "S18:AI26": "HIRING_PLAN", "AK18:BA26": "HIRING_PLAN",
                       **{f"{c}12:{c}14": "PLAN_HEADLINE" for c in "BCDE"}}
     for table_function in ("TEAM_NEEDS", "BOTTLENECK", "COHORT_MIX", "HIRING_PLAN", "PLAN_HEADLINE"):
         plain = re.findall(rf"<f>[^<]*{table_function}\(", xml)
@@ -104,24 +104,26 @@ def test_array_functions_fill_their_whole_range_and_never_show_as_implicit_inter
 
 def test_charts_on_needs_cohort_and_plan(built):
     wb = openpyxl.load_workbook(built)
-    assert [len(wb[name]._charts) for name in ("Needs", "Cohort", "Plan")] == [1, 1, 1]
+    # the Dashboard shows the Needs chart and the Plan chart again, drawn from those sheets
+    assert [len(wb[name]._charts) for name in ("Needs", "Cohort", "Plan", "Dashboard")] == [1, 1, 1, 2]
     assert len(wb["Needs"]._charts[0].series) == 3     # Low, Mid, High
     assert len(wb["Cohort"]._charts[0].series) == 2    # by heads, by value
     with zipfile.ZipFile(built) as archive:
         charts = sorted(n for n in archive.namelist() if n.startswith("xl/charts/chart"))
         drawings_rels = {n: archive.read(n).decode() for n in archive.namelist() if "worksheets/_rels" in n}
         plan_chart = archive.read(charts[-1]).decode()
-    assert len(charts) == 3
-    assert sum("drawing" in rel for rel in drawings_rels.values()) == 3
+    assert len(charts) == 5
+    assert sum("drawing" in rel for rel in drawings_rels.values()) == 4
     # the Plan's heads stack by archetype, with management capacity as a line over them
     bar = plan_chart[plan_chart.index("<barChart>"):plan_chart.index("</barChart>")]
     line = plan_chart[plan_chart.index("<lineChart>"):plan_chart.index("</lineChart>")]
     assert '<grouping val="stacked" />' in bar and '<overlap val="100" />' in bar
-    # series: title cell, categories (the quarters), values -- Amplifiers, Iterators, Connectors
+    # series: title cell, categories (the quarters' labels, from the Schedule), values --
+    # Amplifiers, Iterators, Connectors
     assert re.findall(r"<f>([^<]*)</f>", bar) == [
         f"{ref}" for column in "CDE"
-        for ref in (f"Plan!${column}$15", "'Plan'!$A$16:$A$23", f"'Plan'!${column}$16:${column}$23")]
-    assert re.findall(r"<f>([^<]*)</f>", line) == ["Plan!$K$15", "'Plan'!$A$16:$A$23", "'Plan'!$K$16:$K$23"]
+        for ref in (f"Plan!${column}$15", "'Plan'!$P$5:$P$12", f"'Plan'!${column}$16:${column}$23")]
+    assert re.findall(r"<f>([^<]*)</f>", line) == ["Plan!$K$15", "'Plan'!$P$5:$P$12", "'Plan'!$K$16:$K$23"]
 
 
 def test_xlwings_conf_names_the_udf_module(built):
@@ -138,8 +140,9 @@ def test_every_function_the_template_calls_exists(built):
     ours = called & {name for name in udfs.__all__}
     native = called - ours
     assert len(ours) >= 10
+    # ISLOGICAL only in conditional formats (drawn by Excel and LibreOffice, never computed by us)
     assert native <= {"SUM", "ROUNDUP", "MIN", "IF", "AND", "COUNTIF", "COUNT", "ROWS", "COLUMNS", "ISNUMBER",
-                      "SUMPRODUCT", "ISERROR", "SUMIFS"}
+                      "SUMPRODUCT", "ISERROR", "SUMIFS", "ISLOGICAL"}
 
 
 def test_cli_template_refuses_to_overwrite_and_needs_xlsx(tmp_path, capsys):

@@ -18,6 +18,7 @@ The parts, each usable on its own:
 * :mod:`.cached_values` -- store values next to formulas in a copy of the file;
 * :mod:`.compat` -- the only place that uses formulas' and openpyxl's internals;
 * :mod:`.progress` -- stages and cells done, drawn on a terminal, timed for the benchmark.
+* :mod:`.spills` -- dynamic arrays resized to their results, #SPILL! where blocked.
 
 This module imports the engine lazily: ``formulas`` and openpyxl take a tenth of a
 second or more to import, which other commands should not pay for.
@@ -26,6 +27,7 @@ second or more to import, which other commands should not pay for.
 from __future__ import annotations
 
 import gc
+import io
 from pathlib import Path
 
 __all__ = ["compute"]
@@ -41,9 +43,20 @@ def compute(in_path: str | Path, out_path: str | Path, data: bytes | None = None
     from talentneeds.engines.cached_values import write_cached_values
     from talentneeds.engines.formula_engine import WorkbookEngine, collection_paused
     from talentneeds.engines.progress import Progress
+    from talentneeds.engines.spills import compute_spilling_data, dynamic_arrays
+    from talentneeds.files import atomic_write
 
     progress = progress or Progress()
-    values = WorkbookEngine(in_path, data=data, progress=progress).calculate(progress=progress)
+    if data is None:
+        data = Path(in_path).read_bytes()
+    # first: it says what is wrong with a workbook it cannot read
+    engine = WorkbookEngine(in_path, data=data, progress=progress)
+    spills = dynamic_arrays(io.BytesIO(data))
+    if spills:  # they take the size of their results (engines.spills)
+        values, written = compute_spilling_data(data, Path(in_path).suffix, spills, engine)
+        atomic_write(out_path, lambda stream: stream.write(written))
+        return values
+    values = engine.calculate(progress=progress)
     progress.stage("writing the values")
     gc.collect()  # the dropped engine's cycles, at once (cheap: its heap is mostly freed already)
     with collection_paused():

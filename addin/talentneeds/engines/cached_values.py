@@ -41,6 +41,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.expatreader import DefusedExpatParser
 from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 
+from talentneeds import excel_text
 from talentneeds.files import atomic_write
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -600,6 +601,8 @@ def _encode(value: object) -> tuple[str | None, str | None]:
         code = value.split(" ", 1)[0]
         if value.startswith("#") and code in ERROR_CODES:
             return "e", code
+        if excel_text.utf16_length(value) > excel_text.EXCEL_MAX_TEXT:
+            return "e", "#VALUE!"  # what Excel gives for a formula whose text will not fit a cell
         return "str", _ooxml_string(value)
     raise TypeError(f"cannot store a {type(value).__name__} as a cell value: {value!r}")
 

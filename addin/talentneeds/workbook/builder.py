@@ -14,7 +14,9 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference, Series
 from openpyxl.chart.data_source import StrRef
 from openpyxl.chart.series import SeriesLabel
+from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill, Protection
+from openpyxl.styles.differential import DifferentialStyle
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.properties import PageSetupProperties
@@ -25,7 +27,9 @@ from openpyxl.worksheet.table import Table as XlTable
 from openpyxl.worksheet.table import TableColumn, TableFormula, TableStyleInfo
 
 from talentneeds.files import atomic_write
-from talentneeds.workbook.spec import Chart, Formula, Input, Sheet, Table, Text
+from talentneeds.workbook.dynamic_arrays import dynamic_entries
+from talentneeds.workbook.schema_order import ordered_styles
+from talentneeds.workbook.spec import Chart, Formula, Highlight, Input, Sheet, Table, Text
 
 # A fixed moment for document properties and zip entries, so that the same description
 # always gives the same bytes.
@@ -35,19 +39,21 @@ INPUT_FILL = "FFF2CC"
 
 
 def _styles() -> dict[str, NamedStyle]:
-    def style(name, font=None, fill=None, locked=True, wrap=False):
+    def style(name, font=None, fill=None, locked=True, wrap=False, horizontal=None):
         named = NamedStyle(name=name)
         if font:
             named.font = font
         if fill:
             named.fill = PatternFill("solid", fgColor=fill)
         named.protection = Protection(locked=locked)
-        named.alignment = Alignment(wrap_text=wrap, vertical="top")
+        named.alignment = Alignment(wrap_text=wrap, vertical="top", horizontal=horizontal)
         return named
 
     return {
         "Title": style("Title TN", Font(bold=True, size=14, color="1F4E79")),
         "Heading": style("Heading TN", Font(bold=True, color="1F4E79")),
+        # a heading over a column of numbers: right-aligned, as they are
+        "NumberHeading": style("Number heading TN", Font(bold=True, color="1F4E79"), horizontal="right"),
         "Label": style("Label TN"),
         "Note": style("Note TN", Font(italic=True, color="595959")),
         "Input": style("Input TN", Font(color="0000FF"), INPUT_FILL, locked=False),
@@ -72,19 +78,22 @@ def build(description: tuple[Sheet, ...], extra_names: dict[str, str]) -> Workbo
     # VBA binds document modules by code name; the macro-enabled variant's VBA project
     # (xlwings' standalone one) has ThisWorkbook and Sheet1.., the names Excel would give
     workbook.code_name = "ThisWorkbook"
-    for number, sheet in enumerate(description, start=1):
+    tabs = _tab_order(description)
+    for sheet in description:
         ws = workbook.create_sheet(sheet.title)
-        ws.sheet_properties.codeName = f"Sheet{number}"
-        # printed (and rendered to PDF) one page wide, however many pages long
+        ws.sheet_properties.codeName = f"Sheet{tabs.index(sheet.title) + 1}"
+        # printed (and rendered to PDF) pages_wide pages wide, however many pages long
         ws.page_setup.orientation = "landscape"
-        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = sheet.pages_wide, 0
         ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
         if sheet.tab_color:
             ws.sheet_properties.tabColor = sheet.tab_color
-        for column, width in sheet.column_widths.items():
+        for column, width in _fitted_widths(sheet).items():
             ws.column_dimensions[column].width = width
         for item in sheet.items:
             _place(workbook, ws, item, styles)
+        if sheet.freeze:
+            ws.freeze_panes = sheet.freeze
         if sheet.protect:
             ws.protection.sheet = True
     for name, ref in extra_names.items():
@@ -94,6 +103,21 @@ def build(description: tuple[Sheet, ...], extra_names: dict[str, str]) -> Workbo
     workbook.properties.modified = BUILD_TIME
     workbook.calculation.fullCalcOnLoad = True
     return workbook
+
+
+def _tab_order(description: tuple[Sheet, ...]) -> list[str]:
+    """Sheet titles in the order their tabs show: those marked first_tab, then the rest."""
+    return [s.title for s in description if s.first_tab] + [s.title for s in description if not s.first_tab]
+
+
+def _first_tabs(workbook_xml: bytes, titles: list[str]) -> bytes:
+    """workbook.xml with the <sheet> entries of ``titles`` moved to the front: tab order is
+    the order of that list, whatever the parts are called."""
+    sheets = re.search(rb"<sheets>(.*?)</sheets>", workbook_xml, re.S)
+    entries = re.findall(rb"<sheet\b[^>]*/>", sheets.group(1))
+    first = [e for t in titles for e in entries if re.search(rb'\bname="' + re.escape(t.encode()) + rb'"', e)]
+    ordered = first + [e for e in entries if e not in first]
+    return workbook_xml[:sheets.start(1)] + b"".join(ordered) + workbook_xml[sheets.end(1):]
 
 
 def _name(workbook: Workbook, ws, name: str, cell: str) -> None:
@@ -125,8 +149,10 @@ def _place(workbook: Workbook, ws, item, styles) -> None:
             for cell in row:
                 cell.style = styles[item.style].name
                 cell.number_format = by_column.get(cell.column_letter, item.number_format)
+        if item.spill:
+            _align_spill(cells, item, styles)
         # An array formula over the whole result range: Excel fills every cell of it and
-        # never shows it as =@FUNC(...), in every Excel version.
+        # never shows it as =@FUNC(...); made a dynamic array (spill) when saved (save()).
         ws[item.cell] = ArrayFormula(item.spill, item.text) if item.spill else item.text
         if item.name:
             _name(workbook, ws, item.name, item.cell)
@@ -134,8 +160,50 @@ def _place(workbook: Workbook, ws, item, styles) -> None:
         _table(ws, item, styles)
     elif isinstance(item, Chart):
         _chart(ws, item)
+    elif isinstance(item, Highlight):
+        rule = FormulaRule(formula=[item.formula.lstrip("=")], stopIfTrue=False)
+        rule.dxf = DifferentialStyle(font=Font(bold=True, color=item.font),
+                                     fill=PatternFill("solid", bgColor=item.fill, fgColor=item.fill))
+        ws.conditional_formatting.add(item.ref, rule)
     else:
         raise TypeError(f"cannot place a {type(item).__name__}")
+
+
+# Excel's column width unit is one "0" of the default font; headings are bold, so a little more
+_BOLD_CHARACTER = 1.1
+_PADDING = 2
+# a heading this short is a column's header (longer ones head a section and run across columns)
+_COLUMN_HEADER = 24
+
+
+def _fitted_widths(sheet: Sheet) -> dict[str, float]:
+    """The sheet's column widths, each widened where needed to show every column header
+    whole: tables' headers, the header rows spills return, short headings."""
+    widths = dict(sheet.column_widths)
+    for item in sheet.items:
+        if isinstance(item, Formula) and item.spill and item.header:
+            first = range_boundaries(item.spill)[0]
+            headers = enumerate(item.header, start=first)
+        elif isinstance(item, Table):
+            headers = enumerate(item.columns, start=range_boundaries(item.top_left)[0])
+        elif isinstance(item, Text) and item.style in ("Heading", "NumberHeading") and len(item.value) <= _COLUMN_HEADER:
+            headers = [(range_boundaries(item.cell)[0], item.value)]
+        else:
+            continue
+        for column, text in headers:
+            letter = get_column_letter(column)
+            widths[letter] = max(widths.get(letter, 8.43), round(len(text) * _BOLD_CHARACTER + _PADDING, 1))
+    return widths
+
+
+def _align_spill(cells, item: Formula, styles) -> None:
+    """Labels left, numbers right and their headers over them, right-aligned too."""
+    for i, row in enumerate(cells):
+        for j, cell in enumerate(row):
+            if i == 0 and item.header:
+                cell.style = styles["Heading"].name
+            if j > 0:
+                cell.alignment = Alignment(horizontal="right", vertical="top")
 
 
 def _table(ws, table: Table, styles) -> None:
@@ -143,6 +211,10 @@ def _table(ws, table: Table, styles) -> None:
     for j, header in enumerate(table.columns):
         cell = ws.cell(min_row, min_col + j, header)
         cell.style = styles["Heading"].name
+        numbers = header in table.number_formats or (header not in table.formulas and bool(table.rows) and all(
+            j < len(row) and isinstance(row[j], (int, float)) and not isinstance(row[j], bool) for row in table.rows))
+        if numbers:  # the header over its numbers, as they are aligned
+            cell.alignment = Alignment(horizontal="right", vertical="top")
     for i, row in enumerate(table.rows, start=1):
         for j, header in enumerate(table.columns):
             cell = ws.cell(min_row + i, min_col + j)
@@ -176,22 +248,23 @@ def _series(ws, title_cell: str, values: str) -> Series:
 
 
 def _chart(ws, chart: Chart) -> None:
+    data = ws.parent[chart.data_sheet] if chart.data_sheet else ws
     bar = BarChart()
     bar.type = "bar" if chart.kind == "barh" else "col"
     bar.title = chart.title
     bar.y_axis.title = chart.y_title
-    bar.height, bar.width = 8, 14
+    bar.width, bar.height = chart.size
     if chart.stacked:
         bar.grouping, bar.overlap = "stacked", 100
     for title_cell, values in chart.series:
-        bar.series.append(_series(ws, title_cell, values))
+        bar.series.append(_series(data, title_cell, values))
     min_col, min_row, max_col, max_row = range_boundaries(chart.categories)
-    categories = Reference(ws, min_col=min_col, min_row=min_row, max_col=max_col, max_row=max_row)
+    categories = Reference(data, min_col=min_col, min_row=min_row, max_col=max_col, max_row=max_row)
     bar.set_categories(categories)
     if chart.lines:
         line = LineChart()
         for title_cell, values in chart.lines:
-            line.series.append(_series(ws, title_cell, values))
+            line.series.append(_series(data, title_cell, values))
         line.set_categories(categories)
         bar += line  # drawn on the same axes as the columns
     ws.add_chart(bar, chart.anchor)
@@ -203,26 +276,33 @@ def _fixed_core_properties(xml: bytes) -> bytes:
     return re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + stamp + rb"\g<2>", xml)
 
 
-def normalised_zip(data: bytes) -> bytes:
+def normalised_zip(data: bytes, first_tabs: list[str] = ()) -> bytes:
     """The zip rewritten with fixed entry times and document dates (same entry order),
-    so that the same description always gives the same bytes."""
+    so that the same description always gives the same bytes; styles in the schema's order."""
     with zipfile.ZipFile(io.BytesIO(data)) as source:
-        entries = [(info.filename, source.read(info.filename)) for info in source.infolist()]
+        entries = dynamic_entries([(info.filename, source.read(info.filename)) for info in source.infolist()])
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for filename, content in entries:
             info = zipfile.ZipInfo(filename, date_time=_ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o600 << 16
-            target.writestr(info, _fixed_core_properties(content) if filename == "docProps/core.xml" else content)
+            if filename == "docProps/core.xml":
+                content = _fixed_core_properties(content)
+            elif filename == "xl/styles.xml":
+                content = ordered_styles(content)
+            elif filename == "xl/workbook.xml" and first_tabs:
+                content = _first_tabs(content, list(first_tabs))
+            target.writestr(info, content)
     return out.getvalue()
 
 
-def save(workbook: Workbook, path: Path) -> Path:
-    """Write through a temporary file in the same folder, renamed into place."""
+def save(workbook: Workbook, path: Path, first_tabs: list[str] = ()) -> Path:
+    """Write through a temporary file in the same folder, renamed into place; the sheets
+    ``first_tabs`` shown first."""
     built = io.BytesIO()
     workbook.save(built)
-    data = normalised_zip(built.getvalue())
+    data = normalised_zip(built.getvalue(), first_tabs)
     return atomic_write(path, lambda stream: stream.write(data))
 
 
@@ -238,11 +318,12 @@ def build_template(path: Path, computed: bool = True) -> Path:
     path = Path(path)
     if path.suffix.lower() not in TEMPLATE_SUFFIXES:
         raise ValueError(f"a template is written as {' or '.join(TEMPLATE_SUFFIXES)}, got {path.name}")
+    first_tabs = [sheet.title for sheet in TEMPLATE if sheet.first_tab]
     if not computed and path.suffix.lower() == ".xlsx":
-        return save(build(TEMPLATE, EXTRA_NAMES), path)
+        return save(build(TEMPLATE, EXTRA_NAMES), path, first_tabs)
     macro_enabled = path.suffix.lower() == ".xlsm"
     with tempfile.TemporaryDirectory(dir=path.parent if str(path.parent) else ".") as folder:
-        workbook = save(build(TEMPLATE, EXTRA_NAMES), Path(folder) / "formulas-only.xlsx")
+        workbook = save(build(TEMPLATE, EXTRA_NAMES), Path(folder) / "formulas-only.xlsx", first_tabs)
         if computed:
             from talentneeds.engines import compute  # the engine is slow to import; only here
 

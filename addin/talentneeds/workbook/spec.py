@@ -21,7 +21,7 @@ class Validation:
 class Text:
     cell: str
     value: str
-    style: str = "Note"         # "Title", "Heading", "Note", "Label"
+    style: str = "Note"         # "Title", "Heading", "NumberHeading", "Note", "Label"
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,9 @@ class Formula:
     number_format: str = "General"
     style: str = "Calculation"
     column_formats: tuple[tuple[str, str], ...] = ()  # (column letter, format) within the spill
+    # the header row the function returns as the spill's first row: shown as headings,
+    # right-aligned over the numbers below them, the columns wide enough for them
+    header: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,19 @@ class Chart:
     y_title: str = ""
     stacked: bool = False       # columns stacked on each other
     lines: tuple[tuple[str, str], ...] = ()  # (title cell, values range) drawn as lines over the columns
+    size: tuple[float, float] = (14, 8)  # width, height in cm
+    data_sheet: str | None = None  # the sheet the ranges are on (default: the chart's own)
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """A conditional format: cells of ``ref`` where ``formula`` (written for the top-left
+    cell, relative like Excel's) is TRUE get ``fill`` and bold ``font`` colours."""
+
+    ref: str
+    formula: str
+    fill: str
+    font: str
 
 
 @dataclass(frozen=True)
@@ -80,3 +96,6 @@ class Sheet:
     column_widths: dict[str, float] = field(default_factory=dict)
     protect: bool = True        # protect the sheet; only input cells are unlocked
     tab_color: str | None = None
+    freeze: str | None = None   # the top-left cell that scrolls (rows above, columns left stay)
+    first_tab: bool = False     # shown as the first tab, wherever it is described
+    pages_wide: int = 1         # printed this many pages wide (and as many long as it takes)

@@ -1,0 +1,261 @@
+"""Spills: dynamic-array formulas take the size of their result, as Excel 365 resizes them.
+
+A dynamic array (the anchor cell's ``cm`` points at the XLDAPR cell metadata of
+xl/metadata.xml; see :mod:`talentneeds.workbook.dynamic_arrays`) stores the range it last
+filled as its ``ref``. When the result's size changes -- a schedule of 12 quarters where
+there were 8 -- Excel fills the new range and clears what the old one covered; when the
+new range would cover a cell that holds something (a value, another formula, a table),
+the anchor shows ``#SPILL!``, nothing spills, and whatever reads the anchor sees #SPILL!.
+
+:func:`compute_spilling` does the same headlessly: it evaluates the workbook, reads the
+size of every dynamic array's result, and while any spill must change it writes a work
+copy (in a temporary folder) whose refs are the new ranges and whose cells the old
+ranges covered are emptied (their style kept), and evaluates that. The values are then
+stored into that copy (:func:`~.cached_values.write_cached_values`), so the output has the
+new spill ranges, no stale cells, and keeps every other part as it was.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import zipfile
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+from formulas.cell import CellWrapper
+from openpyxl.utils import get_column_letter, range_boundaries
+
+from talentneeds.engines.cached_values import (
+    _apply, _copy_zip, _insertions, _scan, _tag_end, _worksheet_parts, write_cached_values,
+)
+from talentneeds.engines.formula_engine import WorkbookEngine, _canonical, _node_id
+
+Address = tuple[str, str]
+SPILL_ERROR = "#SPILL!"
+MAX_ROWS, MAX_COLUMNS = 1_048_576, 16_384  # an Excel sheet's size
+PASSES = 5  # spills that feed spills settle in as many passes as the chain is long
+_METADATA_PART = "xl/metadata.xml"
+
+
+@dataclass(frozen=True)
+class Spill:
+    sheet: str
+    anchor: str        # "A15"
+    ref: str           # the range it fills now, "A15:Q23" (the anchor alone when blocked)
+    blocked: bool = False
+
+    def bounds(self) -> tuple[int, int, int, int]:
+        return range_boundaries(self.ref)
+
+
+def _dynamic_cell_metadata(archive: zipfile.ZipFile) -> set[str]:
+    """The ``cm`` values (1-based cellMetadata records) that mean a dynamic array."""
+    if _METADATA_PART not in archive.namelist():
+        return set()
+    xml = archive.read(_METADATA_PART)
+    types = re.findall(rb'<(?:\w+:)?metadataType\b[^>]*\bname="([^"]+)"', xml)
+    if b"XLDAPR" not in types:
+        return set()
+    dynamic_type = str(types.index(b"XLDAPR") + 1)
+    cell_metadata = re.search(rb"<(?:\w+:)?cellMetadata\b.*?</(?:\w+:)?cellMetadata>", xml, re.S)
+    if cell_metadata is None:
+        return set()
+    blocks = re.findall(rb"<(?:\w+:)?bk\b.*?</(?:\w+:)?bk>", cell_metadata.group(0), re.S)
+    return {str(i) for i, block in enumerate(blocks, start=1)
+            if re.search(rb'<(?:\w+:)?rc\b[^>]*\bt="' + dynamic_type.encode() + rb'"', block)}
+
+
+def dynamic_arrays(path: str | Path) -> list[Spill]:
+    """Every dynamic-array formula of the workbook at ``path``, with the range it fills."""
+    found = []
+    with zipfile.ZipFile(path) as archive:
+        dynamic = _dynamic_cell_metadata(archive)
+        if not dynamic:
+            return []
+        for title, part in _worksheet_parts(archive).items():
+            sheet = _scan(archive.read(part))
+            for (col, row), cell in sheet.cells.items():
+                if cell.attr("cm") not in dynamic:
+                    continue
+                formula = next((f for f in cell.children if f.name == sheet.q("f") and f.attr("t") == "array"), None)
+                if formula is not None:
+                    anchor = f"{get_column_letter(col)}{row}"
+                    found.append(Spill(title, anchor, formula.attr("ref") or anchor))
+    return found
+
+
+class _Recorder:
+    """A compiled formula that notes the shape of what it returns."""
+
+    def __init__(self, func, shapes: dict[str, tuple[int, int]], node: str):
+        self.__wrapped__, self._shapes, self._node = func, shapes, node
+
+    def __call__(self, *args, **kwargs):
+        result = self.__wrapped__(*args, **kwargs)
+        shape = np.shape(result)
+        self._shapes[self._node] = (shape + (1, 1))[:2] if len(shape) < 2 else shape[:2]
+        return result
+
+    def __getattr__(self, name):  # the engine reads .inputs, .dsp, ... of the formula
+        if name in ("__wrapped__", "_shapes", "_node"):
+            raise AttributeError(name)
+        return getattr(self.__wrapped__, name)
+
+
+def _result_shapes(engine: WorkbookEngine, spills: list[Spill], inputs) -> tuple[dict, dict[Spill, tuple]]:
+    """Evaluate; the values and the shape of each spill's result (where it was computed)."""
+    nodes = {_node_id(s.sheet, _canonical(s.ref)): s for s in spills}
+    shapes: dict[str, tuple[int, int]] = {}
+    for node in engine.model.dsp.function_nodes.values():
+        function = node["function"]
+        if isinstance(function, CellWrapper) and node["outputs"][0] in nodes:
+            function.func = _Recorder(function.func, shapes, node["outputs"][0])
+    values = engine.calculate(inputs=inputs)
+    return values, {nodes[n]: shape for n, shape in shapes.items()}
+
+
+def _occupied(path: Path, spills: list[Spill]) -> dict[str, set[tuple[int, int]]]:
+    """{sheet: (col, row) of every cell a spill may not cover}: cells with a value or a
+    formula (the cells of spills as they are now included), and every table's cells."""
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path)
+    taken: dict[str, set[tuple[int, int]]] = {}
+    for ws in workbook.worksheets:
+        cells = {(c.column, c.row) for row in ws.iter_rows() for c in row if c.value is not None}
+        for table in ws.tables.values():
+            cells |= _cells(table.ref)
+        taken[ws.title] = cells
+    for spill in spills:
+        taken.setdefault(spill.sheet, set()).update(_cells(spill.ref))
+    return taken
+
+
+def _cells(ref: str) -> set[tuple[int, int]]:
+    c1, r1, c2, r2 = range_boundaries(ref)
+    return {(c, r) for c in range(c1, c2 + 1) for r in range(r1, r2 + 1)}
+
+
+def _target(spill: Spill, shape: tuple[int, int], taken: set[tuple[int, int]]) -> Spill:
+    """Where the spill goes for a result of ``shape``: its new range, or blocked when that
+    would cover a cell that is taken (its own present range aside)."""
+    rows, cols = max(shape[0], 1), max(shape[1], 1)
+    c1, r1, _, _ = range_boundaries(spill.anchor)
+    c2, r2 = c1 + cols - 1, r1 + rows - 1
+    if c2 > MAX_COLUMNS or r2 > MAX_ROWS:
+        return replace(spill, ref=spill.anchor, blocked=True)
+    ref = spill.anchor if (rows, cols) == (1, 1) else f"{spill.anchor}:{get_column_letter(c2)}{r2}"
+    if _cells(ref) & (taken - _cells(spill.ref)):
+        return replace(spill, ref=spill.anchor, blocked=True)
+    return replace(spill, ref=ref, blocked=False)
+
+
+def _resized_copy(source: Path, target: Path, moves: list[tuple[Spill, Spill]]) -> None:
+    """``source`` with each spill's ref moved and the cells only its old range covered emptied."""
+    with zipfile.ZipFile(source) as archive:
+        parts = _worksheet_parts(archive)
+        patched: dict[str, bytes] = {}
+        for old, new in moves:
+            part = parts[old.sheet]
+            data = patched.get(part, archive.read(part))
+            patched[part] = _move_spill(data, old, new)
+        with open(target, "wb") as handle:
+            _copy_zip(archive, handle, patched)
+
+
+def _move_spill(data: bytes, old: Spill, new: Spill) -> bytes:
+    sheet = _scan(data)
+    o1, p1, o2, p2 = old.bounds()
+    n1, q1, n2, q2 = new.bounds()
+    edits = []
+    for (col, row), cell in sheet.cells.items():
+        if not (o1 <= col <= o2 and p1 <= row <= p2):
+            continue
+        if (col, row) == (o1, p1):
+            formula = next(f for f in cell.children if f.name == sheet.q("f"))
+            end = _tag_end(data, formula.start)
+            tag = data[formula.start:end]
+            edits.append((formula.start, end, re.sub(rb'\bref="[^"]*"', b'ref="' + new.ref.encode() + b'"', tag)))
+        elif not (n1 <= col <= n2 and q1 <= row <= q2) or new.blocked:
+            style = cell.attr("s")
+            empty = f'<{sheet.q("c")} r="{get_column_letter(col)}{row}"' + (f' s="{style}"' if style else "") + "/>"
+            edits.append((cell.start, cell.end, empty.encode()))
+    data = _apply(data, edits)
+    return data if new.blocked else _styled_new_cells(data, old, new)
+
+
+def _styled_new_cells(data: bytes, old: Spill, new: Spill) -> bytes:
+    """The cells the new range covers that the file lacks, created empty with the style of
+    the old range's last row in their column (so a longer plan keeps its number formats)."""
+    sheet = _scan(data)
+    _, _, _, last = old.bounds()
+    n1, q1, n2, q2 = new.bounds()
+    styles = {col: sheet.cells[(col, last)].attr("s") for col in range(n1, n2 + 1) if (col, last) in sheet.cells}
+    missing: dict[int, list[tuple[int, object]]] = {}
+    for row in range(q1, q2 + 1):
+        missing.update({row: [(col, None) for col in range(n1, n2 + 1) if (col, row) not in sheet.cells]})
+    missing = {row: cells for row, cells in missing.items() if cells}
+    data = _apply(data, list(_insertions(sheet, data, missing)))
+    tag = sheet.q("c")
+    for row, cells in missing.items():
+        for col, _ in cells:
+            style = styles.get(col)
+            if style:
+                ref = f"{get_column_letter(col)}{row}"
+                data = data.replace(f'<{tag} r="{ref}"></{tag}>'.encode(), f'<{tag} r="{ref}" s="{style}"></{tag}>'.encode(), 1)
+    return data
+
+
+def compute_spilling(in_path: str | Path, out_path: str | Path, spills: list[Spill],
+                     engine: WorkbookEngine | None = None) -> dict[Address, object]:
+    """:func:`talentneeds.engines.compute` with ``spills`` (:func:`dynamic_arrays` of the
+    input) resized (see the module doc); ``engine``: the input already loaded."""
+    in_path = Path(in_path)
+    with tempfile.TemporaryDirectory(prefix="talentneeds-spills-") as folder:
+        current = in_path
+        for number in range(PASSES):
+            if engine is None:
+                engine = WorkbookEngine(current)
+            inputs = {(s.sheet, s.anchor): SPILL_ERROR for s in spills if s.blocked}
+            values, shapes = _result_shapes(engine, spills, inputs or None)
+            changing = [s for s in spills if s in shapes and (shapes[s] != _shape(s) or s.blocked)]
+            taken = _occupied(current, spills) if changing else {}
+            moves, settled = [], []
+            for spill in spills:
+                target = spill
+                if spill in changing:
+                    target = _target(spill, shapes[spill], taken[spill.sheet])
+                    # what this spill now fills, no other may fill
+                    taken[spill.sheet] |= _cells(target.ref)
+                if target != spill:
+                    moves.append((spill, target))
+                settled.append(target)
+            if not moves:
+                break
+            resized = Path(folder) / f"pass-{number + 1}.xlsx"
+            _resized_copy(current, resized, moves)
+            current, spills, engine = resized, settled, None
+        for spill in spills:
+            if spill.blocked:
+                values[(spill.sheet, spill.anchor)] = SPILL_ERROR
+        write_cached_values(current, out_path, values)
+    return values
+
+
+def compute_spilling_data(data: bytes, suffix: str, spills: list[Spill],
+                          engine: WorkbookEngine | None = None) -> tuple[dict[Address, object], bytes]:
+    """:func:`compute_spilling` of the workbook whose bytes are ``data`` (the exact bytes a
+    caller read once): its values and the computed workbook's bytes, for the caller to
+    write where and when its output policy says."""
+    with tempfile.TemporaryDirectory(prefix="talentneeds-spills-") as folder:
+        source, target = Path(folder) / f"in{suffix.lower()}", Path(folder) / f"out{suffix.lower()}"
+        source.write_bytes(data)
+        values = compute_spilling(source, target, spills, engine)
+        return values, target.read_bytes()
+
+
+def _shape(spill: Spill) -> tuple[int, int]:
+    c1, r1, c2, r2 = spill.bounds()
+    return r2 - r1 + 1, c2 - c1 + 1

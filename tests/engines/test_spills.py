@@ -1,0 +1,97 @@
+"""compute resizes spills as Excel 365 does: a longer schedule makes a longer plan, a
+shorter one leaves no stale rows, and a spill that would cover a filled cell is #SPILL!.
+
+The workbooks are edited the way Excel saves an edit (the XML of the sheet and of the
+Schedule table), never through openpyxl, which would drop the dynamic-array markup."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from workbook_edits import MORE_QUARTERS, PLAN_PART, edited, lengthen, put_cells, shorten
+
+from talentneeds import examples
+from talentneeds.engines import compute
+from talentneeds.engines.spills import dynamic_arrays
+from talentneeds.excel import tables
+from talentneeds.model import plan as plan_model
+from talentneeds.workbook import template as T
+from talentneeds.workbook.builder import build_template
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory) -> Path:
+    return build_template(tmp_path_factory.mktemp("spills") / "talent-needs.xlsx")
+
+
+def model_plan(quarters: int) -> list[list]:
+    """The Base plan straight from the model: the Teams table starts one team in each of
+    the first three quarters; the template's defaults."""
+    schedule = [1, 1, 1] + [0] * (quarters - 3)
+    frame = plan_model.hiring_plan(schedule, "mid", roster=tables.roster(examples.roster_range()),
+                                   as_of=dt.date(2026, 7, 1),
+                                   time_to_hire=plan_model.TIME_TO_HIRE_QUARTERS)  # the template's one input
+    return [list(frame.columns), *frame.to_numpy(dtype=object).tolist()]
+
+
+def plan_grid(path: Path, rows: range) -> list[list]:
+    ws = load_workbook(path, data_only=True)["Plan"]
+    return [[ws.cell(r, c).value for c in range(1, 1 + len(plan_model.PLAN_COLUMNS))] for r in rows]
+
+
+def test_a_schedule_of_12_quarters_spills_a_12_row_plan(template, tmp_path):
+    longer = edited(template, tmp_path / "longer.xlsx", lengthen)
+    values = compute(longer, tmp_path / "computed.xlsx")
+    out = tmp_path / "computed.xlsx"
+    spills = {(s.sheet, s.anchor): s.ref for s in dynamic_arrays(out)}
+    assert spills[("Plan", "A15")] == "A15:Q27"           # header + 12 quarters
+    assert spills[("Scenarios", "A18")] == "A18:Q30"       # every plan of the schedule
+    assert spills[("Scenarios", "AK18")] == "AK18:BA30"
+    assert spills[("Needs", "A6")] == "A6:D9"              # untouched by the schedule
+    assert load_workbook(out)["Plan"]["A15"].value.ref == "A15:Q27"
+    expected = model_plan(12)
+    assert plan_grid(out, range(15, 28)) == expected
+    assert [row[0] for row in expected[1:]] == list(range(1, 13))
+    assert plan_grid(out, range(28, 30)) == [[None] * len(plan_model.PLAN_COLUMNS)] * 2
+    # the new rows look like the old ones: whole numbers, Management-bound as it was
+    ws = load_workbook(out)["Plan"]
+    assert [ws.cell(27, c).number_format for c in range(1, 15)] == [ws.cell(23, c).number_format for c in range(1, 15)]
+    assert ws["M27"].number_format == "0" and ws["M27"].alignment.horizontal == "right"
+    assert values[("Checks", T.MASTER_CHECK[1])] is True
+    with zipfile.ZipFile(out) as archive:  # still a dynamic array
+        assert re.search(rb'<c r="A15"[^>]* cm="1"', archive.read(PLAN_PART))
+
+
+def test_a_shorter_schedule_leaves_no_stale_rows_below_the_plan(template, tmp_path):
+    shorter = edited(template, tmp_path / "shorter.xlsx", shorten)
+    compute(shorter, tmp_path / "computed.xlsx")
+    out = tmp_path / "computed.xlsx"
+    assert {(s.sheet, s.anchor): s.ref for s in dynamic_arrays(out)}[("Plan", "A15")] == "A15:Q21"
+    assert plan_grid(out, range(15, 22)) == model_plan(6)
+    assert plan_grid(out, range(22, 24)) == [[None] * len(plan_model.PLAN_COLUMNS)] * 2  # the template's rows 22-23 are gone
+    with zipfile.ZipFile(out) as archive:
+        xml = archive.read(PLAN_PART)
+    assert not re.search(rb'<c r="[A-N]2[23]"[^>]*>\s*<v>', xml)
+
+
+def test_a_spill_that_would_cover_a_filled_cell_is_a_spill_error(template, tmp_path):
+    def lengthen_with_a_note_in_the_way(parts):
+        lengthen(parts)
+        parts[PLAN_PART] = put_cells(parts[PLAN_PART], 25, '<c r="B25" t="inlineStr"><is><t>mine</t></is></c>')
+
+    blocked = edited(template, tmp_path / "blocked.xlsx", lengthen_with_a_note_in_the_way)
+    values = compute(blocked, tmp_path / "computed.xlsx")
+    out = tmp_path / "computed.xlsx"
+    assert values[("Plan", "A15")] == "#SPILL!"
+    ws = load_workbook(out, data_only=True)["Plan"]
+    assert ws["A15"].value == "#SPILL!" and ws["B25"].value == "mine"
+    assert plan_grid(out, range(16, 24)) == [[None] * len(plan_model.PLAN_COLUMNS)] * 8  # the old spill is cleared
+    assert {(s.sheet, s.anchor): s.ref for s in dynamic_arrays(out)}[("Plan", "A15")] == "A15"
+    # what reads the plan sees the error: the check that the plan computes fails
+    assert values[("Checks", T.MASTER_CHECK[1])] is False
+    # the scenarios' plans on their own sheet were free to grow
+    assert {(s.sheet, s.anchor): s.ref for s in dynamic_arrays(out)}[("Scenarios", "A18")] == "A18:Q30"
