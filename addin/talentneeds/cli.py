@@ -177,20 +177,20 @@ def _evaluator(input_: str, source, engine: str = "formulas", progress=None):
                 model = WorkbookEngine(source, data=data, progress=progress)
                 spills = dynamic_arrays(io.BytesIO(data))
                 if spills:  # they take the size of their results, as in Excel 365
-                    values, spilled = compute_spilling_data(data, source.suffix, spills, model)
+                    values, spilled = compute_spilling_data(data, source.suffix, spills, model, progress)
                 else:
                     values = model.calculate(progress=progress)
 
         def write(temporary) -> None:
             from talentneeds.engines.formula_engine import collection_paused
 
-            if spilled is not None:
-                temporary.write_bytes(spilled)
-                return
             if progress is not None:
                 progress.stage("writing the values")
-            with reading(), collection_paused():
-                write_cached_values(source, temporary, values, data=data)
+            if spilled is not None:  # computed and written with the spills resized
+                temporary.write_bytes(spilled)
+            else:
+                with reading(), collection_paused():
+                    write_cached_values(source, temporary, values, data=data)
             if progress is not None:
                 progress.close()
 

@@ -138,8 +138,9 @@ def test_every_formula_cell_has_a_value_and_none_is_an_error(engine, base):
     # 4 scenario headlines x 3 (12), 3 more scenario plans (378) and 2 checks: 684; the
     # master check shown on Needs, Cohort, Plan and Scenarios (4) and the chosen weighting's
     # seats per archetype on Cohort (3 cells where there was 1): 690; the Dashboard's 15
-    # headline numbers and its master check: 706
-    assert set(base) == expected and len(base) == 150 + 16 + 126 + 12 + 3 * 126 + 2 + 4 + 2 + 16
+    # headline numbers and its master check: 706; HIRING_PLAN's three target columns make
+    # each of the 4 plans 9 x 17 (153 cells, not 126): 814
+    assert set(base) == expected and len(base) == 150 + 16 + 153 + 12 + 3 * 153 + 2 + 4 + 2 + 16
     assert [k for k, v in base.items() if isinstance(v, str) and v.startswith("#")] == []
     assert engine.messages == {}
 
@@ -232,7 +233,7 @@ def test_two_more_teams_change_exactly_what_depends_on_new_teams(engine, base):
     assert five[("Needs", "B12")] == 3 and five[("Needs", "D29")] == 2
     assert five[("Checks", "B15")] is True
     # the first quarter's Schedule row: 3 new teams (SUMIFS over Teams), 6 in fast growth
-    assert (five[("Plan", "Q5")], five[("Plan", "R5")]) == (3, 6)
+    assert (five[("Plan", "T5")], five[("Plan", "U5")]) == (3, 6)
     assert_plans_are_the_models(five, [3, 1, 1, 0, 0, 0, 0, 0], examples.roster_range())
 
 

@@ -53,8 +53,9 @@ def compute(in_path: str | Path, out_path: str | Path, data: bytes | None = None
     engine = WorkbookEngine(in_path, data=data, progress=progress)
     spills = dynamic_arrays(io.BytesIO(data))
     if spills:  # they take the size of their results (engines.spills)
-        values, written = compute_spilling_data(data, Path(in_path).suffix, spills, engine)
+        values, written = compute_spilling_data(data, Path(in_path).suffix, spills, engine, progress)
         atomic_write(out_path, lambda stream: stream.write(written))
+        progress.close()
         return values
     values = engine.calculate(progress=progress)
     progress.stage("writing the values")

@@ -104,7 +104,8 @@ class _Recorder:
         return getattr(self.__wrapped__, name)
 
 
-def _result_shapes(engine: WorkbookEngine, spills: list[Spill], inputs) -> tuple[dict, dict[Spill, tuple]]:
+def _result_shapes(engine: WorkbookEngine, spills: list[Spill], inputs,
+                   progress=None) -> tuple[dict, dict[Spill, tuple]]:
     """Evaluate; the values and the shape of each spill's result (where it was computed)."""
     nodes = {_node_id(s.sheet, _canonical(s.ref)): s for s in spills}
     shapes: dict[str, tuple[int, int]] = {}
@@ -112,7 +113,7 @@ def _result_shapes(engine: WorkbookEngine, spills: list[Spill], inputs) -> tuple
         function = node["function"]
         if isinstance(function, CellWrapper) and node["outputs"][0] in nodes:
             function.func = _Recorder(function.func, shapes, node["outputs"][0])
-    values = engine.calculate(inputs=inputs)
+    values = engine.calculate(inputs=inputs, progress=progress)
     return values, {nodes[n]: shape for n, shape in shapes.items()}
 
 
@@ -209,7 +210,7 @@ def _styled_new_cells(data: bytes, old: Spill, new: Spill) -> bytes:
 
 
 def compute_spilling(in_path: str | Path, out_path: str | Path, spills: list[Spill],
-                     engine: WorkbookEngine | None = None) -> dict[Address, object]:
+                     engine: WorkbookEngine | None = None, progress=None) -> dict[Address, object]:
     """:func:`talentneeds.engines.compute` with ``spills`` (:func:`dynamic_arrays` of the
     input) resized (see the module doc); ``engine``: the input already loaded."""
     in_path = Path(in_path)
@@ -219,7 +220,7 @@ def compute_spilling(in_path: str | Path, out_path: str | Path, spills: list[Spi
             if engine is None:
                 engine = WorkbookEngine(current)
             inputs = {(s.sheet, s.anchor): SPILL_ERROR for s in spills if s.blocked}
-            values, shapes = _result_shapes(engine, spills, inputs or None)
+            values, shapes = _result_shapes(engine, spills, inputs or None, progress)
             changing = [s for s in spills if s in shapes and (shapes[s] != _shape(s) or s.blocked)]
             taken = _occupied(current, spills) if changing else {}
             moves, settled = [], []
@@ -244,15 +245,15 @@ def compute_spilling(in_path: str | Path, out_path: str | Path, spills: list[Spi
     return values
 
 
-def compute_spilling_data(data: bytes, suffix: str, spills: list[Spill],
-                          engine: WorkbookEngine | None = None) -> tuple[dict[Address, object], bytes]:
+def compute_spilling_data(data: bytes, suffix: str, spills: list[Spill], engine: WorkbookEngine | None = None,
+                          progress=None) -> tuple[dict[Address, object], bytes]:
     """:func:`compute_spilling` of the workbook whose bytes are ``data`` (the exact bytes a
     caller read once): its values and the computed workbook's bytes, for the caller to
     write where and when its output policy says."""
     with tempfile.TemporaryDirectory(prefix="talentneeds-spills-") as folder:
         source, target = Path(folder) / f"in{suffix.lower()}", Path(folder) / f"out{suffix.lower()}"
         source.write_bytes(data)
-        values = compute_spilling(source, target, spills, engine)
+        values = compute_spilling(source, target, spills, engine, progress)
         return values, target.read_bytes()
 
 
