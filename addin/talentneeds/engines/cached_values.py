@@ -340,7 +340,8 @@ def _scan(data: bytes, wanted: Collection[tuple[int, int]] | None = None) -> _Sh
             pairs = dict(zip(attrs[::2], attrs[1::2]))
             if pairs.get("t") == "array" and pairs.get("ref"):
                 sheet.arrays.append(range_boundaries(pairs["ref"]))
-        if depth == 4 and not stack[-1].tracked:
+        if depth > 4 or (depth == 4 and not stack[-1].tracked):
+            # below a cell's children (the <t> of an inline string) nothing is ever changed
             stack.append(_UNTRACKED)
             return
         element = _Element(name, list(zip(attrs[::2], attrs[1::2])), parser.CurrentByteIndex)
