@@ -138,7 +138,6 @@ class _Refused(Exception):
 def _evaluator(input_: str, source, engine: str = "formulas", progress=None):
     """evaluate(data) -> (values, write(temporary)): checks the bytes as an untrusted
     workbook and a Talent Needs one, evaluates them, and writes them with their values."""
-    import io
 
     from talentneeds.untrusted import check_workbook_file, describe_failure, is_reading_error
 
@@ -164,7 +163,7 @@ def _evaluator(input_: str, source, engine: str = "formulas", progress=None):
         from talentneeds.engines.formula_engine import WorkbookEngine
 
         with reading():
-            missing = _missing_template_sheets(io.BytesIO(data))
+            missing = _missing_template_sheets(data)
             if missing:
                 raise _Refused(f"{input_}: not a Talent Needs workbook: no sheet {', '.join(missing)}")
             if engine == "libreoffice":
@@ -189,16 +188,11 @@ def _evaluator(input_: str, source, engine: str = "formulas", progress=None):
     return evaluate
 
 
-def _missing_template_sheets(path) -> list[str]:
-    from openpyxl import load_workbook
-
+def _missing_template_sheets(data: bytes) -> list[str]:
+    from talentneeds.engines.cached_values import sheet_titles
     from talentneeds.workbook.template import SHEET_NAMES
 
-    workbook = load_workbook(path, read_only=True)
-    try:
-        present = set(workbook.sheetnames)
-    finally:
-        workbook.close()
+    present = set(sheet_titles(data))
     return [name for name in SHEET_NAMES if name not in present and name != "Start"]
 
 

@@ -171,13 +171,30 @@ def _worksheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     relationships -> workbook part -> its relationships."""
     workbook = _workbook_part(archive)
     targets = {r["Id"]: _target(workbook, r["Target"]) for r in _relationships(archive, workbook)}
-    parts = {}
+    return {attrs["name"]: targets[attrs[f"{REL_NS} id"]] for attrs in _sheet_tags(archive, workbook)}
+
+
+def _sheet_tags(archive: zipfile.ZipFile, workbook: str) -> list[dict[str, str]]:
+    """The attributes of the workbook part's ``<sheet>`` elements, in order."""
+    found = []
     for tag, attrs in _start_tags(archive.read(workbook)):
         if tag == f"{STRICT_NS} workbook":
             raise CachedValuesError("Strict Open XML workbooks are not supported; save as a regular .xlsx")
         if tag == f"{MAIN_NS} sheet":
-            parts[attrs["name"]] = targets[attrs[f"{REL_NS} id"]]
-    return parts
+            found.append(attrs)
+    return found
+
+
+def sheet_titles(data: bytes) -> list[str]:
+    """The titles of a workbook's sheets in order, as openpyxl lists them: a sheet whose part
+    is missing from the package is left out. From the workbook part and its relationships
+    alone (openpyxl's read-only load took 15 ms of computing the demo to give the same list)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        workbook = _workbook_part(archive)
+        targets = {r.get("Id"): _target(workbook, r.get("Target", "")) for r in _relationships(archive, workbook)}
+        present = set(archive.namelist())
+        return [attrs["name"] for attrs in _sheet_tags(archive, workbook)
+                if targets.get(attrs.get(f"{REL_NS} id")) in present]
 
 
 def _find_sheet(sheet: str, parts: dict[str, str]) -> str:
