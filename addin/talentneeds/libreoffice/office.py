@@ -80,7 +80,9 @@ def unopkg(args: list[str], profile: Path | None = None, as_user: tuple[int, int
     command = [str(tool), *args] + ([profile_url(profile)] if profile else [])
     options = {"env": office_environment()}
     if as_user:
-        options = {"user": as_user[0], "group": as_user[1], "extra_groups": [],
+        # cwd: unopkg's script starts with a cd to the current folder, which that user may
+        # not be allowed to enter (a root-only temporary folder: it failed there)
+        options = {"user": as_user[0], "group": as_user[1], "extra_groups": [], "cwd": str(profile),
                    "env": {**options["env"], "HOME": str(profile)}}
     done = subprocess.run(command, capture_output=True, text=True, timeout=SOFFICE_TIMEOUT, **options)
     if done.returncode != 0:
