@@ -319,8 +319,15 @@ def run_plan(teams_values, trials_values, repeats: int, loop_budget: float,
     rows, speedups, ceiling_shares = [], {}, {}
     loop_sizes = {teams: _loop_size(plan_numpy_call_loop, teams, loop_budget, 100_000) for teams in teams_values}
     grid = [(teams, trials, repeats) for teams in teams_values for trials in trials_values]
+    refused = ""
     if big_trials:
-        grid.append((big_teams, big_trials, big_repeats))
+        from talentneeds.errors import ImpossiblePlan
+
+        try:  # the work budget refuses before any work; within it, this run is a warm-up
+            plan_model(big_teams, big_trials)
+            grid.append((big_teams, big_trials, big_repeats))
+        except ImpossiblePlan as error:
+            refused = f"Not run: {big_teams:,} teams x {big_trials:,} trials, which the model refuses: {error}"
     for teams, trials, n in grid:
         progress(f"section 2: PLAN_DISTRIBUTION {teams:,} teams x {trials:,} trials")
         draws = draws_per_trial_plan(teams)
@@ -349,6 +356,7 @@ def run_plan(teams_values, trials_values, repeats: int, loop_budget: float,
         "",
         table(["teams", "trials", "repeats", "model", "trials/s", "model draws/s", "numpy ceiling draws/s",
                "model / ceiling", "numpy-call loop per trial (trials run)", "speedup vs loop"], rows),
+        *(["", refused] if refused else []),
     ])
     return text, {"speedups": speedups, "ceiling_shares": ceiling_shares}
 

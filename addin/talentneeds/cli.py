@@ -137,7 +137,6 @@ class _Refused(Exception):
 def _evaluator(input_: str, source, engine: str = "formulas", progress=None):
     """evaluate(data) -> (values, write(temporary)): checks the bytes as an untrusted
     workbook and a Talent Needs one, evaluates them, and writes them with their values."""
-    import io
 
     from talentneeds.untrusted import check_workbook_file, describe_failure, is_reading_error
 
@@ -163,7 +162,7 @@ def _evaluator(input_: str, source, engine: str = "formulas", progress=None):
         from talentneeds.engines.formula_engine import WorkbookEngine
 
         with reading():
-            missing = _missing_template_sheets(io.BytesIO(data))
+            missing = _missing_template_sheets(data)
             if missing:
                 raise _Refused(f"{input_}: not a Talent Needs workbook: no sheet {', '.join(missing)}")
             spilled = None  # the computed workbook's bytes, when dynamic arrays were resized
@@ -199,16 +198,11 @@ def _evaluator(input_: str, source, engine: str = "formulas", progress=None):
     return evaluate
 
 
-def _missing_template_sheets(path) -> list[str]:
-    from openpyxl import load_workbook
-
+def _missing_template_sheets(data: bytes) -> list[str]:
+    from talentneeds.engines.cached_values import sheet_titles
     from talentneeds.workbook.template import SHEET_NAMES
 
-    workbook = load_workbook(path, read_only=True)
-    try:
-        present = set(workbook.sheetnames)
-    finally:
-        workbook.close()
+    present = set(sheet_titles(data))
     return [name for name in SHEET_NAMES if name not in present and name not in ("Start", "Dashboard")]
 
 
@@ -359,6 +353,19 @@ def main(argv: list[str] | None = None) -> int:
         if message is None:
             raise
         return fail(message)
+    finally:
+        if argv is None:  # the program itself, about to exit (a caller in-process keeps its collector)
+            _skip_final_collection()
+
+
+def _skip_final_collection() -> None:
+    """Why: the interpreter's last garbage collection at exit walks every object still alive
+    (numpy, pandas, formulas and the compiled workbook), about 0.1 s of computing the demo,
+    to free memory the operating system takes back anyway. Frozen objects are left out of
+    it; files are still flushed and closed, and atexit handlers still run."""
+    import gc
+
+    gc.freeze()
 
 
 def run(args: argparse.Namespace) -> int:

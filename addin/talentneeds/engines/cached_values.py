@@ -37,8 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.parsers import expat
 
-from defusedxml import DefusedXmlException
-from defusedxml.expatreader import DefusedExpatParser
+from defusedxml.common import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 
 from talentneeds import excel_text
@@ -104,25 +103,33 @@ def write_cached_values(in_path: str | Path, out_path: str | Path,
 # ---------------------------------------------------------------- the package
 
 def _parser(namespaces: bool) -> expat.XMLParserType:
-    """An expat parser with defusedxml's refusals: no DTD, no entity declaration, no
-    external reference (billion laughs, XXE). A raw expat parser rather than defusedxml's
-    SAX reader, because splicing needs byte offsets, which SAX does not give."""
+    """An expat parser with defusedxml's refusals (the exceptions of its ``DefusedExpatParser``
+    with every ``forbid_*``): no DTD, no entity declaration, no external reference (billion
+    laughs, XXE). A raw expat parser because splicing needs byte offsets, which SAX does not
+    give; the refusals are raised here rather than through defusedxml's SAX reader, whose
+    import pulls in ``xml.sax`` and ``urllib.request`` (~15 ms of every compute)."""
     parser = expat.ParserCreate(namespace_separator=" " if namespaces else None)
-    policy = DefusedExpatParser(forbid_dtd=True, forbid_entities=True, forbid_external=True)
 
-    def refusing(handler):
-        def refuse(*args):
-            try:
-                handler(*args)
-            except DefusedXmlException as error:
-                raise CachedValuesError(f"a workbook part declares a DTD, an entity or an external "
-                                        f"reference ({type(error).__name__}); refusing to parse it") from error
-        return refuse
+    def refuse(error: Exception):
+        raise CachedValuesError(f"a workbook part declares a DTD, an entity or an external "
+                                f"reference ({type(error).__name__}); refusing to parse it") from error
 
-    parser.StartDoctypeDeclHandler = refusing(policy.defused_start_doctype_decl)
-    parser.EntityDeclHandler = refusing(policy.defused_entity_decl)
-    parser.UnparsedEntityDeclHandler = refusing(policy.defused_unparsed_entity_decl)
-    parser.ExternalEntityRefHandler = refusing(policy.defused_external_entity_ref_handler)
+    def doctype(name, sysid, pubid, _has_internal_subset):
+        refuse(DTDForbidden(name, sysid, pubid))
+
+    def entity(name, _is_parameter_entity, value, base, sysid, pubid, notation_name):
+        refuse(EntitiesForbidden(name, value, base, sysid, pubid, notation_name))
+
+    def unparsed_entity(name, base, sysid, pubid, notation_name):
+        refuse(EntitiesForbidden(name, None, base, sysid, pubid, notation_name))
+
+    def external_reference(context, base, sysid, pubid):
+        refuse(ExternalReferenceForbidden(context, base, sysid, pubid))
+
+    parser.StartDoctypeDeclHandler = doctype
+    parser.EntityDeclHandler = entity
+    parser.UnparsedEntityDeclHandler = unparsed_entity
+    parser.ExternalEntityRefHandler = external_reference
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     return parser
 
@@ -165,13 +172,30 @@ def _worksheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     relationships -> workbook part -> its relationships."""
     workbook = _workbook_part(archive)
     targets = {r["Id"]: _target(workbook, r["Target"]) for r in _relationships(archive, workbook)}
-    parts = {}
+    return {attrs["name"]: targets[attrs[f"{REL_NS} id"]] for attrs in _sheet_tags(archive, workbook)}
+
+
+def _sheet_tags(archive: zipfile.ZipFile, workbook: str) -> list[dict[str, str]]:
+    """The attributes of the workbook part's ``<sheet>`` elements, in order."""
+    found = []
     for tag, attrs in _start_tags(archive.read(workbook)):
         if tag == f"{STRICT_NS} workbook":
             raise CachedValuesError("Strict Open XML workbooks are not supported; save as a regular .xlsx")
         if tag == f"{MAIN_NS} sheet":
-            parts[attrs["name"]] = targets[attrs[f"{REL_NS} id"]]
-    return parts
+            found.append(attrs)
+    return found
+
+
+def sheet_titles(data: bytes) -> list[str]:
+    """The titles of a workbook's sheets in order, as openpyxl lists them: a sheet whose part
+    is missing from the package is left out. From the workbook part and its relationships
+    alone (openpyxl's read-only load took 15 ms of computing the demo to give the same list)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        workbook = _workbook_part(archive)
+        targets = {r.get("Id"): _target(workbook, r.get("Target", "")) for r in _relationships(archive, workbook)}
+        present = set(archive.namelist())
+        return [attrs["name"] for attrs in _sheet_tags(archive, workbook)
+                if targets.get(attrs.get(f"{REL_NS} id")) in present]
 
 
 def _find_sheet(sheet: str, parts: dict[str, str]) -> str:
@@ -334,7 +358,8 @@ def _scan(data: bytes, wanted: Collection[tuple[int, int]] | None = None) -> _Sh
             pairs = dict(zip(attrs[::2], attrs[1::2]))
             if pairs.get("t") == "array" and pairs.get("ref"):
                 sheet.arrays.append(range_boundaries(pairs["ref"]))
-        if depth == 4 and not stack[-1].tracked:
+        if depth > 4 or (depth == 4 and not stack[-1].tracked):
+            # below a cell's children (the <t> of an inline string) nothing is ever changed
             stack.append(_UNTRACKED)
             return
         element = _Element(name, list(zip(attrs[::2], attrs[1::2])), parser.CurrentByteIndex)

@@ -17,6 +17,9 @@ The hooks:
   :func:`release_books` -- let go of it once the model is loaded.
 * :func:`compile_cell` -- formulas' own compilation of one cell, for a model that
   overrides it.
+* :func:`compile_unless_blank` -- formulas' compilation of one openpyxl cell, skipping
+  the blank cells that openpyxl's ``iter_rows`` makes for every position of a sheet's used
+  rectangle (formulas compiles each and then adds nothing for it).
 * :func:`formula_wrappers` -- the compiled formula of every formula cell of a model.
 * :func:`cell_map` -- openpyxl's {(row, column): cell} of a worksheet, for edits the
   public API would make slow (it creates a cell wherever one is visited), and
@@ -286,6 +289,35 @@ def compile_cell(crd, val, context, check_formula, references):
     import formulas
 
     return formulas.ExcelModel._compile_cell(crd, val, context, check_formula, references)
+
+
+class _Blank:
+    """What formulas' ``ExcelModel.add_cell`` adds nothing for: a cell with neither a value
+    nor a formula (its ``Cell.add`` adds no node when ``func`` is None and ``value`` EMPTY)."""
+
+    output = func = None
+
+    def __init__(self):
+        import schedula as sh
+
+        self.value = sh.EMPTY
+
+    def add(self, dsp, context=None):
+        return set()
+
+
+@functools.cache
+def _blank() -> _Blank:
+    return _Blank()
+
+
+def compile_unless_blank(compile_cell: Callable, cell, *args):
+    """``compile_cell(cell, *args)`` (formulas' ``ExcelModel.compile_cell``), or for a cell
+    without a value a stand-in that formulas' loader skips. Why: the demo's sheets have
+    about 600 such cells and each took a parse of its address and a compilation."""
+    if cell.value is None:
+        return _blank()
+    return compile_cell(cell, *args)
 
 
 def formula_wrappers(model) -> Iterator[tuple[object, str]]:

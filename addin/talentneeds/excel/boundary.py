@@ -64,6 +64,13 @@ def office_js_runtime() -> bool:
     return os.environ.get("XLWINGS_ON_SERVER") == "true" or sys.platform == "emscripten"
 
 
+def xlwings_decorates() -> bool:
+    """True where ``xlwings.func``/``xlwings.arg`` record anything: Office.js (xlwings Server's
+    code path, xlwings Lite) and classic xlwings on Windows. Elsewhere xlwings defines them
+    as decorators that return the function unchanged (``xlwings/__init__.py``)."""
+    return office_js_runtime() or sys.platform.startswith("win")
+
+
 def excel_error(error: Exception, function_name: str) -> str:
     """The one translation of an exception into an Excel-style error string, cut to what
     one cell holds (32,767 UTF-16 code units) and with control characters written out."""
@@ -147,6 +154,8 @@ def excel_function(*, returns_table: bool = False, tables: tuple[str, ...] = (),
 def register_with_xlwings(f: Callable, spec: FunctionSpec, func=None, arg=None) -> Callable:
     """Apply xlwings' decorators (by default those of the current runtime) from ``spec``."""
     if func is None or arg is None:
+        if not xlwings_decorates():
+            return f  # xlwings' own decorators would return f unchanged: not importing it saves ~25 ms
         import xlwings
 
         func, arg = xlwings.func, xlwings.arg
