@@ -137,6 +137,7 @@ class _Refused(Exception):
 def _evaluator(input_: str, source, engine: str = "formulas", progress=None):
     """evaluate(data) -> (values, write(temporary)): checks the bytes as an untrusted
     workbook and a Talent Needs one, evaluates them, and writes them with their values."""
+    import io
 
     from talentneeds.untrusted import check_workbook_file, describe_failure, is_reading_error
 
