@@ -213,14 +213,20 @@ def test_two_computes_racing_to_one_output_never_both_write(template, tmp_path):
     assert not list(tmp_path.glob(".*.tmp"))
 
 
+def _writer_with_its_temporary(script: str, folder: Path, pattern: str) -> subprocess.Popen:
+    """A child process running ``script``, once its temporary file (``pattern`` in ``folder``) exists."""
+    process = subprocess.Popen([sys.executable, "-c", script])
+    deadline = time.time() + 60
+    while not list(folder.glob(pattern)) and time.time() < deadline:
+        time.sleep(0.05)
+    return process
+
+
 def test_kill_9_mid_write_leaves_no_truncated_output_and_the_next_run_sweeps_the_temporary(tmp_path):
     out = tmp_path / "out.bin"
     script = ("import time; from talentneeds import files\n"
               f"files.write_output({str(out)!r}, lambda t: (t.write_bytes(b'x' * 1000), time.sleep(60)), False)")
-    process = subprocess.Popen([sys.executable, "-c", script])
-    deadline = time.time() + 60
-    while not list(tmp_path.glob(".out.bin.talentneeds-*.tmp")) and time.time() < deadline:
-        time.sleep(0.05)
+    process = _writer_with_its_temporary(script, tmp_path, ".out.bin.talentneeds-*.tmp")
     time.sleep(0.2)
     process.kill()
     process.wait()
@@ -261,10 +267,7 @@ def test_compute_writes_from_the_bytes_it_evaluated(template, tmp_path):
 def test_sigterm_mid_write_removes_the_temporary(tmp_path):
     script = ("import time; from talentneeds import files\n"
               f"files.write_output({str(tmp_path / 'out.bin')!r}, lambda t: time.sleep(60), False)")
-    process = subprocess.Popen([sys.executable, "-c", script])
-    deadline = time.time() + 60
-    while not list(tmp_path.glob(".*.tmp")) and time.time() < deadline:
-        time.sleep(0.05)
+    process = _writer_with_its_temporary(script, tmp_path, ".*.tmp")
     process.terminate()
     assert process.wait(timeout=30) == 128 + signal.SIGTERM
     assert list(tmp_path.iterdir()) == []
