@@ -1,7 +1,7 @@
 """Spills: dynamic-array formulas take the size of their result, as Excel 365 resizes them.
 
-A dynamic array (the anchor cell's ``cm`` points at the XLDAPR cell metadata of
-xl/metadata.xml; see :mod:`talentneeds.workbook.dynamic_arrays`) stores the range it last
+A dynamic array (the anchor cell's ``cm`` points at the XLDAPR cell metadata of the
+workbook's metadata part, xl/metadata.xml; see :mod:`talentneeds.workbook.dynamic_arrays`) stores the range it last
 filled as its ``ref``. When the result's size changes -- a schedule of 12 quarters where
 there were 8 -- Excel fills the new range and clears what the old one covered; when the
 new range would cover a cell that holds something (a value, another formula, a table),
@@ -35,7 +35,7 @@ Address = tuple[str, str]
 SPILL_ERROR = "#SPILL!"
 MAX_ROWS, MAX_COLUMNS = 1_048_576, 16_384  # an Excel sheet's size
 PASSES = 5  # spills that feed spills settle in as many passes as the chain is long
-_METADATA_PART = "xl/metadata.xml"
+_SHEET_METADATA = ooxml.REL_NS + "/sheetMetadata"  # the workbook's relationship to its metadata part
 _CELL_METADATA = re.compile(rb"\scm\s*=")  # a cell's cm attribute, however spaced
 
 
@@ -52,9 +52,11 @@ class Spill:
 
 def _dynamic_cell_metadata(archive: zipfile.ZipFile) -> set[str]:
     """The ``cm`` values (1-based cellMetadata records) that mean a dynamic array."""
-    if _METADATA_PART not in archive.namelist():
+    workbook = ooxml.main_part(archive)
+    part = next((r.part(workbook) for r in ooxml.relationships(archive, workbook) if r.type == _SHEET_METADATA), None)
+    if part not in archive.NameToInfo:
         return set()
-    root = ooxml.scan(archive.read(_METADATA_PART), depth=3)
+    root = ooxml.scan(archive.read(part), depth=3)
     types = [t.attr("name") for group in root.find("metadataTypes") for t in group.find("metadataType")]
     cell_metadata = root.find("cellMetadata")
     if "XLDAPR" not in types or not cell_metadata:
