@@ -158,3 +158,37 @@ def test_numbers_print_in_their_formats(sheet_texts):
     first_quarter = next(line.split() for line in plan.splitlines() if line.split()[:2] == ["1", "1"])
     assert all("." not in word for word in first_quarter[:13])
     assert "All checks pass" in needs and "All checks pass" in plan
+
+
+def _moved_workbook(path, calc_pr: str) -> None:
+    """A package whose workbook part is book/main.xml: found only through _rels/.rels."""
+    import zipfile
+
+    from talentneeds import ooxml
+
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("_rels/.rels", f'<Relationships xmlns="{ooxml.PKG_REL_NS}"><Relationship Id="rId1" '
+                                        f'Type="{ooxml.OFFICE_DOCUMENT}" Target="book/main.xml"/></Relationships>')
+        archive.writestr("book/main.xml", f'<workbook xmlns="{ooxml.MAIN_NS}"><bookViews><workbookView '
+                                          'activeTab="0" firstSheet="0"/></bookViews><sheets><sheet name="A" '
+                                          'sheetId="1"/><sheet name="B" sheetId="2" state="hidden"/><sheet '
+                                          f'name="C" sheetId="3"/></sheets>{calc_pr}</workbook>')
+
+
+def test_the_workbook_part_is_found_through_the_package_relationships(tmp_path):
+    import zipfile
+
+    stale, current = tmp_path / "stale.xlsx", tmp_path / "current.xlsx"
+    _moved_workbook(stale, '<calcPr calcId="191029" fullCalcOnLoad="1"/>')
+    _moved_workbook(current, '<calcPr calcId="191029"/>')
+    assert render.stale_values(stale).startswith("its stored values are stale")
+    assert render.stale_values(current) is None
+    only = tmp_path / "only-b.xlsx"
+    render._only_sheet(current, only, "B")
+    part = zipfile.ZipFile(only).read("book/main.xml").decode()
+    assert part == (f'<workbook xmlns="{render.ooxml.MAIN_NS}"><bookViews><workbookView activeTab="1" '
+                    'firstSheet="1"/></bookViews><sheets><sheet name="A" sheetId="1" state="hidden"/><sheet '
+                    'name="B" sheetId="2" state="visible"/><sheet name="C" sheetId="3" state="hidden"/></sheets>'
+                    '<calcPr calcId="191029"/></workbook>')
+    with pytest.raises(render.RenderError, match=r"no sheet 'D' in current.xlsx \(sheets: A, B, C\)"):
+        render._only_sheet(current, tmp_path / "d.xlsx", "D")

@@ -19,6 +19,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from talentneeds import ooxml
 
 SOFFICE_TIMEOUT = 180  # seconds; a first start of LibreOffice creates its profile
 RESOLUTION = 110       # dots per inch of the PNGs
@@ -85,10 +86,6 @@ def render_sheets(workbook: str | Path, sheets: list[str], out_dir: str | Path, 
     return written
 
 
-_CALC_PR = re.compile(rb"<(?:[\w.-]+:)?calcPr\b[^>]*>")
-_FULL_CALC_ON_LOAD = re.compile(rb"""\sfullCalcOnLoad\s*=\s*["'](?:1|true)["']""")
-
-
 def stale_values(workbook: str | Path) -> str | None:
     """Why the values stored in ``workbook`` may not be its results, or None.
 
@@ -99,9 +96,9 @@ def stale_values(workbook: str | Path) -> str | None:
     ``compute`` stores the values and clears the flag.
     """
     with zipfile.ZipFile(workbook) as archive:
-        part = archive.read("xl/workbook.xml")
-    calc = _CALC_PR.search(part)
-    if calc and _FULL_CALC_ON_LOAD.search(calc.group(0)):
+        part = archive.read(ooxml.main_part(archive))
+    calc = next((e for e in ooxml.scan(part).children if e.local == "calcPr"), None)
+    if calc is not None and calc.attr("fullCalcOnLoad") in ("1", "true"):
         return ("its stored values are stale: the workbook asks to be recalculated when opened (never computed, "
                 f"or changed since, e.g. by import-roster); run `talentneeds compute {Path(workbook).name}` and "
                 "render the computed file")
@@ -123,23 +120,22 @@ def _only_sheet(source: Path, target: Path, sheet: str) -> None:
     """A copy of ``source`` in which every sheet but ``sheet`` is hidden (and ``sheet`` is
     the active one); LibreOffice prints only visible sheets."""
     with zipfile.ZipFile(source) as archive:
-        workbook = archive.read("xl/workbook.xml").decode()
-        tags = re.findall(r"<sheet\b[^>]*>", workbook)
-        names = [re.search(r'\bname="([^"]*)"', tag).group(1) for tag in tags]
+        part = ooxml.main_part(archive)
+        data = archive.read(part)
+        root = ooxml.scan(data, depth=2)
+        entries = [e for group in root.find("sheets") for e in group.find("sheet")]
+        names = [e.attr("name") for e in entries]
         if sheet not in names:
             raise RenderError(f"no sheet {sheet!r} in {source.name} (sheets: {', '.join(names)})")
-        for tag, name in zip(tags, names):
-            state = "visible" if name == sheet else "hidden"
-            new = re.sub(r'\sstate="[^"]*"', "", tag)
-            new = re.sub(r"\s*/?>$", lambda end: f' state="{state}"{end.group(0)}', new)
-            workbook = workbook.replace(tag, new, 1)
-        index = names.index(sheet)
-        workbook = re.sub(r'\bactiveTab="\d+"', f'activeTab="{index}"', workbook)
-        workbook = re.sub(r'\bfirstSheet="\d+"', f'firstSheet="{index}"', workbook)
-        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
-            for info in archive.infolist():
-                data = workbook.encode() if info.filename == "xl/workbook.xml" else archive.read(info.filename)
-                out.writestr(info, data)
+        edits = [ooxml.set_attributes(data, e.start, {"state": "visible" if name == sheet else "hidden"})
+                 for e, name in zip(entries, names)]
+        index = str(names.index(sheet))
+        for view in (v for group in root.find("bookViews") for v in group.find("workbookView")):
+            shown = {key: index for key in ("activeTab", "firstSheet") if view.attr(key) is not None}
+            if shown:
+                edits.append(ooxml.set_attributes(data, view.start, shown))
+        with open(target, "wb") as handle:
+            ooxml.rewrite(archive, handle, {part: ooxml.splice(data, edits)})
 
 
 def _to_pdf(soffice: str, source: Path, folder: Path) -> Path:

@@ -12,13 +12,14 @@ can do to a reader, and where each is stopped:
   returns more bytes of a member than its central directory entry declares: it stops
   inflating there, and a member whose stream is longer fails its CRC (unless its CRC was
   forged for the truncated bytes -- either way no more than the declared size is read;
-  tests/test_untrusted.py checks both). openpyxl, our XML splicing
-  (:mod:`talentneeds.engines.cached_values`) and the formula engine (which reads a copy
-  openpyxl wrote) all read members through :mod:`zipfile`;
+  tests/test_untrusted.py checks both). openpyxl, our own package layer
+  (:mod:`talentneeds.ooxml`) and the formula engine (which reads the workbook through
+  openpyxl, as formulas does) all read members through :mod:`zipfile`;
 * hostile XML (billion laughs, external entities): openpyxl parses through
   ``defusedxml`` when it is installed (``openpyxl.xml.DEFUSEDXML``; a dependency of this
-  package), which refuses entity declarations; our own parser refuses DTDs too. Neither
-  expands an entity nor opens a file or URL.
+  package), which refuses entity declarations; our own scanner (:mod:`talentneeds.ooxml.scan`),
+  which reads the package relationships here and every part we edit, refuses DTDs too.
+  Neither expands an entity nor opens a file or URL.
 
 What gets past these checks can still be damaged (a bad CRC, broken XML inside a part):
 the commands turn every such read error into one line (:func:`is_reading_error`,
@@ -83,8 +84,6 @@ _EOCD = struct.Struct("<4s4H2LH")                  # end of central directory re
 _EOCD64_LOCATOR = struct.Struct("<4sLQL")
 _EOCD64 = struct.Struct("<4sQ2H2L4Q")
 _MAX_COMMENT = 65535
-_OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
-_STRICT_OFFICE_DOCUMENT = "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument"
 
 
 class UntrustedFileError(ValueError):
@@ -218,27 +217,20 @@ def _check_member_names_and_methods(path: Path, members: list[zipfile.ZipInfo]) 
 
 
 def _workbook_part(archive: zipfile.ZipFile, names: set[str], not_workbook: str) -> str:
-    """The member the package relationships name as the main document; xl/workbook.xml
-    when there are no package relationships."""
-    if "_rels/.rels" not in names:
-        return "xl/workbook.xml"
-    from xml.etree.ElementTree import ParseError
+    """The member the package relationships name as the main document (as
+    :func:`talentneeds.ooxml.main_part` finds it); xl/workbook.xml when there are none."""
+    from xml.parsers.expat import ExpatError
 
-    from defusedxml import DefusedXmlException
-    from defusedxml.ElementTree import fromstring
+    from talentneeds import ooxml
 
-    # _check_package has bounded the declared sizes, so this read is bounded too
-    data = archive.read("_rels/.rels")
     try:
-        root = fromstring(data)
-    except (ParseError, DefusedXmlException) as error:
+        return ooxml.main_part(archive)  # _check_package has bounded the declared sizes: the read is bounded
+    except ExpatError as error:
         raise UntrustedFileError(f"{not_workbook}: its package relationships (_rels/.rels) are not valid XML "
                                  f"({type(error).__name__}: {_one_line(error)})") from error
-    for relationship in root:
-        if relationship.get("Type") in (_OFFICE_DOCUMENT, _STRICT_OFFICE_DOCUMENT):
-            target = relationship.get("Target") or ""
-            return target.lstrip("/") if target.startswith("/") else target.removeprefix("./")
-    return "xl/workbook.xml"
+    except ooxml.PackageError as error:
+        raise UntrustedFileError(f"{not_workbook}: its package relationships (_rels/.rels) are refused: "
+                                 f"{_one_line(error)}") from error
 
 
 def _declared_directory(handle, size: int) -> tuple[int, int] | None:

@@ -95,3 +95,34 @@ def test_a_spill_that_would_cover_a_filled_cell_is_a_spill_error(template, tmp_p
     assert values[("Checks", T.MASTER_CHECK[1])] is False
     # the scenarios' plans on their own sheet were free to grow
     assert {(s.sheet, s.anchor): s.ref for s in dynamic_arrays(out)}[("Scenarios", "A18")] == "A18:Q30"
+
+
+def test_dynamic_arrays_are_the_array_formulas_whose_cm_names_the_xldapr_type(tmp_path):
+    """The metadata part is found through the workbook's relationships (here not at
+    xl/metadata.xml, its elements prefixed): XLDAPR is the 2nd metadata type, so only the
+    2nd cell-metadata block (t="2") marks a dynamic array; A1 is one, B1 (cm 1) and C1
+    (cm 2 but no array formula) are not."""
+    from talentneeds import ooxml
+    from talentneeds.engines.spills import Spill
+
+    main = ooxml.MAIN_NS
+    path = tmp_path / "book.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("_rels/.rels", f'<Relationships xmlns="{ooxml.PKG_REL_NS}"><Relationship Id="rId1" '
+                                        f'Type="{ooxml.OFFICE_DOCUMENT}" Target="xl/workbook.xml"/></Relationships>')
+        archive.writestr("xl/workbook.xml", f'<workbook xmlns="{main}" xmlns:r="{ooxml.REL_NS}"><sheets>'
+                                            '<sheet name="Plan" sheetId="1" r:id="rId1"/></sheets></workbook>')
+        archive.writestr("xl/_rels/workbook.xml.rels", (
+            f'<Relationships xmlns="{ooxml.PKG_REL_NS}">'
+            f'<Relationship Id="rId1" Type="{ooxml.REL_NS}/worksheet" Target="worksheets/sheet1.xml"/>'
+            f'<Relationship Id="rId2" Type="{ooxml.REL_NS}/sheetMetadata" Target="meta/md.xml"/></Relationships>'))
+        archive.writestr("xl/meta/md.xml", (
+            f'<x:metadata xmlns:x="{main}"><x:metadataTypes count="2"><x:metadataType name="XLRICHVALUE"/>'
+            '<x:metadataType name="XLDAPR"/></x:metadataTypes><x:cellMetadata count="2">'
+            '<x:bk><x:rc t="1" v="0"/></x:bk><x:bk><x:rc t="2" v="0"/></x:bk></x:cellMetadata></x:metadata>'))
+        archive.writestr("xl/worksheets/sheet1.xml", (
+            f'<worksheet xmlns="{main}"><sheetData><row r="1">'
+            '<c r="A1" cm="2"><f t="array" ref="A1:A3">SEQUENCE(3)</f><v>1</v></c>'
+            '<c r="B1" cm="1"><f t="array" ref="B1:B2">SEQUENCE(2)</f><v>1</v></c>'
+            '<c r="C1" cm="2"><f>1+1</f><v>2</v></c></row></sheetData></worksheet>'))
+    assert dynamic_arrays(path) == [Spill("Plan", "A1", "A1:A3")]

@@ -89,3 +89,33 @@ def test_refuses_a_workbook_that_already_has_a_vba_project(tmp_path):
     with pytest.raises(MacroEnabledError, match="already has a VBA project"):
         macro_enabled_copy(COMMITTED_XLSM, tmp_path / "again.xlsm")
     assert not (tmp_path / "again.xlsm").exists()
+
+
+def test_a_workbook_part_elsewhere_gets_its_vba_project_next_to_it(tmp_path):
+    """The workbook part is found through the package relationships: its relationships
+    part and its folder are book/, not xl/; the next free relationship id is rId3."""
+    main = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+    rels_ns = "http://schemas.openxmlformats.org/package/2006/relationships"
+    source = tmp_path / "book.xlsx"
+    with zipfile.ZipFile(source, "w") as archive:
+        archive.writestr("[Content_Types].xml", '<Types xmlns="urn:ct"><Default Extension="xml" ContentType="a/xml"/>'
+                                                f'<Override PartName="/book/main.xml" ContentType="{main}"/></Types>')
+        archive.writestr("_rels/.rels", f'<Relationships xmlns="{rels_ns}"><Relationship Id="rId1" Type="http://'
+                                        'schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"'
+                                        ' Target="book/main.xml"/></Relationships>')
+        archive.writestr("book/main.xml", "<workbook/>")
+        archive.writestr("book/_rels/main.xml.rels", f'<Relationships xmlns="{rels_ns}"><Relationship Id="rId1" '
+                                                     'Type="t" Target="a.xml"/><Relationship Id="rId2" Type="t" '
+                                                     'Target="b.xml"/></Relationships>')
+    target = macro_enabled_copy(source, tmp_path / "book.xlsm")
+    with zipfile.ZipFile(target) as xlsm:
+        assert xlsm.namelist() == ["[Content_Types].xml", "_rels/.rels", "book/main.xml", "book/_rels/main.xml.rels",
+                                   "book/vbaProject.bin"]
+        assert xlsm.read("[Content_Types].xml").decode() == (
+            '<Types xmlns="urn:ct"><Default Extension="xml" ContentType="a/xml"/><Override PartName="/book/main.xml" '
+            'ContentType="application/vnd.ms-excel.sheet.macroEnabled.main+xml"/>'
+            '<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject" /></Types>')
+        assert xlsm.read("book/_rels/main.xml.rels").decode().endswith(
+            '<Relationship Id="rId2" Type="t" Target="b.xml"/><Relationship Type="http://schemas.microsoft.com/office/'
+            '2006/relationships/vbaProject" Target="vbaProject.bin" Id="rId3" /></Relationships>')
+        assert xlsm.read("book/vbaProject.bin") == xlwings_vba_project()

@@ -1,7 +1,7 @@
 """Spills: dynamic-array formulas take the size of their result, as Excel 365 resizes them.
 
-A dynamic array (the anchor cell's ``cm`` points at the XLDAPR cell metadata of
-xl/metadata.xml; see :mod:`talentneeds.workbook.dynamic_arrays`) stores the range it last
+A dynamic array (the anchor cell's ``cm`` points at the XLDAPR cell metadata of the
+workbook's metadata part, xl/metadata.xml; see :mod:`talentneeds.workbook.dynamic_arrays`) stores the range it last
 filled as its ``ref``. When the result's size changes -- a schedule of 12 quarters where
 there were 8 -- Excel fills the new range and clears what the old one covered; when the
 new range would cover a cell that holds something (a value, another formula, a table),
@@ -24,19 +24,18 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
-from formulas.cell import CellWrapper
 from openpyxl.utils import get_column_letter, range_boundaries
 
-from talentneeds.engines.cached_values import (
-    _apply, _copy_zip, _insertions, _scan, _tag_end, _worksheet_parts, write_cached_values,
-)
+from talentneeds import ooxml
+from talentneeds.engines import compat
+from talentneeds.engines.cached_values import write_cached_values
 from talentneeds.engines.formula_engine import WorkbookEngine, _canonical, _node_id
 
 Address = tuple[str, str]
 SPILL_ERROR = "#SPILL!"
 MAX_ROWS, MAX_COLUMNS = 1_048_576, 16_384  # an Excel sheet's size
 PASSES = 5  # spills that feed spills settle in as many passes as the chain is long
-_METADATA_PART = "xl/metadata.xml"
+_SHEET_METADATA = ooxml.REL_NS + "/sheetMetadata"  # the workbook's relationship to its metadata part
 _CELL_METADATA = re.compile(rb"\scm\s*=")  # a cell's cm attribute, however spaced
 
 
@@ -53,19 +52,18 @@ class Spill:
 
 def _dynamic_cell_metadata(archive: zipfile.ZipFile) -> set[str]:
     """The ``cm`` values (1-based cellMetadata records) that mean a dynamic array."""
-    if _METADATA_PART not in archive.namelist():
+    workbook = ooxml.main_part(archive)
+    part = next((r.part(workbook) for r in ooxml.relationships(archive, workbook) if r.type == _SHEET_METADATA), None)
+    if part not in archive.NameToInfo:
         return set()
-    xml = archive.read(_METADATA_PART)
-    types = re.findall(rb'<(?:\w+:)?metadataType\b[^>]*\bname="([^"]+)"', xml)
-    if b"XLDAPR" not in types:
+    root = ooxml.scan(archive.read(part), depth=3)
+    types = [t.attr("name") for group in root.find("metadataTypes") for t in group.find("metadataType")]
+    cell_metadata = root.find("cellMetadata")
+    if "XLDAPR" not in types or not cell_metadata:
         return set()
-    dynamic_type = str(types.index(b"XLDAPR") + 1)
-    cell_metadata = re.search(rb"<(?:\w+:)?cellMetadata\b.*?</(?:\w+:)?cellMetadata>", xml, re.S)
-    if cell_metadata is None:
-        return set()
-    blocks = re.findall(rb"<(?:\w+:)?bk\b.*?</(?:\w+:)?bk>", cell_metadata.group(0), re.S)
-    return {str(i) for i, block in enumerate(blocks, start=1)
-            if re.search(rb'<(?:\w+:)?rc\b[^>]*\bt="' + dynamic_type.encode() + rb'"', block)}
+    dynamic_type = str(types.index("XLDAPR") + 1)
+    return {str(i) for i, block in enumerate(cell_metadata[0].find("bk"), start=1)
+            if any(record.attr("t") == dynamic_type for record in block.find("rc"))}
 
 
 def dynamic_arrays(path: str | Path) -> list[Spill]:
@@ -75,16 +73,16 @@ def dynamic_arrays(path: str | Path) -> list[Spill]:
         dynamic = _dynamic_cell_metadata(archive)
         if not dynamic:
             return []
-        for title, part in _worksheet_parts(archive).items():
+        for title, part in ooxml.worksheet_parts(archive).items():
             xml = archive.read(part)
             if not _CELL_METADATA.search(xml):  # no cell of it can be a dynamic array: not scanned
                 continue  # (scanning a 50,000-person Staff sheet cell by cell took seconds)
-            sheet = _scan(xml)
+            sheet = ooxml.scan_worksheet(xml)
             for (col, row), cell in sheet.cells.items():
                 if cell.attr("cm") not in dynamic:
                     continue
-                formula = next((f for f in cell.children if f.name == sheet.q("f") and f.attr("t") == "array"), None)
-                if formula is not None:
+                formula = sheet.formula(cell)
+                if formula is not None and formula.attr("t") == "array":
                     anchor = f"{get_column_letter(col)}{row}"
                     found.append(Spill(title, anchor, formula.attr("ref") or anchor))
     return found
@@ -113,10 +111,9 @@ def _result_shapes(engine: WorkbookEngine, spills: list[Spill], inputs,
     """Evaluate; the values and the shape of each spill's result (where it was computed)."""
     nodes = {_node_id(s.sheet, _canonical(s.ref)): s for s in spills}
     shapes: dict[str, tuple[int, int]] = {}
-    for node in engine.model.dsp.function_nodes.values():
-        function = node["function"]
-        if isinstance(function, CellWrapper) and node["outputs"][0] in nodes:
-            function.func = _Recorder(function.func, shapes, node["outputs"][0])
+    for wrapper, node in compat.formula_wrappers(engine.model):
+        if node in nodes:
+            wrapper.func = _Recorder(wrapper.func, shapes, node)
     values = engine.calculate(inputs=inputs, progress=progress)
     return values, {nodes[n]: shape for n, shape in shapes.items()}
 
@@ -160,18 +157,18 @@ def _target(spill: Spill, shape: tuple[int, int], taken: set[tuple[int, int]]) -
 def _resized_copy(source: Path, target: Path, moves: list[tuple[Spill, Spill]]) -> None:
     """``source`` with each spill's ref moved and the cells only its old range covered emptied."""
     with zipfile.ZipFile(source) as archive:
-        parts = _worksheet_parts(archive)
+        parts = ooxml.worksheet_parts(archive)
         patched: dict[str, bytes] = {}
         for old, new in moves:
             part = parts[old.sheet]
             data = patched.get(part, archive.read(part))
             patched[part] = _move_spill(data, old, new)
         with open(target, "wb") as handle:
-            _copy_zip(archive, handle, patched)
+            ooxml.rewrite(archive, handle, patched)
 
 
 def _move_spill(data: bytes, old: Spill, new: Spill) -> bytes:
-    sheet = _scan(data)
+    sheet = ooxml.scan_worksheet(data)
     o1, p1, o2, p2 = old.bounds()
     n1, q1, n2, q2 = new.bounds()
     edits = []
@@ -179,38 +176,34 @@ def _move_spill(data: bytes, old: Spill, new: Spill) -> bytes:
         if not (o1 <= col <= o2 and p1 <= row <= p2):
             continue
         if (col, row) == (o1, p1):
-            formula = next(f for f in cell.children if f.name == sheet.q("f"))
-            end = _tag_end(data, formula.start)
-            tag = data[formula.start:end]
-            edits.append((formula.start, end, re.sub(rb'\bref="[^"]*"', b'ref="' + new.ref.encode() + b'"', tag)))
+            edits.append(ooxml.set_attributes(data, sheet.formula(cell).start, {"ref": new.ref}))
         elif not (n1 <= col <= n2 and q1 <= row <= q2) or new.blocked:
-            style = cell.attr("s")
-            empty = f'<{sheet.q("c")} r="{get_column_letter(col)}{row}"' + (f' s="{style}"' if style else "") + "/>"
-            edits.append((cell.start, cell.end, empty.encode()))
-    data = _apply(data, edits)
+            edits.append((cell.start, cell.end, _empty_cell(sheet, col, row, cell.attr("s"), closed=True)))
+    data = ooxml.splice(data, edits)
     return data if new.blocked else _styled_new_cells(data, old, new)
 
 
 def _styled_new_cells(data: bytes, old: Spill, new: Spill) -> bytes:
     """The cells the new range covers that the file lacks, created empty with the style of
     the old range's last row in their column (so a longer plan keeps its number formats)."""
-    sheet = _scan(data)
+    sheet = ooxml.scan_worksheet(data)
     _, _, _, last = old.bounds()
     n1, q1, n2, q2 = new.bounds()
     styles = {col: sheet.cells[(col, last)].attr("s") for col in range(n1, n2 + 1) if (col, last) in sheet.cells}
-    missing: dict[int, list[tuple[int, object]]] = {}
+    missing: dict[int, list[tuple[int, bytes]]] = {}
     for row in range(q1, q2 + 1):
-        missing.update({row: [(col, None) for col in range(n1, n2 + 1) if (col, row) not in sheet.cells]})
-    missing = {row: cells for row, cells in missing.items() if cells}
-    data = _apply(data, list(_insertions(sheet, data, missing)))
+        cells = [(col, _empty_cell(sheet, col, row, styles.get(col))) for col in range(n1, n2 + 1)
+                 if (col, row) not in sheet.cells]
+        if cells:
+            missing[row] = cells
+    return ooxml.splice(data, list(ooxml.insert_cells(sheet, data, missing)))
+
+
+def _empty_cell(sheet: ooxml.Worksheet, col: int, row: int, style: str | None, closed: bool = False) -> bytes:
+    """``<c r="B7" s="3"></c>`` (``<c .../>`` when ``closed``): a cell with a style and nothing else."""
+    attrs = [("r", f"{get_column_letter(col)}{row}")] + ([("s", style)] if style else [])
     tag = sheet.q("c")
-    for row, cells in missing.items():
-        for col, _ in cells:
-            style = styles.get(col)
-            if style:
-                ref = f"{get_column_letter(col)}{row}"
-                data = data.replace(f'<{tag} r="{ref}"></{tag}>'.encode(), f'<{tag} r="{ref}" s="{style}"></{tag}>'.encode(), 1)
-    return data
+    return ooxml.start_tag(tag, attrs, empty=closed) + (b"" if closed else f"</{tag}>".encode())
 
 
 def compute_spilling(in_path: str | Path, out_path: str | Path, spills: list[Spill],

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 import tempfile
 import zipfile
 from pathlib import Path
@@ -26,6 +25,7 @@ from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.table import Table as XlTable
 from openpyxl.worksheet.table import TableColumn, TableFormula, TableStyleInfo
 
+from talentneeds import ooxml
 from talentneeds.files import atomic_write
 from talentneeds.workbook.dynamic_arrays import dynamic_entries
 from talentneeds.workbook.schema_order import ordered_styles
@@ -113,11 +113,12 @@ def _tab_order(description: tuple[Sheet, ...]) -> list[str]:
 def _first_tabs(workbook_xml: bytes, titles: list[str]) -> bytes:
     """workbook.xml with the <sheet> entries of ``titles`` moved to the front: tab order is
     the order of that list, whatever the parts are called."""
-    sheets = re.search(rb"<sheets>(.*?)</sheets>", workbook_xml, re.S)
-    entries = re.findall(rb"<sheet\b[^>]*/>", sheets.group(1))
-    first = [e for t in titles for e in entries if re.search(rb'\bname="' + re.escape(t.encode()) + rb'"', e)]
+    sheets = ooxml.scan(workbook_xml, depth=2).find("sheets")[0]
+    entries = sheets.find("sheet")
+    first = [e for t in titles for e in entries if e.attr("name") == t]
     ordered = first + [e for e in entries if e not in first]
-    return workbook_xml[:sheets.start(1)] + b"".join(ordered) + workbook_xml[sheets.end(1):]
+    body = b"".join(workbook_xml[e.start:e.end] for e in ordered)
+    return ooxml.splice(workbook_xml, [(ooxml.tag_end(workbook_xml, sheets.start), sheets.end_tag, body)])
 
 
 def _name(workbook: Workbook, ws, name: str, cell: str) -> None:
@@ -273,7 +274,10 @@ def _chart(ws, chart: Chart) -> None:
 def _fixed_core_properties(xml: bytes) -> bytes:
     # openpyxl stamps the save time as "modified" whatever the workbook says
     stamp = BUILD_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    return re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + stamp + rb"\g<2>", xml)
+    modified = next((e for e in ooxml.scan(xml).children if e.name == "dcterms:modified"), None)
+    if modified is None or modified.end_tag < 0:
+        return xml
+    return ooxml.splice(xml, [(ooxml.tag_end(xml, modified.start), modified.end_tag, stamp)])
 
 
 def normalised_zip(data: bytes, first_tabs: list[str] = ()) -> bytes:
@@ -281,19 +285,12 @@ def normalised_zip(data: bytes, first_tabs: list[str] = ()) -> bytes:
     so that the same description always gives the same bytes; styles in the schema's order."""
     with zipfile.ZipFile(io.BytesIO(data)) as source:
         entries = dynamic_entries([(info.filename, source.read(info.filename)) for info in source.infolist()])
+    edits = {"docProps/core.xml": _fixed_core_properties, "xl/styles.xml": ordered_styles}
+    if first_tabs:
+        edits["xl/workbook.xml"] = lambda content: _first_tabs(content, list(first_tabs))
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for filename, content in entries:
-            info = zipfile.ZipInfo(filename, date_time=_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o600 << 16
-            if filename == "docProps/core.xml":
-                content = _fixed_core_properties(content)
-            elif filename == "xl/styles.xml":
-                content = ordered_styles(content)
-            elif filename == "xl/workbook.xml" and first_tabs:
-                content = _first_tabs(content, list(first_tabs))
-            target.writestr(info, content)
+    ooxml.write_package(out, ((ooxml.entry(name, date_time=_ZIP_TIME, external_attr=0o600 << 16),
+                               edits[name](content) if name in edits else content) for name, content in entries))
     return out.getvalue()
 
 

@@ -15,20 +15,16 @@ it is taken from the installed package, whose version pyproject.toml pins.
 
 from __future__ import annotations
 
-import re
 import zipfile
 from importlib import resources
 from pathlib import Path
 
+from talentneeds import ooxml
 from talentneeds.files import atomic_write
 
-VBA_PART = "xl/vbaProject.bin"
-VBA_CONTENT_TYPE = "application/vnd.ms-office.vbaProject"
-VBA_RELATIONSHIP = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
-XLSX_MAIN = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
-XLSM_MAIN = b"application/vnd.ms-excel.sheet.macroEnabled.main+xml"
-WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
-CONTENT_TYPES = "[Content_Types].xml"
+VBA_PART = "xl/vbaProject.bin"  # where xlwings' quickstart workbook keeps it
+VBA_TARGET = "vbaProject.bin"   # next to the workbook part, as Excel puts it
+CONTENT_TYPES = ooxml.CONTENT_TYPES_PART
 
 
 class MacroEnabledError(ValueError):
@@ -62,53 +58,49 @@ def macro_enabled_copy(xlsx_path: str | Path, xlsm_path: str | Path) -> Path:
     """
     xlsx_path, xlsm_path = Path(xlsx_path), Path(xlsm_path)
     with zipfile.ZipFile(xlsx_path) as source:
-        names = source.namelist()
-        if VBA_PART in names:
+        workbook = ooxml.main_part(source)
+        workbook_rels = ooxml.rels_part(workbook)
+        vba_part = ooxml.resolve(workbook, VBA_TARGET)
+        if vba_part in source.NameToInfo:
             raise MacroEnabledError(f"{xlsx_path} already has a VBA project")
-        for required in (CONTENT_TYPES, WORKBOOK_RELS):
-            if required not in names:
+        for required in (CONTENT_TYPES, workbook_rels):
+            if required not in source.NameToInfo:
                 raise MacroEnabledError(f"{xlsx_path} has no {required}; is it a workbook saved by Excel or openpyxl?")
-        content_types = source.read(CONTENT_TYPES)
-        if content_types.count(XLSX_MAIN) != 1:
-            raise MacroEnabledError(f"{xlsx_path} is not a plain .xlsx workbook (its main part is not {XLSX_MAIN.decode()})")
         patched = {
-            CONTENT_TYPES: _with_vba_content_type(content_types.replace(XLSX_MAIN, XLSM_MAIN)),
-            WORKBOOK_RELS: _with_vba_relationship(source.read(WORKBOOK_RELS)),
+            CONTENT_TYPES: _macro_enabled_content_types(source.read(CONTENT_TYPES), xlsx_path),
+            workbook_rels: _with_vba_relationship(source.read(workbook_rels)),
         }
-        vba = xlwings_vba_project()
-        stamp = source.getinfo(WORKBOOK_RELS).date_time
-
-        def write(handle) -> None:
-            with zipfile.ZipFile(handle, "w") as target:
-                for info in source.infolist():
-                    target.writestr(info, patched.get(info.filename, source.read(info.filename)))
-                entry = zipfile.ZipInfo(VBA_PART, date_time=stamp)
-                entry.compress_type = zipfile.ZIP_DEFLATED
-                entry.external_attr = source.getinfo(WORKBOOK_RELS).external_attr
-                target.writestr(entry, vba)
-
-        atomic_write(xlsm_path, write)
+        like = source.getinfo(workbook_rels)
+        vba = ooxml.entry(vba_part, date_time=like.date_time, external_attr=like.external_attr)
+        added = [(vba, xlwings_vba_project())]
+        atomic_write(xlsm_path, lambda handle: ooxml.rewrite(source, handle, patched, added=added))
     return xlsm_path
 
 
-def _with_vba_content_type(xml: bytes) -> bytes:
-    default = f'<Default Extension="bin" ContentType="{VBA_CONTENT_TYPE}" />'.encode()
-    if b'Extension="bin"' in xml:
+def _macro_enabled_content_types(xml: bytes, xlsx_path: Path) -> bytes:
+    """The content types with the workbook part macro-enabled and .bin parts VBA projects."""
+    types = ooxml.scan(xml)
+    mains = [e for e in types.find("Override") if e.attr("ContentType") == ooxml.XLSX_MAIN]
+    if len(mains) != 1:
+        raise MacroEnabledError(f"{xlsx_path} is not a plain .xlsx workbook (its main part is not {ooxml.XLSX_MAIN})")
+    if any((e.attr("Extension") or "").lower() == "bin" for e in types.find("Default")):
         raise MacroEnabledError("the workbook already declares a content type for .bin parts")
-    return _insert_before_closing(xml, b"Types", default)
+    default = f'<Default Extension="bin" ContentType="{ooxml.VBA_CONTENT_TYPE}" />'.encode()
+    return ooxml.splice(xml, [ooxml.set_attributes(xml, mains[0].start, {"ContentType": ooxml.XLSM_MAIN}),
+                              _before_closing(types, default)])
 
 
 def _with_vba_relationship(xml: bytes) -> bytes:
-    used = set(re.findall(rb'Id="([^"]+)"', xml))
+    relationships = ooxml.scan(xml)
+    used = {e.attr("Id") for e in relationships.find("Relationship")}
     number = 1
-    while f"rId{number}".encode() in used:
+    while f"rId{number}" in used:
         number += 1
-    relationship = f'<Relationship Type="{VBA_RELATIONSHIP}" Target="vbaProject.bin" Id="rId{number}" />'.encode()
-    return _insert_before_closing(xml, b"Relationships", relationship)
+    relationship = f'<Relationship Type="{ooxml.VBA_PROJECT}" Target="{VBA_TARGET}" Id="rId{number}" />'.encode()
+    return ooxml.splice(xml, [_before_closing(relationships, relationship)])
 
 
-def _insert_before_closing(xml: bytes, root: bytes, element: bytes) -> bytes:
-    closing = xml.rfind(b"</" + root + b">")
-    if closing < 0:
-        raise MacroEnabledError(f"malformed package part: no </{root.decode()}>")
-    return xml[:closing] + element + xml[closing:]
+def _before_closing(root: ooxml.Element, element: bytes) -> ooxml.Edit:
+    if root.end_tag < 0:
+        raise MacroEnabledError(f"malformed package part: no </{root.name}>")
+    return root.end_tag, root.end_tag, element
