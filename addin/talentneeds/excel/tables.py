@@ -14,17 +14,7 @@ from talentneeds.model.limits import MAX_EXACT_WHOLE
 from talentneeds.model.pipeline import Person
 from talentneeds.model.ranges import Range
 from talentneeds.model.roles import DEFAULT_CATALOG, Catalog
-
-ROSTER_COLUMNS = {
-    "role": ("role", "roletitle", "title", "jobtitle", "position"),
-    "archetype": ("archetype",),
-    "start_date": ("startdate", "start", "hiredate", "datejoined", "joined"),
-    "soft_skills": ("softskills", "softskill"),
-    "name": ("name", "person", "employee", "fullname"),
-    "team": ("team", "department", "group"),
-}
-CATALOG_COLUMNS = {"role": ROSTER_COLUMNS["role"], "archetype": ("archetype",)}
-
+from talentneeds.roster.schema import CATALOG_FIELDS, roster_columns
 
 _ROW_END = object()
 
@@ -102,8 +92,8 @@ def _parse_roster(value: object, catalog: Catalog, name: str) -> list[Person]:
     if not rows:
         return []
     _, header = rows[0]
-    columns = cells.find_columns(header, ROSTER_COLUMNS)
-    if "start_date" not in columns:
+    columns = roster_columns(header)
+    if "start" not in columns:
         raise InvalidInput(f"{name} needs a header row with a Start date column "
                            "(and Role or Archetype, and Soft skills)")
     if "role" not in columns and "archetype" not in columns:
@@ -126,8 +116,8 @@ def _parse_roster(value: object, catalog: Catalog, name: str) -> list[Person]:
                 archetype = catalog.archetype(str(role_cell))
             else:
                 raise InvalidInput("Role is blank; give a role title or an Archetype")
-            start = cells.date(cell("start_date"), "Start date")
-            soft = cells.boolean(cell("soft_skills"), "Soft skills")
+            start = cells.date(cell("start"), "Start date")
+            soft = cells.boolean(cell("soft"), "Soft skills")
         except InvalidInput as error:
             raise error.at(where) from None
         if isinstance(archetype, NotCounted):
@@ -166,7 +156,7 @@ def _parse_catalog(value: object, name: str) -> Catalog:
     if not rows:
         return DEFAULT_CATALOG
     header = rows[0][1]
-    columns = cells.find_columns(header, CATALOG_COLUMNS)
+    columns = roster_columns(header, CATALOG_FIELDS)
     if len(columns) == 2:
         role_col, archetype_col, body = columns["role"], columns["archetype"], rows[1:]
     else:
