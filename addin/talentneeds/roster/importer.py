@@ -86,16 +86,12 @@ def import_roster(roster_path: str | Path, workbook: str | Path, output: str | P
         raise RosterFileError(f"{workbook}: no such file")
     if workbook_path.suffix.lower() not in WORKBOOK_SUFFIXES or not zipfile.is_zipfile(workbook_path):
         raise RosterFileError(f"{workbook}: not an Excel workbook (.xlsx or .xlsm)")
-    from talentneeds.files import OutputError, check_output, read_regular, update_in_place, write_output
+    from talentneeds.files import OutputError, check_copy, read_regular, update_in_place, write_output
 
     if output is not None:
-        target = Path(output)
-        if target.suffix.lower() != workbook_path.suffix.lower():
-            raise RosterFileError(f"{output}: the output must be a {workbook_path.suffix} file like the workbook")
-        if target.exists() and target.resolve() == workbook_path.resolve():
-            raise RosterFileError(f"{output} is the workbook itself; leave out -o to import into the workbook")
         try:
-            check_output(target, force)
+            check_copy(workbook_path, output, force, source_word="workbook",
+                       itself=f"{output} is the workbook itself; leave out -o to import into the workbook")
         except OutputError as error:
             raise RosterFileError(str(error)) from None
     from talentneeds.engines.progress import Progress
