@@ -102,7 +102,9 @@ def date_to_excel_serial(day: dt.date) -> float:
 
 
 def datetime_to_serial(value: dt.date) -> float:
-    """A date or datetime as Excel stores it: days since the epoch, the time of day a fraction."""
+    """A date or datetime as the engines store it: days since :data:`EXCEL_EPOCH`, the
+    time of day a fraction (LibreOffice's serials too; before March 1900, where Excel
+    counts its extra leap day, one more than Excel's: see :func:`date_to_excel_serial`)."""
     if isinstance(value, dt.datetime):
         return (value - EXCEL_EPOCH).total_seconds() / 86400
     return float((value - _EPOCH_DATE).days)
