@@ -1,7 +1,7 @@
 """The value grammar every roster reader shares: blanks, numbers typed as text, yes/no
 words, Excel error codes, dates typed as text, and Excel's serial dates.
 
-Standard library only: the Excel functions import it (and run in Pyodide without
+Standard library only (and :mod:`talentneeds.model.limits`): the Excel functions import it (and run in Pyodide without
 openpyxl), the roster import uses the same rules. A value that does not fit raises
 :class:`BadValue`, whose message says why and what is valid; each caller puts the
 argument's or the column's name in front.
@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import numbers
 import re
+
+from talentneeds.model.limits import is_number
 
 # Excel's 1900 date system: serial 1 is 1900-01-01, and Excel counts a 29 February
 # 1900 that never was (serial 60), so from serial 61 on the epoch is 1899-12-30.
@@ -45,11 +46,6 @@ class Undecided(BadValue):
 
 def is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
-
-
-def is_number(value: object) -> bool:
-    """A real number that is not a boolean (Python's True is an int)."""
-    return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
 def number_text(text: str) -> float | None:
