@@ -60,6 +60,7 @@ def _reading(workbook: str | Path):
             zlib.error) as error:
         raise RosterFileError(f"{workbook}: cannot read the workbook ({type(error).__name__}: {error})") from None
 
+
 def _unknown_titles(people, workbook_path: Path) -> str | None:
     """The roster's titles that the workbook's Roles table does not know, described; None if none."""
     from talentneeds.workbook.titles import describe_unknown, unknown_titles, workbook_titles
