@@ -71,8 +71,8 @@ def _remembered(cache: dict, size: int, key: tuple | None, make):
 # Parsed rosters by (name, catalogue, content): one recalculation hands the same roster
 # to INTERNAL_AMPLIFIERS and to every HIRING_PLAN, and a recalculation after an edit
 # elsewhere hands it again. Person is immutable; callers get a list of their own.
-# Measured (load and recalculate, median of 3): on 5,000 people, 0.51 s in roster() without
-# it, 0.23 s with; on the template's 20, 2.4 ms and 0.8 ms (no difference one can see).
+# It matters at scale only (python -m bench.memos): 5,000 people, a recalculation 0.87-1.43 s
+# without it, 0.74-0.88 s with (two runs); the template's 20 people, within the noise.
 _ROSTERS: dict[tuple, tuple[Person, ...]] = {}
 _ROSTERS_SIZE = 8
 
@@ -140,8 +140,8 @@ def _shown_cell(value: object) -> object:
 # Parsed catalogues by content: a workbook passes the same Roles table to every row's
 # ARCHETYPE and to every roster, and parsing it costs ~50 times looking it up. Small and
 # bounded: cleared when full. Catalog is not changed after it is built, so sharing is safe.
-# Measured (load and recalculate, median of 3): on 5,000 people (5,005 calls) 1.86 s in
-# roster() and catalog() without either memo, 0.21 s with both; a recalculation 2.5 s -> 0.6 s.
+# python -m bench.memos: 5,000 people (5,005 calls), a recalculation 2.5-3.8 s without either
+# memo, 0.6-0.9 s with both (two runs); the template (25 calls), within the noise.
 _CATALOGS: dict[tuple, Catalog] = {}
 _CATALOGS_SIZE = 64
 
