@@ -14,7 +14,6 @@ import numbers
 from talentneeds.errors import ErrorInCell, InvalidInput, shown
 from talentneeds.model.limits import as_float
 from talentneeds.roster import values
-from talentneeds.roster.schema import find_columns, header_key  # noqa: F401 -- the excel/ functions' names
 from talentneeds.roster.values import MAX_EXCEL_SERIAL, is_blank
 from talentneeds.roster.values import date_to_excel_serial  # noqa: F401 -- udfs' name for it
 from talentneeds.roster.values import number_text as parse_number_text

@@ -14,7 +14,7 @@ from talentneeds.model.limits import MAX_EXACT_WHOLE
 from talentneeds.model.pipeline import Person
 from talentneeds.model.ranges import Range
 from talentneeds.model.roles import DEFAULT_CATALOG, Catalog
-from talentneeds.roster.schema import CATALOG_FIELDS, roster_columns
+from talentneeds.roster.schema import CATALOG_FIELDS, find_columns, roster_columns
 
 _ROW_END = object()
 
@@ -260,7 +260,7 @@ def labelled_schedule(value: object, name: str = "schedule") -> tuple[list | Non
     if not _is_labelled_schedule(value):
         return None, schedule(value, name)
     rows = cells.non_blank_rows(value)
-    columns = cells.find_columns(rows[0][1], SCHEDULE_COLUMNS)
+    columns = find_columns(rows[0][1], SCHEDULE_COLUMNS)
     if len(columns) != 2:
         raw = cells.rows_of(value)
         raise InvalidInput(f"{name} must be a single row or a single column, or a Quarter and a New teams "
@@ -335,7 +335,7 @@ def _plan_rows(value: object, name: str, titles: tuple[str, ...]) -> tuple[dict[
     if not rows:
         raise InvalidInput(f"{name} must be a HIRING_PLAN table with its header row, got an empty range")
     _, header = rows[0]
-    columns = cells.find_columns(header, {title: (cells.header_key(title),) for title in titles})
+    columns = find_columns(header, {title: (title,) for title in titles})
     missing = [title for title in titles if title not in columns]
     if missing:
         raise InvalidInput(f"{name} must be a HIRING_PLAN table with its header row; no column {', '.join(missing)}")
