@@ -42,7 +42,7 @@ def read_roster(path: str | Path, *, sheet: str | None = None, date_order: str |
 
 
 def _decode(path: Path) -> tuple[str, str | None]:
-    """The CSV's text, its encoding told by evidence (see :mod:`roster_text`)."""
+    """The CSV's text, its encoding told by evidence (see :mod:`.text`)."""
     data = path.read_bytes()
     if data.startswith(b"PK\x03\x04"):
         raise RosterFileError(f"{path}: this is an Excel workbook (a zip file), not CSV text; "
