@@ -231,7 +231,8 @@ def import_roster_command(roster: str, into: str | None, output: str | None, for
                           day_first: bool, month_first: bool, replace: bool, append: bool,
                           allow_duplicates: bool) -> int:
     """Fill the Staff table of a workbook from an HR export (.csv, .xlsx, .xlsm)."""
-    from talentneeds.workbook.roster_import import RosterImportError, import_roster
+    from talentneeds.roster.importer import import_roster
+    from talentneeds.roster.problems import RosterImportError
 
     if not into:
         return fail("give the workbook to fill: import-roster ROSTER --into WORKBOOK")

@@ -34,7 +34,7 @@ from typing import BinaryIO, TypeVar
 
 T = TypeVar("T")
 
-__all__ = ["ConcurrentChangeError", "OutputError", "atomic_replace", "atomic_write", "check_output",
+__all__ = ["ConcurrentChangeError", "OutputError", "atomic_replace", "atomic_write", "check_copy", "check_output",
            "read_regular", "sweep_temporaries", "update_in_place", "write_output"]
 
 _TEMP = re.compile(r"^\..*\.talentneeds-(?P<pid>\d+)-[^.]+\.tmp$")
@@ -96,6 +96,19 @@ def check_output(path: str | Path, force: bool) -> Path:
         what = "exists" if path.exists() else f"exists (a link to {os.readlink(path)}, which does not exist)"
         raise OutputError(f"{path} {what}; use --force to overwrite it, or -o to choose another name")
     return path
+
+
+def check_copy(source: str | Path, target: str | Path, force: bool, *, source_word: str, itself: str) -> Path:
+    """:func:`check_output` for a changed copy of ``source``: also refused, the copy of
+    another kind (Excel refuses a macro-enabled workbook named .xlsx and the other way
+    round) or ``source`` itself (``itself`` says what to do instead)."""
+    source, target = Path(source), Path(target)
+    if target.suffix.lower() != source.suffix.lower():
+        raise OutputError(f"{target}: the output must be a {source.suffix} file like the {source_word}")
+    with contextlib.suppress(OSError):  # a name too long, say: check_output names it below
+        if source.exists() and target.exists() and target.resolve() == source.resolve():
+            raise OutputError(itself)
+    return check_output(target, force)
 
 
 def write_output(path: str | Path, produce: Callable[[Path], T], force: bool) -> T:

@@ -15,15 +15,12 @@ import openpyxl
 import pytest
 
 from talentneeds import examples
-from talentneeds.workbook import roster_import as ri
-from talentneeds.workbook.roster_import import (
-    RosterFileError,
-    RosterProblems,
-    StaffTableError,
-    import_roster,
-    parse_roster,
-    read_roster,
-)
+from talentneeds.model.pipeline import Person
+from talentneeds.roster.importer import ImportResult, import_roster
+from talentneeds.roster.parse import parse_roster
+from talentneeds.roster.problems import RosterFileError, RosterProblems, StaffTableError, duplicate_problems
+from talentneeds.roster.read import read_roster
+from talentneeds.roster.write import recalculate_on_load
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "workbook_templates" / "talent-needs.xlsx"
@@ -91,7 +88,7 @@ def staff_values(path, first=4, last=None):
 ])
 def test_header_synonyms_ignoring_case_spaces_and_punctuation(headers):
     roster = parse(list(headers), ["Ana Li", "Research Engineer", "Evals", "2024-01-15", "yes"])
-    assert roster.people == [ri.Person("Ana Li", "Research Engineer", "Evals", dt.date(2024, 1, 15), True, 2)]
+    assert roster.people == [Person(None, dt.date(2024, 1, 15), True, "line 2", "Ana Li", "Research Engineer", "Evals")]
     assert roster.columns == dict(zip(("name", "role", "team", "start", "soft"), (h.strip() for h in headers)))
 
 
@@ -121,7 +118,7 @@ def test_a_column_found_twice_is_refused_naming_both():
 
 def test_the_header_may_follow_a_title_row():
     roster = parse(["HR export 2026-06-30"], [], HEADER, ["Ana Li", "Research Engineer", "Evals", "2024-01-15", "y"])
-    assert [p.row for p in roster.people] == [4]
+    assert [p.label for p in roster.people] == ["line 4"]
     assert "header found in line 3" in roster.notes
 
 
@@ -153,17 +150,17 @@ def test_an_empty_file_and_a_header_without_people_are_errors():
     ("2031-09-01", dt.date(2031, 9, 1)),  # joining in the future is allowed
 ])
 def test_each_date_format(text, expected):
-    assert parse(HEADER, ["Ana", "Research Engineer", "", text, ""]).people[0].start == expected
+    assert parse(HEADER, ["Ana", "Research Engineer", "", text, ""]).people[0].start_date == expected
 
 
 def start_dates(texts, **options):
     lines = [["p" + str(i), "Research Engineer", "", text, ""] for i, text in enumerate(texts)]
-    return [p.start for p in parse(HEADER, *lines, **options).people]
+    return [p.start_date for p in parse(HEADER, *lines, **options).people]
 
 
 def test_day_first_is_decided_by_a_first_part_above_12():
     roster = parse(HEADER, ["a", "R", "", "03/04/2024", ""], ["b", "R", "", "15/01/2024", ""])
-    assert [p.start for p in roster.people] == [dt.date(2024, 4, 3), dt.date(2024, 1, 15)]
+    assert [p.start_date for p in roster.people] == [dt.date(2024, 4, 3), dt.date(2024, 1, 15)]
     assert "dates read day-first ('15/01/2024' in line 3 can only be day-first)" in roster.notes
 
 
@@ -241,8 +238,8 @@ def test_every_bad_value_is_collected_and_the_first_shown_with_the_count_of_the_
 def test_names_and_roles_are_trimmed_and_blank_rows_skipped_and_counted():
     roster = parse(HEADER, ["  Ana Li ", " Research Engineer", " Evals ", "2024-01-15", ""], ["", "", ""], [],
                    ["Bo", "People Manager", "", "2024-01-15", ""])
-    assert [(p.name, p.role, p.team, p.row) for p in roster.people] == [
-        ("Ana Li", "Research Engineer", "Evals", 2), ("Bo", "People Manager", None, 5)]
+    assert [(p.name, p.role, p.team, p.label) for p in roster.people] == [
+        ("Ana Li", "Research Engineer", "Evals", "line 2"), ("Bo", "People Manager", None, "line 5")]
     assert "trimmed spaces around 3 values" in roster.notes and "skipped 2 blank lines" in roster.notes
 
 
@@ -253,12 +250,12 @@ def test_formula_like_text_is_kept_exactly():
 
 
 def test_duplicates_name_the_rows():
-    problems = ri.duplicate_problems([("line 5", "Ana Li"), ("line 6", "Bo"), ("line 9", "ana  LI"),
+    problems = duplicate_problems([("line 5", "Ana Li"), ("line 6", "Bo"), ("line 9", "ana  LI"),
                                       ("line 12", "AnaLi")], "hr.csv")
     assert [str(p) for p in problems] == [
         "hr.csv: lines 5, 9 and 12: 'Ana Li' 3 times (the same name, ignoring case and spaces); use "
         "--allow-duplicates if they are different people"]
-    assert str(ri.duplicate_problems([("Staff row 7", "Bo"), ("line 2", "bo")], "x")[0]).startswith(
+    assert str(duplicate_problems([("Staff row 7", "Bo"), ("line 2", "bo")], "x")[0]).startswith(
         "x: Staff row 7 and line 2: 'Bo' twice")
 
 
@@ -268,7 +265,7 @@ def test_csv_with_a_bom_semicolons_and_a_quoted_field(tmp_path):
     path = tmp_path / "hr.csv"
     path.write_bytes("\ufeffName;Role;Start date\r\n\"Li; Ana\";Research Engineer;15.01.2024\r\n".encode())
     roster = read_roster(path)
-    assert roster.people == [ri.Person("Li; Ana", "Research Engineer", None, dt.date(2024, 1, 15), False, 2)]
+    assert roster.people == [Person(None, dt.date(2024, 1, 15), False, "line 2", "Li; Ana", "Research Engineer", None)]
     assert roster.columns["name"] == "Name"  # the BOM is not part of the header
     assert "columns separated by semicolons" in roster.notes
 
@@ -317,10 +314,10 @@ def test_an_excel_roster_with_real_dates_on_a_named_sheet(tmp_path):
     path = tmp_path / "hr.xlsx"
     book.save(path)
     roster = read_roster(path, sheet="hr")
-    assert [(p.name, p.role, p.team, p.start, p.soft_skills, p.row) for p in roster.people] == [
-        ("Ana Li", "Research Engineer", "Evals", dt.date(2024, 1, 15), True, 4),
-        ("Bo Wu", "People Manager", "42", dt.date(2021, 3, 1), False, 5),
-        ("Cy", "Research Lead", None, dt.date(2019, 1, 15), True, 6)]
+    assert [(p.name, p.role, p.team, p.start_date, p.soft_skills, p.label) for p in roster.people] == [
+        ("Ana Li", "Research Engineer", "Evals", dt.date(2024, 1, 15), True, "row 4"),
+        ("Bo Wu", "People Manager", "42", dt.date(2021, 3, 1), False, "row 5"),
+        ("Cy", "Research Lead", None, dt.date(2019, 1, 15), True, "row 6")]
     with pytest.raises(RosterFileError, match=r"no Name or Role or Start date column \(headers found in row 1: "
                                               r"'the roster is on HR'\)"):
         read_roster(path)  # the first sheet
@@ -748,11 +745,11 @@ def test_the_workbook_asks_for_a_full_recalculation_on_opening(before, after):
     def part(middle):
         return (b'<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheets>'
                 b'<sheet name="A" sheetId="1"/></sheets>' + middle + b"</workbook>")
-    assert ri._recalculate_on_load(part(before)) == part(after)
+    assert recalculate_on_load(part(before)) == part(after)
 
 
 def test_the_summary_quotes_a_path_for_the_shell():
-    result = ri.ImportResult(1, "hr.csv", "my plan.xlsx", "Staff!A5:F5", [])
+    result = ImportResult(1, "hr.csv", "my plan.xlsx", "Staff!A5:F5", [])
     assert result.summary() == ("imported 1 person from hr.csv into my plan.xlsx (Staff!A5:F5); "
                                 "run `talentneeds compute 'my plan.xlsx'` for the numbers")
 

@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 
 from talentneeds import excel_text, udfs
 from talentneeds.model import roles
-from talentneeds.workbook import roster_text
-from talentneeds.workbook.roster_import import RosterFileError, RosterProblems, duplicate_problems, read_roster
+from talentneeds.roster import text as roster_text
+from talentneeds.roster.problems import RosterFileError, RosterProblems, duplicate_problems
+from talentneeds.roster.read import read_roster
 
 CSV = "Name,Role,Start date\nAna Li,Research Engineer,2024-01-15\nBo Chen,People Manager,2023-06-01\n"
 

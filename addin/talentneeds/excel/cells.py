@@ -10,30 +10,15 @@ from __future__ import annotations
 import datetime as dt
 import math
 import numbers
-import re
-import unicodedata
-from collections.abc import Sequence
 
 from talentneeds.errors import ErrorInCell, InvalidInput, shown
 from talentneeds.model.limits import as_float
+from talentneeds.roster import values
+from talentneeds.roster.values import MAX_EXCEL_SERIAL, is_blank
+from talentneeds.roster.values import date_to_excel_serial  # noqa: F401 -- udfs' name for it
+from talentneeds.roster.values import number_text as parse_number_text
 
-# Excel's 1900 date system: serial 1 is 1900-01-01, and Excel counts a 29 February
-# 1900 that never was (serial 60), so from serial 61 on the epoch is 1899-12-30.
-_EXCEL_EPOCH = dt.date(1899, 12, 30)
-MAX_EXCEL_SERIAL = 2958465  # 9999-12-31
-_TEXT_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y",
-                      "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
-# What an error cell arrives as when xlwings reads it with err_to_str=True.
-EXCEL_ERRORS = frozenset({"#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!",
-                          "#SPILL!", "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!",
-                          "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#PYTHON!"})
 _PLAIN_SCALARS = frozenset({float, int, bool})  # cells that are never a range or an error
-_TRUE = {"true", "yes", "y", "1", "x"}
-_FALSE = {"false", "no", "n", "0"}
-
-
-def is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def rows_of(value: object) -> list[list]:
@@ -58,20 +43,10 @@ def single_cell(value: object, name: str) -> object:
             width = max(len(row) for row in rows)
             raise InvalidInput(f"{name} must be a single cell, got a range of {len(rows)} x {width} cells")
         value = cells[0] if cells else None
-    if isinstance(value, str) and value.strip().upper() in EXCEL_ERRORS:
-        raise ErrorInCell(name, value.strip().upper())
+    code = values.error_code(value)
+    if code is not None:
+        raise ErrorInCell(name, code)
     return value
-
-
-def parse_number_text(text: str) -> float | None:
-    text = text.strip().replace("\u00a0", "")
-    percent = text.endswith("%")
-    if percent:
-        text = text[:-1].strip()
-    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", text):
-        return None
-    number = float(text)
-    return number / 100 if percent else number
 
 
 def number(value: object, name: str, *, default: float | None = None, minimum: float = 0.0,
@@ -132,35 +107,10 @@ def boolean(value: object, name: str, *, default: bool | None = None) -> bool | 
     value = single_cell(value, name)
     if is_blank(value):
         return default
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, numbers.Real) and value in (0, 1):
-        return bool(value)
-    if isinstance(value, str):
-        key = value.strip().lower()
-        if key in _TRUE:
-            return True
-        if key in _FALSE:
-            return False
+    answer = values.yes_no(value)
+    if answer is not None:
+        return answer
     raise InvalidInput(f"{name} must be TRUE or FALSE (or yes/no, y/n, 1/0), got {shown(value)}")
-
-
-def date_to_excel_serial(day: dt.date) -> float:
-    """Excel's serial number of a date, as its own date functions (EDATE) return it; the
-    inverse of :func:`excel_serial_to_date` (before 1 March 1900 Excel counts a 29 February
-    1900 that did not exist, so those serials are one less)."""
-    if day < dt.date(1900, 3, 1):
-        return float((day - dt.date(1899, 12, 31)).days)
-    return float((day - _EXCEL_EPOCH).days)
-
-
-def excel_serial_to_date(serial: float) -> dt.date:
-    whole = math.floor(serial)
-    if whole == 60:
-        raise InvalidInput("the Excel date serial 60 is 29 February 1900, a day that did not exist")
-    if whole < 60:
-        return dt.date(1899, 12, 31) + dt.timedelta(days=whole)
-    return _EXCEL_EPOCH + dt.timedelta(days=whole)
 
 
 def date(value: object, name: str, *, default: dt.date | None = None) -> dt.date:
@@ -177,14 +127,15 @@ def date(value: object, name: str, *, default: dt.date | None = None) -> dt.date
         return value
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
         if 1 <= value < MAX_EXCEL_SERIAL + 1:
-            return excel_serial_to_date(float(value))
-    if isinstance(value, str):
-        text = value.strip()
-        for fmt in _TEXT_DATE_FORMATS:
             try:
-                return dt.datetime.strptime(text, fmt).date()
-            except ValueError:
-                continue
+                return values.excel_serial_to_date(float(value))
+            except values.BadValue as error:
+                raise InvalidInput(str(error)) from None
+    if isinstance(value, str):
+        try:
+            return values.date_text(value, times=True)
+        except values.BadValue:
+            pass
     raise InvalidInput(f"{name} must be {valid}, got {shown(value)}")
 
 
@@ -192,21 +143,3 @@ def non_blank_rows(value: object) -> list[tuple[int, list]]:
     """(row number within the range, counted from 1; cells) for every row that is not all blank."""
     return [(i, row) for i, row in enumerate(rows_of(value), start=1)
             if not all(is_blank(cell) for cell in row)]
-
-
-def header_key(cell: object) -> str:
-    """Header matching ignores case, spaces, punctuation and Unicode forms: "Start date" ==
-    "start_date" == "Ｓｔａｒｔ ｄａｔｅ" (full-width, NFKC)."""
-    return re.sub(r"[^a-z0-9]", "", unicodedata.normalize("NFKC", str(cell)).lower()) if not is_blank(cell) else ""
-
-
-def find_columns(header: Sequence, wanted: dict[str, tuple[str, ...]]) -> dict[str, int]:
-    """Column index of each wanted field, found by any of its header aliases."""
-    keys = [header_key(cell) for cell in header]
-    found = {}
-    for field, aliases in wanted.items():
-        for alias in aliases:
-            if alias in keys:
-                found[field] = keys.index(alias)
-                break
-    return found

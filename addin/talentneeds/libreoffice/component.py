@@ -38,7 +38,6 @@ from org.talentneeds.calc import XTalentNeeds
 IMPLEMENTATION = "org.talentneeds.calc.TalentNeedsImpl"
 SERVICE = "org.talentneeds.calc.TalentNeeds"
 SERVICES = (SERVICE, "com.sun.star.sheet.AddIn")
-EPOCH = dt.datetime(1899, 12, 30)
 ERROR_CODES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A")
 
 _functions = {}
@@ -104,10 +103,10 @@ def _plain(value):
     boolean as 1 or 0 (Calc reads a boolean it is handed as an unset number, see the README)."""
     if isinstance(value, bool):
         return float(value)
-    if isinstance(value, dt.datetime):
-        return (value - EPOCH).total_seconds() / 86400
-    if isinstance(value, dt.date):
-        return float((value - EPOCH.date()).days)
+    if isinstance(value, dt.date):  # a datetime too
+        from talentneeds.roster.values import datetime_to_serial  # loaded with the functions (_load)
+
+        return datetime_to_serial(value)
     return value
 
 

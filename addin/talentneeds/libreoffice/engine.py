@@ -21,9 +21,9 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.formula import ArrayFormula
 
 from talentneeds.libreoffice.office import convert, throwaway_profile
+from talentneeds.roster.values import datetime_to_serial
 
 Address = tuple[str, str]
-EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 
 
 def formula_cells(path: str | Path) -> list[Address]:
@@ -48,10 +48,8 @@ def cell_value(value: object) -> object:
     """A stored value as the default engine gives it: numbers as float, dates as serial numbers."""
     if isinstance(value, bool) or value is None or isinstance(value, str):
         return value
-    if isinstance(value, dt.datetime):
-        return (value - EXCEL_EPOCH).total_seconds() / 86400
-    if isinstance(value, dt.date):
-        return float((value - EXCEL_EPOCH.date()).days)
+    if isinstance(value, dt.date):  # a datetime too
+        return datetime_to_serial(value)
     if isinstance(value, dt.time):
         return (value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 1e6) / 86400
     return float(value)

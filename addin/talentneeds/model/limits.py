@@ -22,6 +22,7 @@ would do and the budget, before anything is drawn.
 
 from __future__ import annotations
 
+import numbers
 import sys
 
 # Excel's largest number (a double's largest finite value).
@@ -63,6 +64,12 @@ MAX_SEED = 2 ** 32 - 1
 # 200 quarters of 5,000 teams of 0-1000, 100-year tenure, 200-quarter time to hire
 # (600 trials) 9.1 s.
 WORK_BUDGET = 800_000_000
+
+
+def is_number(value: object) -> bool:
+    """A real number that is not a boolean (Python's True is an int; numpy's bool_ is no
+    Real at all)."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
 def as_float(value: object) -> float:

@@ -23,9 +23,11 @@ from talentneeds.model.ranges import DEFAULT_POINT, Range
 
 @dataclass(frozen=True)
 class Person:
-    """One row of a roster. ``soft_skills`` is None where the roster does not say."""
+    """One row of a roster. ``soft_skills`` is None where the roster does not say;
+    ``archetype`` None for a person read from an HR export (``import-roster``), whose Role
+    the workbook's catalogue maps."""
 
-    archetype: Archetype
+    archetype: Archetype | None
     start_date: dt.date
     soft_skills: bool | None = None
     label: str = "a roster row"  # names the row in error messages, e.g. "roster row 5"

@@ -60,7 +60,6 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import math
-import numbers
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -78,6 +77,7 @@ from talentneeds.model.limits import (
     MAX_QUARTERS,
     MAX_TEAMS_PER_QUARTER,
     as_float,
+    is_number,
 )
 from talentneeds.model.needs import check_share
 from talentneeds.model.pipeline import (
@@ -134,20 +134,16 @@ PLAN_COLUMNS = (
 
 # ----------------------------------------------------------------------------- checking
 
-def _is_number(value: object) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
-
-
 def check_whole(value: object, name: str, low: int, high: int) -> int:
     """A whole number from ``low`` to ``high`` (an int, or a float with nothing after the point)."""
-    if not _is_number(value) or not math.isfinite(as_float(value)) or value != int(value) \
+    if not is_number(value) or not math.isfinite(as_float(value)) or value != int(value) \
             or not low <= value <= high:
         raise InvalidInput(f"{name} must be a whole number from {low:,} to {high:,}, got {shown(value)}")
     return int(value)
 
 
 def check_number(value: object, name: str, low: float, high: float) -> float:
-    if not _is_number(value) or not math.isfinite(as_float(value)) or not low <= value <= high:
+    if not is_number(value) or not math.isfinite(as_float(value)) or not low <= value <= high:
         raise InvalidInput(f"{name} must be a number from {low:g} to {high:g}, got {shown(value)}")
     return float(value)
 
@@ -178,7 +174,7 @@ def check_labels(labels: object, quarters: int) -> list:
     seen = set()
     for position, label in enumerate(labels, start=1):
         text = isinstance(label, str) and label.strip()
-        if not (text or isinstance(label, dt.date) or (_is_number(label) and math.isfinite(as_float(label))
+        if not (text or isinstance(label, dt.date) or (is_number(label) and math.isfinite(as_float(label))
                                                       and label == int(label) and label >= 1)):
             raise InvalidInput(f"the label of quarter {position} must be a text such as \"Q1 2027\", a whole "
                                f"number >= 1 or a date, got {shown(label)}")
@@ -221,7 +217,7 @@ def check_per_team(per_team: object) -> dict[Archetype, Range]:
 
 def check_attrition(attrition: object) -> dict[Archetype, float]:
     """Annual attrition: one share for every archetype, or a share per archetype."""
-    if _is_number(attrition):
+    if is_number(attrition):
         share = check_share(attrition, "attrition")
         return {archetype: share for archetype in ARCHETYPES}
     given = _by_archetype(attrition, "attrition")

@@ -50,6 +50,7 @@ from talentneeds.model.limits import (
     MAX_TEAMS,
     MAX_TRIALS,
     WORK_BUDGET,
+    is_number,
 )
 from talentneeds.model.ranges import Range
 
@@ -72,19 +73,15 @@ _WHOLE_TOLERANCE = 1e-9
 
 # ----------------------------------------------------------------------------- checking
 
-def _is_number(value: object) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
-
-
 def check_percentiles(percentiles: object) -> tuple[float, ...]:
     """One number or a list of numbers, each from 0 to 100."""
-    if _is_number(percentiles):
+    if is_number(percentiles):
         percentiles = (percentiles,)
     if isinstance(percentiles, (str, bytes, Mapping)) or not isinstance(percentiles, (Sequence, np.ndarray)) \
             or len(percentiles) == 0:
         raise InvalidInput(f"percentiles must be a list of numbers from 0 to 100, got {shown(percentiles)}")
     for p in percentiles:
-        if not _is_number(p) or not 0 <= p <= 100:  # also rejects NaN
+        if not is_number(p) or not 0 <= p <= 100:  # also rejects NaN
             raise InvalidInput(f"percentiles must be numbers from 0 to 100, got {shown(p)}")
     return tuple(float(p) for p in percentiles)
 

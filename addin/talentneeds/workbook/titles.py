@@ -13,6 +13,7 @@ from pathlib import Path
 
 from talentneeds.errors import InvalidInput, UnknownRole
 from talentneeds.model.roles import DEFAULT_CATALOG, Catalog
+from talentneeds.roster.schema import roster_columns
 
 # Titles named in one message, at most; beyond, the message says how many more.
 SHOWN_TITLES = 20
@@ -45,11 +46,9 @@ def workbook_titles(path: str | Path) -> tuple[list[str], Catalog]:
         except InvalidInput:
             pass  # a damaged catalogue is a check of its own; titles are then looked up in the default
     titles = []
-    if staff:
-        header = [str(cell or "").strip().lower() for cell in staff[0]]
-        if "role" in header:
-            column = header.index("role")
-            titles = [row[column] for row in staff[1:] if isinstance(row[column], str) and row[column].strip()]
+    column = roster_columns(staff[0], ("role",)).get("role") if staff else None
+    if column is not None:
+        titles = [row[column] for row in staff[1:] if isinstance(row[column], str) and row[column].strip()]
     return titles, catalog
 
 
