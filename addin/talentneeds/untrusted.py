@@ -34,6 +34,8 @@ import zipfile
 import zlib
 from pathlib import Path
 
+from talentneeds.errors import FileError
+
 __all__ = ["MAX_CENTRAL_DIRECTORY_BYTES", "MAX_MEMBERS", "MAX_RATIO", "MAX_UNCOMPRESSED_BYTES",
            "RATIO_GRACE_BYTES", "READING_ERRORS", "UntrustedFileError", "check_workbook_file",
            "describe_failure", "is_reading_error", "read_error"]
@@ -87,7 +89,7 @@ _OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relati
 _STRICT_OFFICE_DOCUMENT = "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument"
 
 
-class UntrustedFileError(ValueError):
+class UntrustedFileError(FileError):
     """The file is not a workbook we will read; the message (one line) names the file,
     what is wrong and what would be valid."""
 
