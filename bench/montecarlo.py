@@ -143,7 +143,7 @@ def plan_numpy_call_loop(teams: int, trials: int, seed: int = 0) -> list[int]:
                                        else count * int(heads[0]))
         span = setup.span.low + (setup.span.high - setup.span.low) * rng.random()
         run = P.simulate(setup, full, np.array([span]))
-        hires.append(int(sum(run[f"Hires {P.PLURAL[a]}"].sum() for a in ARCHETYPES)))
+        hires.append(int(run.total_hires()[0]))
     return hires
 
 

@@ -67,24 +67,18 @@ PLAN_CHUNK_CELLS = 200_000
 # beta-PERT with the mode at the middle of the range: alpha = beta = 1 + 4 x 1/2 = 3.
 PERT_SHAPE = 3
 
-_WHOLE_TOLERANCE = 1e-9
-
 
 # ----------------------------------------------------------------------------- checking
 
-def _is_number(value: object) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
-
-
 def check_percentiles(percentiles: object) -> tuple[float, ...]:
     """One number or a list of numbers, each from 0 to 100."""
-    if _is_number(percentiles):
+    if P.is_number(percentiles):
         percentiles = (percentiles,)
     if isinstance(percentiles, (str, bytes, Mapping)) or not isinstance(percentiles, (Sequence, np.ndarray)) \
             or len(percentiles) == 0:
         raise InvalidInput(f"percentiles must be a list of numbers from 0 to 100, got {shown(percentiles)}")
     for p in percentiles:
-        if not _is_number(p) or not 0 <= p <= 100:  # also rejects NaN
+        if not P.is_number(p) or not 0 <= p <= 100:  # also rejects NaN
             raise InvalidInput(f"percentiles must be numbers from 0 to 100, got {shown(p)}")
     return tuple(float(p) for p in percentiles)
 
@@ -156,7 +150,7 @@ def _head_distribution(low: float, high: float, distribution: str) -> tuple[np.n
     same few ranges again and again. (Equal bounds give equal arrays, 0.0 and -0.0 too.)"""
     per_team = Range(low, high)
     width = per_team.high - per_team.low
-    steps = min(math.ceil(width - _WHOLE_TOLERANCE), MAX_POINTS_PER_RANGE - 1) if width > 0 else 0
+    steps = min(math.ceil(width - P.WHOLE_TOLERANCE), MAX_POINTS_PER_RANGE - 1) if width > 0 else 0
     if steps == 0:
         points, weights = np.array([(per_team.low + per_team.high) / 2]), np.array([1.0])
     else:
@@ -170,7 +164,7 @@ def _head_distribution(low: float, high: float, distribution: str) -> tuple[np.n
             edges = (np.arange(steps + 2)) / (steps + 1)
             weights = np.diff(_pert_cdf(edges))
     # Snap points that are whole up to float noise, then split the rest between neighbours.
-    snapped = np.where(np.abs(points - np.round(points)) < _WHOLE_TOLERANCE, np.round(points), points)
+    snapped = np.where(np.abs(points - np.round(points)) < P.WHOLE_TOLERANCE, np.round(points), points)
     lower = np.floor(snapped)
     upper_share = snapped - lower
     heads = np.concatenate([lower, lower + 1]).astype(np.int64)
@@ -307,7 +301,7 @@ def plan_trial_cost(setup: P.PlanSetup, distribution: str) -> int:
 
 
 def plan_trials(setup: P.PlanSetup, trials: int, rng: np.random.Generator,
-                distribution: str) -> dict[str, np.ndarray]:
+                distribution: str) -> P.PlanRun:
     """Run the plan for ``trials`` draws: every team's heads drawn per team (as in
     :func:`needs_distribution`), the span of control drawn once per trial."""
     laws = {a: head_distribution(setup.per_team[a], distribution) for a in ARCHETYPES}
@@ -351,10 +345,9 @@ def plan_distribution(schedule: Sequence[int], percentiles: Iterable[float] = DE
     starting = sum(setup.org_heads(a) for a in ARCHETYPES)
     for first in range(0, trials, chunk):
         run = plan_trials(setup, min(chunk, trials - first), rng, distribution)
-        last_targets = sum(run[f"Target {P.PLURAL[a]}"][:, -1] for a in ARCHETYPES)
-        tallies["Total needs"].add(last_targets - starting)
-        tallies["Total hires"].add(sum(run[f"Hires {P.PLURAL[a]}"].sum(axis=1) for a in ARCHETYPES))
-        tallies["Fully staffed quarter"].add(P.fully_staffed_quarter(run["Backlog"]))
+        tallies["Total needs"].add(run.last_targets() - starting)
+        tallies["Total hires"].add(run.total_hires())
+        tallies["Fully staffed quarter"].add(P.fully_staffed_quarter(run.backlog))
     rows = []
     for name in PLAN_OUTCOMES:
         row = [float(tallies[name].percentile(p)) for p in percentiles]
