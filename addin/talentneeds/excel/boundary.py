@@ -18,6 +18,7 @@ and the message), which each runtime then shows its own way:
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import functools
 import inspect
@@ -145,6 +146,16 @@ def to_cells(result: object) -> object:
     return to_cell(result)
 
 
+def frame_rows(frame, *, index: bool = True) -> list[list]:
+    """A table (a pandas DataFrame) as the rows a table function returns: a header row of
+    its column names, then one row per record; with ``index``, its index (named in the
+    header) as the first column. Values as Python scalars (``to_numpy(dtype=object)``)."""
+    values = frame.to_numpy(dtype=object).tolist()
+    if not index:
+        return [list(frame.columns), *values]
+    return [[frame.index.name, *frame.columns], *[[key, *row] for key, row in zip(frame.index, values)]]
+
+
 def excel_function(*, returns_table: bool = False, tables: tuple[str, ...] = (), **arg_docs: str):
     """Make ``f`` an Excel function: its docstring is the one-line description and
     ``arg_docs`` describe every argument (all must be given). ``tables`` names the
@@ -167,16 +178,13 @@ def excel_function(*, returns_table: bool = False, tables: tuple[str, ...] = (),
             returns_table=returns_table,
         )
 
-        def value(*args) -> object:
+        @functools.wraps(f)
+        def excel_cell(*args):
             try:
                 return to_cells(f(*args))
             except Exception as error:  # the one boundary: no traceback ever reaches a cell
-                return cell_error(error, spec.name)
-
-        @functools.wraps(f)
-        def excel_cell(*args):
-            result = value(*args)
-            if type(result) is not CellError:
+                result = cell_error(error, spec.name)
+            if _error_values.get():
                 return result
             if office_js_runtime():
                 import xlwings
@@ -185,16 +193,25 @@ def excel_function(*, returns_table: bool = False, tables: tuple[str, ...] = (),
             return str(result)
 
         excel_cell.__talentneeds__ = spec
-        excel_cell.__talentneeds_value__ = value
         return register_with_xlwings(excel_cell, spec)
 
     return decorate
 
 
+# True while cell_value calls a function: its errors come back as CellError values. A
+# context variable rather than a second entry point, so that a wrapper around one of our
+# functions (a profiler, bench/'s call counter) still sees every call.
+_error_values: contextvars.ContextVar[bool] = contextvars.ContextVar("talentneeds_error_values", default=False)
+
+
 def cell_value(function: Callable, *args) -> object:
     """What the Excel function ``function`` gives for ``args``: its cells, or a
     :class:`CellError` (never raised, never text) -- for runtimes with error values of their own."""
-    return function.__talentneeds_value__(*args)
+    token = _error_values.set(True)
+    try:
+        return function(*args)
+    finally:
+        _error_values.reset(token)
 
 
 def register_with_xlwings(f: Callable, spec: FunctionSpec, func=None, arg=None) -> Callable:
