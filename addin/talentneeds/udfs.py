@@ -162,7 +162,7 @@ def INTERNAL_AMPLIFIERS(roster, as_of=None, min_tenure_years=None, soft_skills_r
         people,
         cells.date(as_of, "as_of", default=dt.date.today()),
         cells.number(min_tenure_years, "min_tenure_years", default=A.MIN_TENURE_YEARS,
-                     maximum=limits.MAX_TENURE_YEARS),
+                     bound=limits.TENURE_YEARS),
         cells.boolean(soft_skills_required, "soft_skills_required", default=A.SOFT_SKILLS_REQUIRED),
         arguments.share(take_up, "take_up", A.TAKE_UP),
     )
@@ -187,7 +187,7 @@ def PROMOTION_CANDIDATES(roster, as_of=None, min_tenure_years=None, soft_skills_
         tables.roster(roster, tables.catalog(catalog)),
         cells.date(as_of, "as_of", default=dt.date.today()),
         cells.number(min_tenure_years, "min_tenure_years", default=A.MIN_TENURE_YEARS,
-                     maximum=limits.MAX_TENURE_YEARS),
+                     bound=limits.TENURE_YEARS),
         cells.boolean(soft_skills_required, "soft_skills_required", default=A.SOFT_SKILLS_REQUIRED),
     )
     rows = [list(CANDIDATE_COLUMNS)]
@@ -278,7 +278,7 @@ def COHORT_MIX(cohort_size, amplifiers, iterators, connectors=None, weighting=No
         Archetype.ITERATOR: cells.number(iterators, "iterators"),
         Archetype.CONNECTOR: cells.number(connectors, "connectors", default=0.0),
     }
-    size = cells.number(cohort_size, "cohort_size", maximum=limits.MAX_COHORT, whole=True)
+    size = cells.number(cohort_size, "cohort_size", bound=limits.COHORT)
     weights = cohort.weights(heads, cells.text_or_number(weighting, "weighting"))
     seats = cohort.cohort_mix(size, weights)
     rows = [["Archetype", "Weight", "Share", "Seats"]]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from talentneeds.excel import cells, tables
 from talentneeds.model import assumptions as A
+from talentneeds.model import limits
 from talentneeds.model.ranges import Range, point_fraction
 
 POINT_DOC = 'Where in each range to plan: "low", "mid" (default), "high", or a number from 0 to 1.'
@@ -37,7 +38,7 @@ def range_of(low: object, high: object, default: Range, low_name: str, high_name
 
 
 def share(value: object, name: str, default: float) -> float:
-    return cells.number(value, name, default=default, maximum=1.0)
+    return cells.number(value, name, default=default, bound=limits.SHARE)
 
 
 def span(span_low: object, span_high: object) -> Range:

@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Sequence
 
 from talentneeds.errors import ErrorInCell, InvalidInput, shown
-from talentneeds.model.limits import as_float
+from talentneeds.model.limits import Bound, as_float
 
 # Excel's 1900 date system: serial 1 is 1900-01-01, and Excel counts a 29 February
 # 1900 that never was (serial 60), so from serial 61 on the epoch is 1899-12-30.
@@ -75,11 +75,15 @@ def parse_number_text(text: str) -> float | None:
 
 
 def number(value: object, name: str, *, default: float | None = None, minimum: float = 0.0,
-           maximum: float | None = None, whole: bool = False) -> float:
+           maximum: float | None = None, whole: bool = False, bound: Bound | None = None) -> float:
     """A finite number in [minimum, maximum]; a blank gives ``default`` or, if None, an error.
+    ``bound`` (one of :mod:`talentneeds.model.limits`' bounds) stands for minimum, maximum
+    and whole, and its wording is the model's.
 
     Numbers typed as text ("4", "80%") are accepted; booleans and dates are not.
     """
+    if bound is not None:
+        minimum, maximum, whole = bound.low, bound.high, bound.whole
     kind = type(value)
     if kind is float or kind is int:  # the common case, checked without the general path
         candidate = value if kind is float else as_float(value)  # an int may be beyond a double
@@ -89,7 +93,7 @@ def number(value: object, name: str, *, default: float | None = None, minimum: f
     value = single_cell(value, name)
     if is_blank(value):
         if default is None:
-            raise InvalidInput(f"{name} is required: {_describe_number(minimum, maximum, whole)}, got a blank cell")
+            raise InvalidInput(f"{name} is required: {(bound.describe() if bound else _describe_number(minimum, maximum, whole))}, got a blank cell")
         return default
     if isinstance(value, bool) or isinstance(value, (dt.date, dt.datetime)):
         candidate = None
@@ -102,7 +106,7 @@ def number(value: object, name: str, *, default: float | None = None, minimum: f
     if candidate is None or not math.isfinite(candidate) or candidate < minimum \
             or (maximum is not None and candidate > maximum) \
             or (whole and candidate != math.floor(candidate)):
-        raise InvalidInput(f"{name} must be {_describe_number(minimum, maximum, whole)}, got {shown(value)}")
+        raise InvalidInput(f"{name} must be {(bound.describe() if bound else _describe_number(minimum, maximum, whole))}, got {shown(value)}")
     return candidate
 
 

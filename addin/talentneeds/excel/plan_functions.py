@@ -54,7 +54,7 @@ _PLAN_DOCS = dict(
 
 def horizon(value: object) -> int | None:
     return None if cells.is_blank(cells.single_cell(value, "quarters")) else int(cells.number(
-        value, "quarters", minimum=limits.MIN_HORIZON_QUARTERS, maximum=limits.MAX_HORIZON_QUARTERS, whole=True))
+        value, "quarters", bound=limits.HORIZON_QUARTERS))
 
 
 @dataclass(frozen=True)
@@ -85,23 +85,23 @@ class PlanCells:
             span=arguments.span(self.span_low, self.span_high),
             time_to_hire=(plan_model.TIME_TO_HIRE if arguments.omitted(self.time_to_hire)
                           else tables.by_archetype_numbers(self.time_to_hire, "time_to_hire",
-                                                           maximum=limits.MAX_QUARTERS)),
+                                                           maximum=limits.QUARTERS_TO_HIRE.high)),
             attrition=(plan_model.ANNUAL_ATTRITION if arguments.omitted(self.attrition)
-                       else tables.by_archetype_numbers(self.attrition, "attrition", maximum=1.0)),
+                       else tables.by_archetype_numbers(self.attrition, "attrition", maximum=limits.SHARE.high)),
             ramp_quarters=int(cells.number(self.ramp_quarters, "ramp_quarters", default=plan_model.RAMP_QUARTERS,
-                                           minimum=1, maximum=limits.MAX_QUARTERS, whole=True)),
+                                           bound=limits.RAMP_QUARTERS)),
             min_tenure_years=cells.number(self.min_tenure_years, "min_tenure_years", default=A.MIN_TENURE_YEARS,
-                                          maximum=limits.MAX_TENURE_YEARS),
+                                          bound=limits.TENURE_YEARS),
             soft_skills_required=cells.boolean(self.soft_skills_required, "soft_skills_required",
                                                default=A.SOFT_SKILLS_REQUIRED),
             take_up=arguments.share(self.take_up, "take_up", A.TAKE_UP),
             promote=cells.boolean(self.promote, "promote", default=True),
             candidate_pool_factor=cells.number(self.pool_factor, "pool_factor",
                                                default=plan_model.CANDIDATE_POOL_FACTOR,
-                                               minimum=1, maximum=limits.MAX_CANDIDATE_POOL_FACTOR),
+                                               bound=limits.CANDIDATE_POOL_FACTOR),
             connectors_shared_by=cells.number(self.connectors_shared_by, "connectors_shared_by",
-                                              default=plan_model.CONNECTORS_SHARED_BY, minimum=1,
-                                              maximum=limits.MAX_CONNECTORS_SHARED_BY),
+                                              default=plan_model.CONNECTORS_SHARED_BY,
+                                              bound=limits.CONNECTORS_SHARED_BY),
         )
         if not arguments.omitted(self.roster):
             options["roster"] = tables.roster(self.roster, tables.catalog(self.catalog))
@@ -140,16 +140,16 @@ _SEED_DOC = "Seed of the random draws (default 0): the same inputs give the same
 
 
 def _trials(value: object, default: int) -> int:
-    return int(cells.number(value, "trials", default=default, minimum=1, maximum=limits.MAX_TRIALS, whole=True))
+    return int(cells.number(value, "trials", default=default, bound=limits.TRIALS))
 
 
 def _seed(value: object) -> int:
-    return int(cells.number(value, "seed", default=0, maximum=limits.MAX_SEED, whole=True))
+    return int(cells.number(value, "seed", default=0, bound=limits.SEED))
 
 
 def _percentiles(value: object) -> list[float] | tuple[float, ...]:
     return (uncertainty.DEFAULT_PERCENTILES if arguments.omitted(value)
-            else tables.numbers(value, "percentiles", maximum=100))
+            else tables.numbers(value, "percentiles", maximum=limits.PERCENTILE.high))
 
 
 @excel_function(
@@ -165,7 +165,7 @@ def _percentiles(value: object) -> list[float] | tuple[float, ...]:
 def NEEDS_DISTRIBUTION(teams, percentiles=None, trials=None, seed=None, per_team=None, distribution=None):
     """Table of whole heads each archetype needs at each percentile, over random draws of every range."""
     frame = uncertainty.needs_distribution(
-        int(cells.number(teams, "teams", maximum=limits.MAX_TEAMS, whole=True)),
+        int(cells.number(teams, "teams", bound=limits.TEAMS)),
         _percentiles(percentiles),
         _trials(trials, default=10_000),
         _seed(seed),
@@ -239,8 +239,7 @@ def QUARTER_LABELS(start, quarters):
     """A column of the plan's quarter labels ("Q1 2027", ...): the calendar quarter each quarter starts in."""
     labels = calendar.quarter_labels(
         cells.date(start, "start"),
-        int(cells.number(quarters, "quarters", minimum=limits.MIN_HORIZON_QUARTERS,
-                         maximum=limits.MAX_HORIZON_QUARTERS, whole=True)))
+        int(cells.number(quarters, "quarters", bound=limits.HORIZON_QUARTERS)))
     return [[label] for label in labels]
 
 

@@ -82,6 +82,7 @@ from talentneeds.model.plan_setup import (  # noqa: F401 (the plan's inputs, as 
     PlanSetup,
     check_labels,
     check_per_team,
+    check_bound,
     check_whole,
     horizon_schedule,
     is_number,

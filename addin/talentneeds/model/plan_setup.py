@@ -20,14 +20,8 @@ from talentneeds.errors import InvalidInput, shown
 from talentneeds.model import assumptions as A
 from talentneeds.model.archetypes import ARCHETYPES, Archetype, parse_archetype
 from talentneeds.model.calendar import check_horizon
-from talentneeds.model.limits import (
-    MAX_CANDIDATE_POOL_FACTOR,
-    MAX_CONNECTORS_SHARED_BY,
-    MAX_HEADS,
-    MAX_QUARTERS,
-    MAX_TEAMS_PER_QUARTER,
-    as_float,
-)
+from talentneeds.model import limits
+from talentneeds.model.limits import MAX_QUARTERS, Bound, as_float
 from talentneeds.model.needs import check_share
 from talentneeds.model.pipeline import (
     Person,
@@ -85,14 +79,21 @@ def check_whole(value: object, name: str, low: int, high: int) -> int:
     """A whole number from ``low`` to ``high`` (an int, or a float with nothing after the point)."""
     if not is_number(value) or not math.isfinite(as_float(value)) or value != int(value) \
             or not low <= value <= high:
-        raise InvalidInput(f"{name} must be a whole number from {low:,} to {high:,}, got {shown(value)}")
+        raise Bound(low, high, whole=True).refusal(name, value)
     return int(value)
 
 
 def check_number(value: object, name: str, low: float, high: float) -> float:
     if not is_number(value) or not math.isfinite(as_float(value)) or not low <= value <= high:
-        raise InvalidInput(f"{name} must be a number from {low:g} to {high:g}, got {shown(value)}")
+        raise Bound(low, high).refusal(name, value)
     return float(value)
+
+
+def check_bound(value: object, name: str, bound: Bound) -> float | int:
+    """A number within ``bound`` (see :mod:`talentneeds.model.limits`)."""
+    if bound.whole:
+        return check_whole(value, name, bound.low, bound.high)
+    return check_number(value, name, bound.low, bound.high)
 
 
 def check_flag(value: object, name: str) -> bool:
@@ -108,7 +109,7 @@ def check_schedule(schedule: object) -> np.ndarray:
     if not 1 <= len(schedule) <= MAX_QUARTERS:
         raise InvalidInput(f"schedule must list new teams for 1 to {MAX_QUARTERS} quarters, "
                            f"got {len(schedule)} quarters")
-    return np.array([check_whole(teams, f"schedule quarter {quarter}", 0, MAX_TEAMS_PER_QUARTER)
+    return np.array([check_bound(teams, f"schedule quarter {quarter}", limits.TEAMS_PER_QUARTER)
                      for quarter, teams in enumerate(schedule, start=1)], dtype=np.int64)
 
 
@@ -178,14 +179,14 @@ def check_attrition(attrition: object) -> dict[Archetype, float]:
 def check_time_to_hire(time_to_hire: object) -> dict[Archetype, int]:
     """Quarters to hire: one whole number for every archetype, or one per archetype."""
     if not isinstance(time_to_hire, Mapping):
-        quarters = check_whole(time_to_hire, "time_to_hire", 0, MAX_QUARTERS)
+        quarters = check_bound(time_to_hire, "time_to_hire", limits.QUARTERS_TO_HIRE)
         return dict.fromkeys(ARCHETYPES, quarters)
     given = _by_archetype(time_to_hire, "time_to_hire")
     missing = [a.value for a in ARCHETYPES if a not in given]
     if missing:
         raise InvalidInput(f"time_to_hire must give quarters for Amplifier, Iterator and Connector; "
                            f"missing {', '.join(missing)}")
-    return {a: check_whole(given[a], f"time_to_hire for {a.value}", 0, MAX_QUARTERS) for a in ARCHETYPES}
+    return {a: check_bound(given[a], f"time_to_hire for {a.value}", limits.QUARTERS_TO_HIRE) for a in ARCHETYPES}
 
 
 def quarterly_rate(annual: float) -> float:
@@ -365,7 +366,7 @@ def plan_setup(schedule: Sequence[int], *,
         joins, joining_candidates = start.joins, start.joining_candidates
     else:
         given = _by_archetype(starting_heads if starting_heads is not None else {}, "starting_heads")
-        heads = {a: check_whole(given.get(a, 0), f"starting_heads for {a.value}", 0, MAX_HEADS)
+        heads = {a: check_bound(given.get(a, 0), f"starting_heads for {a.value}", limits.HEADS)
                  for a in ARCHETYPES}
         candidates = np.zeros(quarters, dtype=np.int64)
         if starting_candidates is None:
@@ -390,14 +391,13 @@ def plan_setup(schedule: Sequence[int], *,
         per_team=check_per_team(per_team),
         span=span,
         time_to_hire=check_time_to_hire(time_to_hire),
-        ramp_quarters=check_whole(ramp_quarters, "ramp_quarters", 1, MAX_QUARTERS),
+        ramp_quarters=check_bound(ramp_quarters, "ramp_quarters", limits.RAMP_QUARTERS),
         quarterly_attrition={a: quarterly_rate(s) for a, s in check_attrition(attrition).items()},
         promote=promote,
         take_up=check_share(take_up, "take_up"),
-        candidate_pool_factor=check_number(candidate_pool_factor, "candidate_pool_factor",
-                                           1, MAX_CANDIDATE_POOL_FACTOR),
-        connectors_shared_by=check_number(connectors_shared_by, "connectors_shared_by",
-                                          1, MAX_CONNECTORS_SHARED_BY),
+        candidate_pool_factor=check_bound(candidate_pool_factor, "candidate_pool_factor",
+                                          limits.CANDIDATE_POOL_FACTOR),
+        connectors_shared_by=check_bound(connectors_shared_by, "connectors_shared_by", limits.CONNECTORS_SHARED_BY),
         new_hire_soft_skills_share=soft_share,
         quarters_to_candidate=quarters_to_candidate(min_tenure_years),
         starting_heads=heads,

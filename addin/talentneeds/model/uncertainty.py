@@ -44,13 +44,7 @@ from talentneeds.errors import ImpossiblePlan, InvalidInput, shown
 from talentneeds.model import assumptions as A
 from talentneeds.model import plan as P
 from talentneeds.model.archetypes import ARCHETYPES, Archetype
-from talentneeds.model.limits import (
-    MAX_EXACT_WHOLE,
-    MAX_SEED,
-    MAX_TEAMS,
-    MAX_TRIALS,
-    WORK_BUDGET,
-)
+from talentneeds.model.limits import MAX_EXACT_WHOLE, PERCENTILE, SEED, TEAMS, TRIALS, WORK_BUDGET
 from talentneeds.model.ranges import Range
 
 DISTRIBUTIONS = ("uniform", "pert")
@@ -76,21 +70,21 @@ def check_percentiles(percentiles: object) -> tuple[float, ...]:
         percentiles = (percentiles,)
     if isinstance(percentiles, (str, bytes, Mapping)) or not isinstance(percentiles, (Sequence, np.ndarray)) \
             or len(percentiles) == 0:
-        raise InvalidInput(f"percentiles must be a list of numbers from 0 to 100, got {shown(percentiles)}")
+        raise InvalidInput(f"percentiles must be a list of numbers from {PERCENTILE.low:g} to {PERCENTILE.high:g}, got {shown(percentiles)}")
     for p in percentiles:
-        if not P.is_number(p) or not 0 <= p <= 100:  # also rejects NaN
-            raise InvalidInput(f"percentiles must be numbers from 0 to 100, got {shown(p)}")
+        if not P.is_number(p) or not PERCENTILE.low <= p <= PERCENTILE.high:  # also rejects NaN
+            raise InvalidInput(f"percentiles must be numbers from {PERCENTILE.low:g} to {PERCENTILE.high:g}, got {shown(p)}")
     return tuple(float(p) for p in percentiles)
 
 
 def check_trials(trials: object) -> int:
-    return P.check_whole(trials, "trials", 1, MAX_TRIALS)
+    return P.check_bound(trials, "trials", TRIALS)
 
 
 def check_seed(seed: object) -> int:
     if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral) \
-            or not 0 <= seed <= MAX_SEED:
-        raise InvalidInput(f"seed must be a whole number from 0 to {MAX_SEED:,}, got {shown(seed)}")
+            or not SEED.low <= seed <= SEED.high:
+        raise SEED.refusal("seed", seed)
     return int(seed)
 
 
@@ -251,7 +245,7 @@ def needs_distribution(teams: int, percentiles: Iterable[float] = DEFAULT_PERCEN
     Each team's heads are drawn independently from its range (see the module notes).
     Rows are the archetypes (index ``Archetype``); columns ``P10``, ``P50``, ...
     """
-    teams = P.check_whole(teams, "teams", 0, MAX_TEAMS)
+    teams = P.check_bound(teams, "teams", TEAMS)
     percentiles = check_percentiles(percentiles)
     trials, seed = check_trials(trials), check_seed(seed)
     distribution = check_distribution(distribution)
