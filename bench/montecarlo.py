@@ -143,7 +143,7 @@ def plan_numpy_call_loop(teams: int, trials: int, seed: int = 0) -> list[int]:
                                        else count * int(heads[0]))
         span = setup.span.low + (setup.span.high - setup.span.low) * rng.random()
         run = P.simulate(setup, full, np.array([span]))
-        hires.append(int(sum(run[f"Hires {P.PLURAL[a]}"].sum() for a in ARCHETYPES)))
+        hires.append(int(run.total_hires()[0]))
     return hires
 
 
@@ -175,6 +175,7 @@ def table_function_cases(teams: int):
     """(function, wrapper callable, bare callable) for every table function at ``teams``."""
     from talentneeds import udfs
     from talentneeds.excel import tables
+    from talentneeds.excel.plan_functions import PlanCells
     from talentneeds.model import assumptions as A
     from talentneeds.model import bottleneck as bottleneck_model
     from talentneeds.model import cohort, needs, uncertainty
@@ -193,8 +194,10 @@ def table_function_cases(teams: int):
     attrition = [[0.10, 0.15, 0.10]]
     plan_args = (schedule_rows, roster, as_of, "mid", per_team_rows, 5.0, 10.0, 1.0, attrition, 2.0, 1.0,
                  True, 1.0, True, 1.0, 1.0, roles)
-    options = udfs._plan_options(roster, as_of, 5.0, 10.0, 1.0, attrition, 2.0, 1.0, True, 1.0, True, 1.0,
-                                 1.0, per_team_rows, roles)
+    options = PlanCells(roster=roster, as_of=as_of, span_low=5.0, span_high=10.0, time_to_hire=1.0,
+                        attrition=attrition, ramp_quarters=2.0, min_tenure_years=1.0, soft_skills_required=True,
+                        take_up=1.0, promote=True, pool_factor=1.0, connectors_shared_by=1.0,
+                        per_team=per_team_rows, catalog=roles).options()
     schedule = tables.schedule(schedule_rows)
     plan_rows = udfs.HIRING_PLAN(*plan_args)
     plan_frame = pd.DataFrame(tables.plan_table(plan_rows))

@@ -1,7 +1,12 @@
-"""The command line: ``talentneeds functions`` and ``talentneeds demo``.
+"""The command line: ``talentneeds functions``, ``template``, ``demo``, ``compute``,
+``import-roster``, ``render``, ``lite`` and ``libreoffice``.
 
 Thin by design: parse arguments, call the package, print, return an exit code.
-A user mistake prints one line and exits non-zero, never a traceback.
+A user mistake prints one line and exits non-zero, never a traceback: every refusal of a
+file is a :class:`~talentneeds.errors.FileError` and every refused input a
+:class:`~talentneeds.errors.TalentNeedsError`, and :func:`main` catches the two once.
+What a library raises while reading a damaged workbook becomes a FileError in
+:func:`_reading`, which names the file.
 """
 
 from __future__ import annotations
@@ -11,6 +16,10 @@ import contextlib
 import sys
 
 from talentneeds import __version__
+from talentneeds.errors import FileError, TalentNeedsError
+
+# What a user's mistake raises: the message is written for the user, one line.
+USER_MISTAKES = (FileError, TalentNeedsError)
 
 
 def functions_text() -> str:
@@ -31,26 +40,42 @@ def fail(message: str) -> int:
     return 1
 
 
+class _Refused(FileError):
+    """A one-line refusal already worded for the user, naming the file."""
+
+
+@contextlib.contextmanager
+def _reading(path: str, named: tuple[type[Exception], ...] = (), described: tuple[type[Exception], ...] = ()):
+    """Errors raised while reading or computing the workbook at ``path`` as one line that
+    names it: ``named`` errors by their message, ``described`` ones and what reading a
+    damaged workbook raises (by type) as :func:`~talentneeds.untrusted.describe_failure`
+    words them. A user mistake passes on as it is (its message names its file); anything
+    else is a bug: re-raised."""
+    from talentneeds.untrusted import describe_failure, is_reading_error
+
+    try:
+        yield
+    except USER_MISTAKES:
+        raise
+    except named as error:
+        raise _Refused(f"{path}: {error}") from None
+    except Exception as error:
+        if not (isinstance(error, described) or is_reading_error(error)):
+            raise
+        raise _Refused(describe_failure(path, error)) from None
+
+
 def render_command(workbook: str, sheets: list[str], output: str, force: bool = False) -> int:
     from pathlib import Path
 
     from talentneeds.render import RenderError, render_sheets
-    from talentneeds.untrusted import UntrustedFileError, check_workbook_file, describe_failure, is_reading_error
+    from talentneeds.untrusted import check_workbook_file
 
-    try:
-        check_workbook_file(Path(workbook))
-    except UntrustedFileError as error:
-        return fail(str(error))
+    check_workbook_file(Path(workbook))
     from talentneeds.engines.progress import for_stream
 
-    try:
+    with _reading(workbook, named=(RenderError,)):
         written = render_sheets(workbook, sheets, output, force=force, progress=for_stream(sys.stderr))
-    except RenderError as error:
-        return fail(f"{workbook}: {error}")
-    except Exception as error:  # a damaged workbook, by type; anything else is a bug: re-raised
-        if not is_reading_error(error):
-            raise
-        return fail(describe_failure(workbook, error))
     for path in written:
         print(f"wrote {path}")
     return 0
@@ -61,16 +86,14 @@ def write_template(output: str, force: bool) -> int:
 
     from talentneeds.workbook.builder import TEMPLATE_SUFFIXES, build_template
 
-    from talentneeds.files import OutputError, write_output
+    from talentneeds.files import write_output
 
     path = Path(output)
     if path.suffix.lower() not in TEMPLATE_SUFFIXES:
         return fail(f"{output}: give a name ending in .xlsx (the template) or .xlsm "
                     "(its macro-enabled variant for classic xlwings)")
-    try:  # built under a temporary name with the target's suffix (it decides .xlsm), then claimed
-        write_output(path, lambda temporary: _build_as(temporary, path.suffix, build_template), force)
-    except OutputError as error:
-        return fail(str(error))
+    # built under a temporary name with the target's suffix (it decides .xlsm), then claimed
+    write_output(path, lambda temporary: _build_as(temporary, path.suffix, build_template), force)
     print(f"wrote {path}")
     if path.suffix.lower() == ".xlsm":
         from talentneeds.workbook.macro_enabled import classic_xlwings_note
@@ -91,8 +114,8 @@ def _build_as(temporary, suffix: str, build) -> None:
 def compute_command(input_: str, output: str | None, in_place: bool, force: bool, engine: str = "formulas") -> int:
     from pathlib import Path
 
-    from talentneeds.files import OutputError, check_output, read_regular, update_in_place, write_output
-    from talentneeds.untrusted import MAX_UNCOMPRESSED_BYTES, UntrustedFileError, check_workbook_file
+    from talentneeds.files import check_output, read_regular, update_in_place, write_output
+    from talentneeds.untrusted import MAX_UNCOMPRESSED_BYTES, check_workbook_file
 
     source = Path(input_)
     if in_place and output:
@@ -105,21 +128,18 @@ def compute_command(input_: str, output: str | None, in_place: bool, force: bool
     with contextlib.suppress(OSError):  # a name too long, say: check_output names it below
         if not in_place and source.exists() and target.exists() and target.resolve() == source.resolve():
             return fail("the output would overwrite the input; use --in-place if that is what you want")
-    try:
-        if not in_place:
-            check_output(target, force)  # early, so a long run does not end in a refusal
-        check_workbook_file(source)  # cheap, before reading: the name, the kind of file
-        from talentneeds.engines.progress import for_stream
+    if not in_place:
+        check_output(target, force)  # early, so a long run does not end in a refusal
+    check_workbook_file(source)  # cheap, before reading: the name, the kind of file
+    from talentneeds.engines.progress import for_stream
 
-        evaluate = _evaluator(input_, source, engine, for_stream(sys.stderr))  # a bar on a terminal only
-        if in_place:  # the exact bytes evaluated are the ones copied, and still the file's when renamed
-            values = update_in_place(source, evaluate)
-        else:
-            data = read_regular(source, limit=MAX_UNCOMPRESSED_BYTES)
-            values, write = evaluate(data)
-            write_output(target, write, force)
-    except (UntrustedFileError, OutputError, _Refused) as error:
-        return fail(str(error))
+    evaluate = _evaluator(input_, source, engine, for_stream(sys.stderr))  # a bar on a terminal only
+    if in_place:  # the exact bytes evaluated are the ones copied, and still the file's when renamed
+        values = update_in_place(source, evaluate)
+    else:
+        data = read_regular(source, limit=MAX_UNCOMPRESSED_BYTES)
+        values, write = evaluate(data)
+        write_output(target, write, force)
     from talentneeds.workbook.summary import describe_failed_checks, failed_checks, summary
 
     print(summary(values))
@@ -130,32 +150,18 @@ def compute_command(input_: str, output: str | None, in_place: bool, force: bool
     return 0
 
 
-class _Refused(Exception):
-    """A one-line refusal already worded for the user."""
-
-
 def _evaluator(input_: str, source, engine: str = "formulas", progress=None):
     """evaluate(data) -> (values, write(temporary)): checks the bytes as an untrusted
     workbook and a Talent Needs one, evaluates them, and writes them with their values."""
     import io
 
-    from talentneeds.untrusted import check_workbook_file, describe_failure, is_reading_error
+    from talentneeds.untrusted import check_workbook_file
 
-    @contextlib.contextmanager
     def reading():
         from talentneeds.engines.formula_engine import FormulaEngineError
         from talentneeds.libreoffice.office import OfficeError
 
-        try:
-            yield
-        except _Refused:
-            raise
-        except OfficeError as error:
-            raise _Refused(f"{input_}: {error}") from None
-        except Exception as error:  # a damaged workbook, by type; anything else is a bug: re-raised
-            if not (isinstance(error, FormulaEngineError) or is_reading_error(error)):
-                raise
-            raise _Refused(describe_failure(input_, error)) from None
+        return _reading(input_, named=(OfficeError,), described=(FormulaEngineError,))
 
     def evaluate(data: bytes):
         check_workbook_file(source, data=data)  # the bytes read: a swap after the first check changes nothing
@@ -211,15 +217,12 @@ def demo_command(output: str, force: bool) -> int:
     import tempfile
     from pathlib import Path
 
-    from talentneeds.files import OutputError, check_output
+    from talentneeds.files import check_output
     from talentneeds.workbook.builder import build_template
 
     if Path(output).suffix.lower() != ".xlsx":
         return fail(f"{output}: the demo is a .xlsx workbook; give a name ending in .xlsx")
-    try:
-        check_output(output, force)
-    except OutputError as error:
-        return fail(str(error))
+    check_output(output, force)
     with tempfile.TemporaryDirectory() as folder:
         template = build_template(Path(folder) / "talent-needs.xlsx")
         print("Talent Needs demo: the template's example (an existing org starting 3 new teams),"
@@ -232,7 +235,6 @@ def import_roster_command(roster: str, into: str | None, output: str | None, for
                           allow_duplicates: bool) -> int:
     """Fill the Staff table of a workbook from an HR export (.csv, .xlsx, .xlsm)."""
     from talentneeds.roster.importer import import_roster
-    from talentneeds.roster.problems import RosterImportError
 
     if not into:
         return fail("give the workbook to fill: import-roster ROSTER --into WORKBOOK")
@@ -245,22 +247,18 @@ def import_roster_command(roster: str, into: str | None, output: str | None, for
     from pathlib import Path
 
     from talentneeds.engines.progress import for_stream
-    from talentneeds.untrusted import UntrustedFileError, check_workbook_file
+    from talentneeds.untrusted import check_workbook_file
 
-    try:  # both may come from elsewhere: refused before anything parses them if no workbook or a zip bomb
-        check_workbook_file(Path(into))
-        if Path(roster).suffix.lower() in (".xlsx", ".xlsm"):
-            check_workbook_file(Path(roster))
-    except UntrustedFileError as error:
-        return fail(str(error))
-    try:
+    # both may come from elsewhere: refused before anything parses them if no workbook or a zip bomb
+    check_workbook_file(Path(into))
+    if Path(roster).suffix.lower() in (".xlsx", ".xlsm"):
+        check_workbook_file(Path(roster))
+    with _reading(into):
         result = import_roster(roster, into, output, sheet=sheet,
                                date_order="day" if day_first else "month" if month_first else None,
                                existing="replace" if replace else "append" if append else None,
                                allow_duplicates=allow_duplicates, force=force,
                                progress=for_stream(sys.stderr))
-    except (RosterImportError, ValueError, KeyError, OSError) as error:
-        return fail(str(error))
     print(result.summary())
     return 0
 
@@ -328,12 +326,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def lite_command(wheel: str | None, version: str | None, xlwings: str, output: str, force: bool) -> int:
-    from talentneeds.lite import LiteFilesError, lite_files, write_lite_files
+    from talentneeds.lite import lite_files, write_lite_files
 
-    try:
-        written = write_lite_files(output, lite_files(wheel, version, xlwings), force)
-    except LiteFilesError as error:
-        return fail(str(error))
+    written = write_lite_files(output, lite_files(wheel, version, xlwings), force)
     for path in written:
         print(f"wrote {path}")
     print("paste them into the xlwings Lite editor's requirements.txt and main.py tabs, then restart Lite")
@@ -350,6 +345,8 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         return run(args)
+    except USER_MISTAKES as error:  # the one place a refusal becomes the one line a user sees
+        return fail(str(error))
     except ModuleNotFoundError as error:  # installed without the workbook extra
         message = missing_extra_message(error)
         if message is None:

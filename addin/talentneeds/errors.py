@@ -3,15 +3,19 @@
 Two kinds of failure matter to a planner and they are kept apart:
 
 * :class:`InvalidInput` -- what was typed is not a valid value (a negative team count,
-  ``"abc"`` for a number, low above high). Excel shows ``#VALUE!``.
+  ``"abc"`` for a number, low above high).
 * :class:`ImpossiblePlan` -- every input is valid but the plan cannot be computed
   (a cohort shared between archetypes that all need nobody, a result too large to be a
-  number). Excel shows ``#NUM!``.
-* :class:`UnknownRole` -- a role title that the catalogue does not know; a lookup miss,
-  which Excel spells ``#N/A``.
+  number).
+* :class:`UnknownRole` -- a role title that the catalogue does not know; a lookup miss.
 
-Every message names what is wrong and what would be valid. The translation into
-Excel-style errors happens in exactly one place: ``talentneeds.excel.boundary``.
+Every message names what is wrong and what would be valid. Which Excel error each kind
+is (``#VALUE!``, ``#NUM!``, ``#N/A``) is decided in exactly one place,
+``talentneeds.excel.boundary``; the exceptions carry no Excel code.
+
+:class:`FileError` is the root of every refusal of a file the user named (a workbook that
+cannot be read, an output that may not be written); the command line catches it once and
+prints its message as one line.
 """
 
 from __future__ import annotations
@@ -25,8 +29,6 @@ from talentneeds.excel_text import printable
 class TalentNeedsError(Exception):
     """Base class of every error the model raises on purpose."""
 
-    excel_code = "#VALUE!"
-
     def at(self, where: str) -> "TalentNeedsError":
         """The same error, its message prefixed with where it happened ("roster row 5")."""
         located = type(self).__new__(type(self))
@@ -38,18 +40,15 @@ class TalentNeedsError(Exception):
 class InvalidInput(TalentNeedsError, ValueError):
     """An argument is not a valid value; the message names it and the valid range."""
 
-    excel_code = "#VALUE!"
-
 
 class UnknownRole(InvalidInput):
     """A role title is not in the catalogue."""
 
-    excel_code = "#N/A"
-
 
 class ErrorInCell(InvalidInput):
     """An argument comes from a cell that already shows an Excel error; the error passes on,
-    as it does through Excel's own functions."""
+    as it does through Excel's own functions. ``excel_code`` is the code the cell shows,
+    which is what this error passes on."""
 
     def __init__(self, name: str, code: str):
         super().__init__(f"{name} comes from a cell that shows {code}; fix that cell first")
@@ -59,7 +58,10 @@ class ErrorInCell(InvalidInput):
 class ImpossiblePlan(TalentNeedsError):
     """The inputs are valid but the plan they describe cannot be computed."""
 
-    excel_code = "#NUM!"
+
+class FileError(ValueError):
+    """A file the user named cannot be read or written as asked; the message, one line,
+    names the file and what would be valid. (A ValueError, as each of its subclasses was.)"""
 
 
 def shown(value: object) -> str:

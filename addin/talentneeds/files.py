@@ -32,6 +32,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO, TypeVar
 
+from talentneeds.errors import FileError
+
 T = TypeVar("T")
 
 __all__ = ["ConcurrentChangeError", "OutputError", "atomic_replace", "atomic_write", "check_copy", "check_output",
@@ -41,7 +43,7 @@ _TEMP = re.compile(r"^\..*\.talentneeds-(?P<pid>\d+)-[^.]+\.tmp$")
 _NAME_MAX = 255  # bytes in one file name, on every common file system
 
 
-class OutputError(ValueError):
+class OutputError(FileError):
     """The output cannot be written as asked; the message (one line) says why and what to do."""
 
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from talentneeds.errors import FileError
+
 # what new xlwings Lite workbooks pin; any release from 0.33 on works (pyproject.toml)
 LITE_XLWINGS = "0.33.20"
 MAIN_PY = '''\
@@ -25,7 +27,7 @@ _VERSION = re.compile(r"\d+(\.\d+)*((a|b|rc)\d+)?(\.post\d+)?(\.dev\d+)?")
 _WHEEL = re.compile(r"talentneeds-(?P<version>[^-/]+)-py3-none-any\.whl")
 
 
-class LiteFilesError(ValueError):
+class LiteFilesError(FileError):
     """The files cannot be written as asked; the message says why, in one line."""
 
 

@@ -35,6 +35,8 @@ import zipfile
 import zlib
 from pathlib import Path
 
+from talentneeds.errors import FileError
+
 __all__ = ["MAX_CENTRAL_DIRECTORY_BYTES", "MAX_MEMBERS", "MAX_RATIO", "MAX_UNCOMPRESSED_BYTES",
            "RATIO_GRACE_BYTES", "READING_ERRORS", "UntrustedFileError", "check_workbook_file",
            "describe_failure", "is_reading_error", "read_error"]
@@ -86,7 +88,7 @@ _EOCD64 = struct.Struct("<4sQ2H2L4Q")
 _MAX_COMMENT = 65535
 
 
-class UntrustedFileError(ValueError):
+class UntrustedFileError(FileError):
     """The file is not a workbook we will read; the message (one line) names the file,
     what is wrong and what would be valid."""
 

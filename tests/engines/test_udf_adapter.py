@@ -17,6 +17,7 @@ from talentneeds.engines.compat import function_table
 from talentneeds.engines.udf_adapter import (
     OMITTED, collecting, in_cell, mark_omitted_arguments, register_excel_functions, to_argument, to_result,
 )
+from talentneeds.excel.boundary import CellError
 
 OURS = frozenset(udfs.__all__)
 
@@ -38,7 +39,7 @@ def test_arguments_arrive_as_xlwings_passes_them():
 def test_results_come_back_as_engine_values_with_the_message_kept():
     collected = {}
     with collecting(collected), in_cell("'[workbook.xlsx]S'!A1"):
-        error = to_result('#VALUE! teams must be a number >= 0, got "abc"')
+        error = to_result(CellError("#VALUE!", 'teams must be a number >= 0, got "abc"'))
         table = to_result([["Archetype", "Low"], ["Amplifier", 3.0], ["Short"]])
         when = to_result(dt.date(2026, 7, 1))
     assert isinstance(error, XlError) and str(error) == "#VALUE!"
@@ -48,6 +49,9 @@ def test_results_come_back_as_engine_values_with_the_message_kept():
     assert table[2, 0] == "Short" and table[2, 1] is Error.errors["#N/A"]  # padded as Excel pads
     assert when == 46204.0
     assert to_result("#hashtag is text") == "#hashtag is text"
+    # only the boundary's error value is an error: text that reads like one (a quarter
+    # labelled "#N/A x" by its user) stays text
+    assert to_result("#N/A x") == "#N/A x"
     assert to_result(4.5) == 4.5 and to_result(True) is True
 
 
@@ -61,7 +65,7 @@ def test_a_table_placed_in_a_smaller_range_keeps_its_top_left_part():
 
 
 def test_messages_outside_a_calculation_are_dropped():
-    assert str(to_result("#N/A unknown role")) == "#N/A"  # no collector, and no error either
+    assert str(to_result(CellError("#N/A", "unknown role"))) == "#N/A"  # no collector, and no error either
 
 
 @pytest.mark.parametrize("formula, expected", [

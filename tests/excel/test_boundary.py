@@ -98,3 +98,12 @@ def test_declaring_a_function_without_describing_every_argument_fails_at_import(
         @boundary.excel_function(x="x")
         def undocumented(x, y):
             """One line."""
+
+
+def test_every_runtime_lists_the_functions_in_one_order():
+    # the order of the Function Wizard, Office.js metadata, the .oxt and `talentneeds functions`
+    assert [spec.name for spec in boundary.specs(udfs)] == [
+        "AMPLIFIERS_NEEDED", "ITERATORS_NEEDED", "CONNECTORS_NEEDED", "TEAM_NEEDS", "ITERATOR_CAPACITY",
+        "ITERATOR_HEADROOM", "AMPLIFIERS_FOR", "MANAGER_LEVERAGE", "INTERNAL_AMPLIFIERS", "PROMOTION_CANDIDATES",
+        "AMPLIFIER_HIRES", "ITERATOR_HIRES", "BOTTLENECK", "COHORT_MIX", "ARCHETYPE", "HIRING_PLAN",
+        "NEEDS_DISTRIBUTION", "PLAN_DISTRIBUTION", "PLAN_HEADLINE", "QUARTER_LABELS", "PLAN_COST"]

@@ -437,10 +437,10 @@ def test_trials_run_side_by_side_are_the_same_as_run_alone(case, points):
     needs = [plan.full_size_needs_at(setup, p) for p in points]
     batch = {a: np.vstack([n[a] for n in needs]) for a in (A, I, C)}
     spans = np.array([setup.span.at(p) for p in points])
-    together = plan.simulate(setup, batch, spans)
+    together = plan.simulate(setup, batch, spans).columns()
     for trial, p in enumerate(points):
         alone = plan.simulate(setup, needs[trial], spans[trial:trial + 1])
-        for name, values in alone.items():
+        for name, values in alone.columns().items():
             assert (together[name][trial] == values[0]).all(), name
 
 

@@ -6,14 +6,16 @@ a scalar for one cell, a list for a row or column, a 2-D list for a ``ndim=2`` (
 argument, ``None`` for a blank or an omitted argument, ``"#N/A"`` for an error cell, and
 floats for every number. The adapter makes the engine look like Excel, so that the very
 definitions Excel uses run unchanged, and it turns their results back: a 2-D list into an
-array, ``"#VALUE! teams must be ..."`` into the Excel error ``#VALUE!``.
+array, and the error value of the boundary (:class:`~talentneeds.excel.boundary.CellError`,
+taken through :func:`~talentneeds.excel.boundary.cell_value` rather than as text) into the
+engine's Excel error ``#VALUE!``.
 
 The error message itself would be lost in that last step, so every error a function
 returns is also reported to the message collector of the calculation that is running
 (:func:`collecting`), under the cell being evaluated (:func:`in_cell`); the engine keeps
 it next to the cell's value.
 
-:func:`register_excel_functions` puts the fourteen functions of ``talentneeds.udfs.__all__``
+:func:`register_excel_functions` puts the functions of ``talentneeds.udfs.__all__``
 into the engine's process-global function table, and nothing else: it refuses to shadow
 a function ``formulas`` already implements.
 """
@@ -34,6 +36,7 @@ from formulas.tokens.operand import Error, XlError
 from openpyxl.formula.tokenizer import Token, Tokenizer, TokenizerError
 
 from talentneeds.engines.compat import function_table
+from talentneeds.excel.boundary import CellError, cell_value
 
 logger = logging.getLogger(__name__)
 
@@ -97,10 +100,10 @@ def adapt(function: Callable) -> Callable:
 
     def call_converted(converted):
         try:
-            result = function(*converted)
+            result = cell_value(function, *converted) if spec else function(*converted)
         except Exception as error:  # our functions never raise; guard the engine anyway
             logger.exception("%s raised", name)
-            result = f"#VALUE! unexpected error in {name} ({type(error).__name__}: {error})"
+            result = CellError("#VALUE!", f"unexpected error in {name} ({type(error).__name__}: {error})")
         return to_result(result)
 
     def engine_function(*args):
@@ -214,7 +217,11 @@ def to_argument(value: object, table: bool = False) -> object:
 # ---------------------------------------------------------------- values out
 
 def error_code(value: object) -> str | None:
-    """``"#VALUE!"`` for ``"#VALUE! some message"`` (or ``"#VALUE!"``), else None."""
+    """The engine's code of an error: ``"#VALUE!"`` for a :class:`CellError` of that code,
+    for the engine's own error value and for the text of a message (``"#VALUE! some
+    message"``, as :attr:`WorkbookEngine.messages` holds them); else None."""
+    if type(value) is CellError:
+        return value.code if value.code in Error.errors else None
     if isinstance(value, str) and value.startswith("#"):
         code = value.split(" ", 1)[0]
         if code in Error.errors:
@@ -223,10 +230,12 @@ def error_code(value: object) -> str | None:
 
 
 def _cell_result(value: object) -> object:
-    code = error_code(value)
-    if code is not None:
-        _report(value)
-        return Error.errors[code]
+    if type(value) is CellError:
+        text = str(value)
+        if value.code not in Error.errors:  # a code the engine has no value for (typed "#SPILL!"): its text
+            return text
+        _report(text)
+        return Error.errors[value.code]
     if isinstance(value, dt.datetime):
         return (value - EXCEL_EPOCH).total_seconds() / 86400
     if isinstance(value, dt.date):

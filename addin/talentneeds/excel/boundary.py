@@ -4,16 +4,21 @@
 description, a description for every argument), hands the same metadata to xlwings
 (``xw.func`` and ``xw.arg`` -- classic xlwings on Windows, or the Office.js decorators
 when ``XLWINGS_ON_SERVER=true`` and in xlwings Lite), and wraps the function in the
-one place where errors become Excel-style errors:
+one place where errors become Excel errors: a :class:`CellError` value (the Excel code
+and the message), which each runtime then shows its own way:
 
-* classic xlwings and plain Python: a short string such as
+* classic xlwings and plain Python: its text, such as
   ``#VALUE! teams must be a number >= 0, got "abc"`` -- never a traceback in a cell;
 * Office.js (xlwings Lite, the xlwings Server code path): an ``xlwings.XlwingsError``
-  with the same message, which the runtime shows as the cell's error value.
+  with the same text, which the runtime shows as the cell's error value;
+* the headless engine and the LibreOffice add-in call :func:`cell_value`, which returns
+  the value itself, and make it their own error value (``talentneeds.engines.udf_adapter``,
+  ``talentneeds.libreoffice.component``).
 """
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import functools
 import inspect
@@ -26,7 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
-from talentneeds.errors import ImpossiblePlan, TalentNeedsError
+from talentneeds.errors import ErrorInCell, ImpossiblePlan, InvalidInput, TalentNeedsError, UnknownRole
 from talentneeds.excel_text import cap, printable
 
 CATEGORY = "Talent Needs"
@@ -71,14 +76,44 @@ def xlwings_decorates() -> bool:
     return office_js_runtime() or sys.platform.startswith("win")
 
 
-def excel_error(error: Exception, function_name: str) -> str:
-    """The one translation of an exception into an Excel-style error string, cut to what
-    one cell holds (32,767 UTF-16 code units) and with control characters written out."""
-    if isinstance(error, TalentNeedsError):
-        return cap(printable(f"{error.excel_code} {error}"))
+@dataclass(frozen=True)
+class CellError:
+    """An Excel error as a value: its code (``"#VALUE!"``) and the message that says why."""
+
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        """The text a cell shows where a runtime has no error value with a message (classic
+        xlwings, plain Python): cut to what one cell holds (32,767 UTF-16 code units), with
+        control characters written out."""
+        return cap(printable(f"{self.code} {self.message}"))
+
+
+# The Excel code of each kind of domain error, most specific first (UnknownRole is an InvalidInput).
+EXCEL_CODES: tuple[tuple[type[TalentNeedsError], str], ...] = (
+    (UnknownRole, "#N/A"),
+    (InvalidInput, "#VALUE!"),
+    (ImpossiblePlan, "#NUM!"),
+    (TalentNeedsError, "#VALUE!"),
+)
+
+
+def cell_error(error: Exception, function_name: str) -> CellError:
+    """The one translation of an exception into an Excel error."""
+    if isinstance(error, ErrorInCell):  # an argument's error cell: its own code passes on
+        return CellError(error.excel_code, str(error))
+    for kind, code in EXCEL_CODES:
+        if isinstance(error, kind):
+            return CellError(code, str(error))
     logger.exception("unexpected error in %s", function_name)
-    return cap(printable(f"#VALUE! unexpected error in {function_name} ({type(error).__name__}: {error}); "
-                         "please report it"))
+    return CellError("#VALUE!", f"unexpected error in {function_name} ({type(error).__name__}: {error}); "
+                                "please report it")
+
+
+def excel_error(error: Exception, function_name: str) -> str:
+    """:func:`cell_error` as the text classic xlwings shows."""
+    return str(cell_error(error, function_name))
 
 
 def to_cell(value: object) -> object:
@@ -111,6 +146,16 @@ def to_cells(result: object) -> object:
     return to_cell(result)
 
 
+def frame_rows(frame, *, index: bool = True) -> list[list]:
+    """A table (a pandas DataFrame) as the rows a table function returns: a header row of
+    its column names, then one row per record; with ``index``, its index (named in the
+    header) as the first column. Values as Python scalars (``to_numpy(dtype=object)``)."""
+    values = frame.to_numpy(dtype=object).tolist()
+    if not index:
+        return [list(frame.columns), *values]
+    return [[frame.index.name, *frame.columns], *[[key, *row] for key, row in zip(frame.index, values)]]
+
+
 def excel_function(*, returns_table: bool = False, tables: tuple[str, ...] = (), **arg_docs: str):
     """Make ``f`` an Excel function: its docstring is the one-line description and
     ``arg_docs`` describe every argument (all must be given). ``tables`` names the
@@ -138,17 +183,35 @@ def excel_function(*, returns_table: bool = False, tables: tuple[str, ...] = (),
             try:
                 return to_cells(f(*args))
             except Exception as error:  # the one boundary: no traceback ever reaches a cell
-                message = excel_error(error, spec.name)
+                result = cell_error(error, spec.name)
+            if _error_values.get():
+                return result
             if office_js_runtime():
                 import xlwings
 
-                raise xlwings.XlwingsError(message)
-            return message
+                raise xlwings.XlwingsError(str(result))
+            return str(result)
 
         excel_cell.__talentneeds__ = spec
         return register_with_xlwings(excel_cell, spec)
 
     return decorate
+
+
+# True while cell_value calls a function: its errors come back as CellError values. A
+# context variable rather than a second entry point, so that a wrapper around one of our
+# functions (a profiler, bench/'s call counter) still sees every call.
+_error_values: contextvars.ContextVar[bool] = contextvars.ContextVar("talentneeds_error_values", default=False)
+
+
+def cell_value(function: Callable, *args) -> object:
+    """What the Excel function ``function`` gives for ``args``: its cells, or a
+    :class:`CellError` (never raised, never text) -- for runtimes with error values of their own."""
+    token = _error_values.set(True)
+    try:
+        return function(*args)
+    finally:
+        _error_values.reset(token)
 
 
 def register_with_xlwings(f: Callable, spec: FunctionSpec, func=None, arg=None) -> Callable:

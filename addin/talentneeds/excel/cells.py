@@ -12,7 +12,7 @@ import math
 import numbers
 
 from talentneeds.errors import ErrorInCell, InvalidInput, shown
-from talentneeds.model.limits import as_float
+from talentneeds.model.limits import Bound, as_float
 from talentneeds.roster import values
 from talentneeds.roster.values import MAX_EXCEL_SERIAL, is_blank
 from talentneeds.roster.values import date_to_excel_serial  # noqa: F401 -- udfs' name for it
@@ -50,11 +50,15 @@ def single_cell(value: object, name: str) -> object:
 
 
 def number(value: object, name: str, *, default: float | None = None, minimum: float = 0.0,
-           maximum: float | None = None, whole: bool = False) -> float:
+           maximum: float | None = None, whole: bool = False, bound: Bound | None = None) -> float:
     """A finite number in [minimum, maximum]; a blank gives ``default`` or, if None, an error.
+    ``bound`` (one of :mod:`talentneeds.model.limits`' bounds) stands for minimum, maximum
+    and whole, and its wording is the model's.
 
     Numbers typed as text ("4", "80%") are accepted; booleans and dates are not.
     """
+    if bound is not None:
+        minimum, maximum, whole = bound.low, bound.high, bound.whole
     kind = type(value)
     if kind is float or kind is int:  # the common case, checked without the general path
         candidate = value if kind is float else as_float(value)  # an int may be beyond a double
@@ -64,7 +68,7 @@ def number(value: object, name: str, *, default: float | None = None, minimum: f
     value = single_cell(value, name)
     if is_blank(value):
         if default is None:
-            raise InvalidInput(f"{name} is required: {_describe_number(minimum, maximum, whole)}, got a blank cell")
+            raise InvalidInput(f"{name} is required: {(bound.describe() if bound else _describe_number(minimum, maximum, whole))}, got a blank cell")
         return default
     if isinstance(value, bool) or isinstance(value, (dt.date, dt.datetime)):
         candidate = None
@@ -77,7 +81,7 @@ def number(value: object, name: str, *, default: float | None = None, minimum: f
     if candidate is None or not math.isfinite(candidate) or candidate < minimum \
             or (maximum is not None and candidate > maximum) \
             or (whole and candidate != math.floor(candidate)):
-        raise InvalidInput(f"{name} must be {_describe_number(minimum, maximum, whole)}, got {shown(value)}")
+        raise InvalidInput(f"{name} must be {(bound.describe() if bound else _describe_number(minimum, maximum, whole))}, got {shown(value)}")
     return candidate
 
 

@@ -17,7 +17,8 @@ and how that is bridged here:
 * a table is returned as a tuple of row tuples of plain values (the declared type turns
   it into a Calc matrix; ``None`` is an empty cell); TRUE/FALSE go as 1/0, since Calc
   turns a boolean handed to it into a number it never sets (FALSE came out as 1);
-* errors: our wrapper's ``"#CODE message"`` becomes Calc's own error value -- ``#N/A``
+* errors: the boundary's error value (``CellError``, through ``cell_value``: the code and
+  the message, never parsed from text) becomes Calc's own error value -- ``#N/A``
   as a void result, ``#NUM!`` as a non-finite number (a table function: a one-cell table
   of it, which Calc spreads over the formula's range), anything else (``#VALUE!`` and
   the codes passed on from argument cells) as an exception, which Calc shows as
@@ -38,9 +39,11 @@ from org.talentneeds.calc import XTalentNeeds
 IMPLEMENTATION = "org.talentneeds.calc.TalentNeedsImpl"
 SERVICE = "org.talentneeds.calc.TalentNeeds"
 SERVICES = (SERVICE, "com.sun.star.sheet.AddIn")
-ERROR_CODES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A")
-
+# The codes Calc has error values for; another code a user typed into an argument cell
+# ("#SPILL!") passes on as the text our function gives.
+CALC_ERROR_CODES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A")
 _functions = {}
+_boundary = {}  # cell_value and CellError of talentneeds.excel.boundary, imported with the functions
 
 
 def _xlwings_stand_in():
@@ -64,8 +67,9 @@ def _load():
     if not _functions:
         _xlwings_stand_in()
         from talentneeds import udfs
-        from talentneeds.excel.boundary import specs
+        from talentneeds.excel.boundary import CellError, cell_value, specs
 
+        _boundary.update(cell_value=cell_value, CellError=CellError)
         for spec in specs(udfs):
             _functions[spec.python_name] = (getattr(udfs, spec.python_name), spec)
     return _functions
@@ -81,16 +85,17 @@ def _argument(value, table):
 
 def _call(name, args):
     function, spec = _load()[name]
-    result = function(*(_argument(value, arg.table) for value, arg in zip(args, spec.args)))
-    if isinstance(result, str) and result.startswith("#"):
-        code = result.split(" ", 1)[0]
-        if code in ERROR_CODES:
-            print(f"talentneeds: {name}: {result}", file=sys.stderr, flush=True)
-            if code == "#N/A" and not spec.returns_table:
-                return None
-            if code == "#NUM!":
-                return ((math.inf,),) if spec.returns_table else math.inf
-            raise RuntimeException(result, None)
+    result = _boundary["cell_value"](function, *(_argument(value, arg.table) for value, arg in zip(args, spec.args)))
+    if type(result) is _boundary["CellError"]:
+        text = str(result)
+        if result.code not in CALC_ERROR_CODES:
+            return text if not spec.returns_table else ((text,),)
+        print(f"talentneeds: {name}: {text}", file=sys.stderr, flush=True)
+        if result.code == "#N/A" and not spec.returns_table:
+            return None
+        if result.code == "#NUM!":
+            return ((math.inf,),) if spec.returns_table else math.inf
+        raise RuntimeException(text, None)
     if spec.returns_table:
         if not isinstance(result, list):
             result = [[result]]

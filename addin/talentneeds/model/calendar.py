@@ -11,7 +11,7 @@ import datetime as dt
 import math
 
 from talentneeds.errors import InvalidInput, shown
-from talentneeds.model.limits import MAX_HORIZON_QUARTERS, MIN_HORIZON_QUARTERS
+from talentneeds.model.limits import HORIZON_QUARTERS
 from talentneeds.model.pipeline import add_months
 
 
@@ -21,11 +21,10 @@ def quarter_label(day: dt.date) -> str:
 
 
 def check_horizon(quarters: object, name: str = "quarters") -> int:
-    """A plan's number of quarters: a whole number from MIN_HORIZON_QUARTERS to MAX_HORIZON_QUARTERS."""
+    """A plan's number of quarters: a whole number within HORIZON_QUARTERS."""
     if isinstance(quarters, bool) or not isinstance(quarters, (int, float)) or not math.isfinite(quarters) \
-            or quarters != int(quarters) or not MIN_HORIZON_QUARTERS <= quarters <= MAX_HORIZON_QUARTERS:
-        raise InvalidInput(f"{name} must be a whole number from {MIN_HORIZON_QUARTERS} to "
-                           f"{MAX_HORIZON_QUARTERS}, got {shown(quarters)}")
+            or quarters != int(quarters) or not HORIZON_QUARTERS.low <= quarters <= HORIZON_QUARTERS.high:
+        raise HORIZON_QUARTERS.refusal(name, quarters)
     return int(quarters)
 
 

@@ -31,7 +31,7 @@ from fractions import Fraction
 
 from talentneeds.errors import ImpossiblePlan, InvalidInput, shown
 from talentneeds.model.archetypes import ARCHETYPES, Archetype
-from talentneeds.model.limits import EXCEL_MAX_NUMBER, MAX_COHORT, as_float
+from talentneeds.model.limits import COHORT, EXCEL_MAX_NUMBER, as_float
 from talentneeds.model.needs import finite, manager_leverage, require_count
 
 WEIGHTINGS = ("heads", "value")
@@ -48,9 +48,8 @@ class CohortSeat:
 def check_cohort_size(cohort_size: float) -> int:
     if isinstance(cohort_size, bool) or not isinstance(cohort_size, (int, float)) \
             or not math.isfinite(as_float(cohort_size)) or cohort_size != int(cohort_size) \
-            or not 0 <= cohort_size <= MAX_COHORT:
-        raise InvalidInput(f"cohort_size must be a whole number from 0 to {MAX_COHORT:,}, "
-                           f"got {shown(cohort_size)}")
+            or not COHORT.low <= cohort_size <= COHORT.high:
+        raise COHORT.refusal("cohort_size", cohort_size)
     return int(cohort_size)
 
 

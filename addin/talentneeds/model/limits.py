@@ -1,7 +1,8 @@
 """Every limit on an input or a result, stated once.
 
 The model checks these (an error names the argument and the limit); the Excel functions
-use the same constants when they convert cells, so a limit is never stated twice.
+use the same :class:`Bound` when they convert cells, so a limit is never stated twice
+and an argument's message reads the same from the model and from a cell.
 
 **Numbers.** A result Excel shows must be a finite double, at most
 ``EXCEL_MAX_NUMBER`` in size. A result that claims *whole* heads, teams or seats must
@@ -24,6 +25,9 @@ from __future__ import annotations
 
 import numbers
 import sys
+from dataclasses import dataclass
+
+from talentneeds.errors import InvalidInput, shown
 
 # Excel's largest number (a double's largest finite value).
 EXCEL_MAX_NUMBER = sys.float_info.max  # 1.7976931348623157e308
@@ -79,3 +83,38 @@ def as_float(value: object) -> float:
         return float(value)
     except OverflowError:
         return float("inf") if value > 0 else float("-inf")
+
+
+@dataclass(frozen=True)
+class Bound:
+    """The valid values of one argument: from ``low`` to ``high``, whole numbers only if ``whole``."""
+
+    low: float
+    high: float
+    whole: bool = False
+
+    def describe(self) -> str:
+        if self.whole:
+            return f"a whole number from {self.low:,} to {self.high:,}"
+        return f"a number from {self.low:g} to {self.high:g}"
+
+    def refusal(self, name: str, value: object) -> InvalidInput:
+        """The error for ``value`` given as ``name``: what is valid, and what was given."""
+        return InvalidInput(f"{name} must be {self.describe()}, got {shown(value)}")
+
+
+# The bounds of the arguments, by what they count.
+SHARE = Bound(0, 1)                                        # take-up, attrition, output share, ...
+TENURE_YEARS = Bound(0, MAX_TENURE_YEARS)
+TEAMS = Bound(0, MAX_TEAMS, whole=True)                    # NEEDS_DISTRIBUTION's teams
+TEAMS_PER_QUARTER = Bound(0, MAX_TEAMS_PER_QUARTER, whole=True)
+HEADS = Bound(0, MAX_HEADS, whole=True)
+QUARTERS_TO_HIRE = Bound(0, MAX_QUARTERS, whole=True)
+RAMP_QUARTERS = Bound(1, MAX_QUARTERS, whole=True)
+HORIZON_QUARTERS = Bound(MIN_HORIZON_QUARTERS, MAX_HORIZON_QUARTERS, whole=True)
+CANDIDATE_POOL_FACTOR = Bound(1, MAX_CANDIDATE_POOL_FACTOR)
+CONNECTORS_SHARED_BY = Bound(1, MAX_CONNECTORS_SHARED_BY)
+COHORT = Bound(0, MAX_COHORT, whole=True)
+TRIALS = Bound(1, MAX_TRIALS, whole=True)
+SEED = Bound(0, MAX_SEED, whole=True)
+PERCENTILE = Bound(0, 100)

@@ -10,7 +10,7 @@ import pandas as pd
 from talentneeds.errors import ImpossiblePlan, InvalidInput, shown
 from talentneeds.model import assumptions as A
 from talentneeds.model.archetypes import ARCHETYPES, Archetype
-from talentneeds.model.limits import EXCEL_MAX_NUMBER, as_float
+from talentneeds.model.limits import EXCEL_MAX_NUMBER, SHARE, as_float
 from talentneeds.model.ranges import DEFAULT_POINT, Range
 
 POINT_COLUMNS = {"Low": "low", "Mid": "mid", "High": "high"}
@@ -27,8 +27,8 @@ def require_count(value: float, name: str) -> float:
 
 def check_share(value: float, name: str) -> float:
     """A share: a number from 0 to 1."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
-        raise InvalidInput(f"{name} must be a number from 0 to 1, got {shown(value)}")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not SHARE.low <= value <= SHARE.high:
+        raise SHARE.refusal(name, value)
     return float(value)
 
 

@@ -13,10 +13,10 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from talentneeds.errors import InvalidInput, shown
+from talentneeds.errors import InvalidInput
 from talentneeds.model import assumptions as A
 from talentneeds.model.archetypes import Archetype
-from talentneeds.model.limits import MAX_TENURE_YEARS, as_float
+from talentneeds.model.limits import TENURE_YEARS, as_float
 from talentneeds.model.needs import check_share, needed, require_count
 from talentneeds.model.ranges import DEFAULT_POINT, Range
 
@@ -61,9 +61,9 @@ def tenure_threshold(start_date: dt.date, min_tenure_years: float) -> dt.date:
 
 def check_tenure(min_tenure_years: float) -> float:
     if isinstance(min_tenure_years, bool) or not isinstance(min_tenure_years, (int, float)) \
-            or not math.isfinite(as_float(min_tenure_years)) or not 0 <= min_tenure_years <= MAX_TENURE_YEARS:
-        raise InvalidInput(f"min_tenure_years must be a number from 0 to {MAX_TENURE_YEARS}, "
-                           f"got {shown(min_tenure_years)}")
+            or not math.isfinite(as_float(min_tenure_years)) \
+            or not TENURE_YEARS.low <= min_tenure_years <= TENURE_YEARS.high:
+        raise TENURE_YEARS.refusal("min_tenure_years", min_tenure_years)
     return float(min_tenure_years)
 
 

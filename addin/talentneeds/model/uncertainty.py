@@ -44,14 +44,7 @@ from talentneeds.errors import ImpossiblePlan, InvalidInput, shown
 from talentneeds.model import assumptions as A
 from talentneeds.model import plan as P
 from talentneeds.model.archetypes import ARCHETYPES, Archetype
-from talentneeds.model.limits import (
-    MAX_EXACT_WHOLE,
-    MAX_SEED,
-    MAX_TEAMS,
-    MAX_TRIALS,
-    WORK_BUDGET,
-    is_number,
-)
+from talentneeds.model.limits import MAX_EXACT_WHOLE, PERCENTILE, SEED, TEAMS, TRIALS, WORK_BUDGET
 from talentneeds.model.ranges import Range
 
 DISTRIBUTIONS = ("uniform", "pert")
@@ -68,32 +61,30 @@ PLAN_CHUNK_CELLS = 200_000
 # beta-PERT with the mode at the middle of the range: alpha = beta = 1 + 4 x 1/2 = 3.
 PERT_SHAPE = 3
 
-_WHOLE_TOLERANCE = 1e-9
-
 
 # ----------------------------------------------------------------------------- checking
 
 def check_percentiles(percentiles: object) -> tuple[float, ...]:
     """One number or a list of numbers, each from 0 to 100."""
-    if is_number(percentiles):
+    if P.is_number(percentiles):
         percentiles = (percentiles,)
     if isinstance(percentiles, (str, bytes, Mapping)) or not isinstance(percentiles, (Sequence, np.ndarray)) \
             or len(percentiles) == 0:
-        raise InvalidInput(f"percentiles must be a list of numbers from 0 to 100, got {shown(percentiles)}")
+        raise InvalidInput(f"percentiles must be a list of numbers from {PERCENTILE.low:g} to {PERCENTILE.high:g}, got {shown(percentiles)}")
     for p in percentiles:
-        if not is_number(p) or not 0 <= p <= 100:  # also rejects NaN
-            raise InvalidInput(f"percentiles must be numbers from 0 to 100, got {shown(p)}")
+        if not P.is_number(p) or not PERCENTILE.low <= p <= PERCENTILE.high:  # also rejects NaN
+            raise InvalidInput(f"percentiles must be numbers from {PERCENTILE.low:g} to {PERCENTILE.high:g}, got {shown(p)}")
     return tuple(float(p) for p in percentiles)
 
 
 def check_trials(trials: object) -> int:
-    return P.check_whole(trials, "trials", 1, MAX_TRIALS)
+    return P.check_bound(trials, "trials", TRIALS)
 
 
 def check_seed(seed: object) -> int:
     if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral) \
-            or not 0 <= seed <= MAX_SEED:
-        raise InvalidInput(f"seed must be a whole number from 0 to {MAX_SEED:,}, got {shown(seed)}")
+            or not SEED.low <= seed <= SEED.high:
+        raise SEED.refusal("seed", seed)
     return int(seed)
 
 
@@ -153,7 +144,7 @@ def _head_distribution(low: float, high: float, distribution: str) -> tuple[np.n
     same few ranges again and again. (Equal bounds give equal arrays, 0.0 and -0.0 too.)"""
     per_team = Range(low, high)
     width = per_team.high - per_team.low
-    steps = min(math.ceil(width - _WHOLE_TOLERANCE), MAX_POINTS_PER_RANGE - 1) if width > 0 else 0
+    steps = min(math.ceil(width - P.WHOLE_TOLERANCE), MAX_POINTS_PER_RANGE - 1) if width > 0 else 0
     if steps == 0:
         points, weights = np.array([(per_team.low + per_team.high) / 2]), np.array([1.0])
     else:
@@ -167,7 +158,7 @@ def _head_distribution(low: float, high: float, distribution: str) -> tuple[np.n
             edges = (np.arange(steps + 2)) / (steps + 1)
             weights = np.diff(_pert_cdf(edges))
     # Snap points that are whole up to float noise, then split the rest between neighbours.
-    snapped = np.where(np.abs(points - np.round(points)) < _WHOLE_TOLERANCE, np.round(points), points)
+    snapped = np.where(np.abs(points - np.round(points)) < P.WHOLE_TOLERANCE, np.round(points), points)
     lower = np.floor(snapped)
     upper_share = snapped - lower
     heads = np.concatenate([lower, lower + 1]).astype(np.int64)
@@ -254,7 +245,7 @@ def needs_distribution(teams: int, percentiles: Iterable[float] = DEFAULT_PERCEN
     Each team's heads are drawn independently from its range (see the module notes).
     Rows are the archetypes (index ``Archetype``); columns ``P10``, ``P50``, ...
     """
-    teams = P.check_whole(teams, "teams", 0, MAX_TEAMS)
+    teams = P.check_bound(teams, "teams", TEAMS)
     percentiles = check_percentiles(percentiles)
     trials, seed = check_trials(trials), check_seed(seed)
     distribution = check_distribution(distribution)
@@ -304,7 +295,7 @@ def plan_trial_cost(setup: P.PlanSetup, distribution: str) -> int:
 
 
 def plan_trials(setup: P.PlanSetup, trials: int, rng: np.random.Generator,
-                distribution: str) -> dict[str, np.ndarray]:
+                distribution: str) -> P.PlanRun:
     """Run the plan for ``trials`` draws: every team's heads drawn per team (as in
     :func:`needs_distribution`), the span of control drawn once per trial."""
     laws = {a: head_distribution(setup.per_team[a], distribution) for a in ARCHETYPES}
@@ -348,10 +339,9 @@ def plan_distribution(schedule: Sequence[int], percentiles: Iterable[float] = DE
     starting = sum(setup.org_heads(a) for a in ARCHETYPES)
     for first in range(0, trials, chunk):
         run = plan_trials(setup, min(chunk, trials - first), rng, distribution)
-        last_targets = sum(run[f"Target {P.PLURAL[a]}"][:, -1] for a in ARCHETYPES)
-        tallies["Total needs"].add(last_targets - starting)
-        tallies["Total hires"].add(sum(run[f"Hires {P.PLURAL[a]}"].sum(axis=1) for a in ARCHETYPES))
-        tallies["Fully staffed quarter"].add(P.fully_staffed_quarter(run["Backlog"]))
+        tallies["Total needs"].add(run.last_targets() - starting)
+        tallies["Total hires"].add(run.total_hires())
+        tallies["Fully staffed quarter"].add(P.fully_staffed_quarter(run.backlog))
     rows = []
     for name in PLAN_OUTCOMES:
         row = [float(tallies[name].percentile(p)) for p in percentiles]
