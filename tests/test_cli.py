@@ -74,6 +74,24 @@ def test_compute_never_overwrites_without_being_asked(tmp_path, capsys):
     assert source.read_bytes() != before  # now holds the computed values
 
 
+def test_compute_refuses_an_unsupported_formulas_in_one_line(tmp_path, capsys, monkeypatch):
+    import formulas
+    from talentneeds.engines.compat import check_versions
+    from talentneeds.workbook.builder import build_template
+
+    source = build_template(tmp_path / "plan.xlsx", computed=False)
+    check_versions.cache_clear()
+    monkeypatch.setattr(formulas, "__version__", "1.4.0")
+    try:
+        assert cli.main(["compute", str(source)]) == 1
+    finally:
+        check_versions.cache_clear()
+    err = capsys.readouterr().err
+    assert err == ("talentneeds: formulas 1.4.0 is installed; the workbook engine supports formulas>=1.3.4,<1.4 "
+                   "(pip install 'formulas>=1.3.4,<1.4')\n")
+    assert not (tmp_path / "plan-computed.xlsx").exists()
+
+
 def test_compute_exits_non_zero_naming_a_failed_check(tmp_path, capsys):
     import openpyxl
     from talentneeds.workbook.builder import build_template

@@ -152,55 +152,37 @@ def compute_command(input_: str, output: str | None, in_place: bool, force: bool
 
 def _evaluator(input_: str, source, engine: str = "formulas", progress=None):
     """evaluate(data) -> (values, write(temporary)): checks the bytes as an untrusted
-    workbook and a Talent Needs one, evaluates them, and writes them with their values."""
-    import io
-
+    workbook and a Talent Needs one, then :func:`talentneeds.engines.evaluate`; a workbook
+    that cannot be read or evaluated is a :class:`_Refused` naming it."""
     from talentneeds.untrusted import check_workbook_file
 
+    @contextlib.contextmanager
     def reading():
+        from talentneeds.engines.compat import UnsupportedVersionError
         from talentneeds.engines.formula_engine import FormulaEngineError
         from talentneeds.libreoffice.office import OfficeError
 
-        return _reading(input_, named=(OfficeError,), described=(FormulaEngineError,))
+        try:
+            with _reading(input_, named=(OfficeError,), described=(FormulaEngineError,)):
+                yield
+        except UnsupportedVersionError as error:  # names the library, not the workbook
+            raise _Refused(str(error)) from None
 
     def evaluate(data: bytes):
         check_workbook_file(source, data=data)  # the bytes read: a swap after the first check changes nothing
-        from talentneeds.engines.cached_values import write_cached_values
-        from talentneeds.engines.formula_engine import WorkbookEngine
+        from talentneeds import engines
 
         with reading():
             missing = _missing_template_sheets(data)
             if missing:
                 raise _Refused(f"{input_}: not a Talent Needs workbook: no sheet {', '.join(missing)}")
-            spilled = None  # the computed workbook's bytes, when dynamic arrays were resized
-            if engine == "libreoffice":
-                from talentneeds.libreoffice.engine import libreoffice_values_of
+            values, write = engines.evaluate(source, data, progress, engine)
 
-                values = libreoffice_values_of(data, source.suffix)
-            else:
-                from talentneeds.engines.spills import compute_spilling_data, dynamic_arrays
+        def write_checked(temporary) -> None:
+            with reading():
+                write(temporary)
 
-                model = WorkbookEngine(source, data=data, progress=progress)
-                spills = dynamic_arrays(io.BytesIO(data))
-                if spills:  # they take the size of their results, as in Excel 365
-                    values, spilled = compute_spilling_data(data, source.suffix, spills, model, progress)
-                else:
-                    values = model.calculate(progress=progress)
-
-        def write(temporary) -> None:
-            from talentneeds.engines.formula_engine import collection_paused
-
-            if progress is not None:
-                progress.stage("writing the values")
-            if spilled is not None:  # computed and written with the spills resized
-                temporary.write_bytes(spilled)
-            else:
-                with reading(), collection_paused():
-                    write_cached_values(source, temporary, values, data=data)
-            if progress is not None:
-                progress.close()
-
-        return values, write
+        return values, write_checked
 
     return evaluate
 

@@ -7,8 +7,10 @@ one to read again; the engine uses no other internals.
 import datetime as dt
 import importlib
 import json
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import formulas
 import pytest
@@ -16,8 +18,9 @@ from openpyxl import Workbook
 
 from talentneeds.engines import compat
 from talentneeds.engines.compat import (
-    UnsupportedVersionError, cell_map, check_versions, compile_cell, formula_wrappers, function_table, hold_book,
-    load_workbook_as_formulas_does, model_progress,
+    UnsupportedVersionError, add_constant_range, blank, cell_map, cell_node, cells_in_order, check_versions,
+    drop_external_links, error_value, formula_wrappers, function_table, has_node, hold_book,
+    load_workbook_as_formulas_does, model_progress, new_model, node_id, precedents, release_books, value_at,
 )
 
 
@@ -32,13 +35,32 @@ def _full_table() -> dict:
     return merged
 
 
-def test_versions_are_checked(monkeypatch):
-    check_versions()  # the installed versions are the supported ones
+@pytest.mark.parametrize("package, version, supported", [
+    ("formulas", "1.3.4", True), ("formulas", "1.3.9", True), ("formulas", "1.3.3", False),
+    ("formulas", "1.4.0", False), ("formulas", "1.4.0rc1", False), ("openpyxl", "3.1.0", True),
+    ("openpyxl", "3.1.5", True), ("openpyxl", "3.2.0b1", False), ("openpyxl", "3.0.10", False),
+])
+def test_versions_are_checked(monkeypatch, package, version, supported):
     check_versions.cache_clear()
-    monkeypatch.setattr(formulas, "__version__", "1.4.0")
-    with pytest.raises(UnsupportedVersionError, match=r"formulas 1\.4\.0 is installed; .* supports 1\.3\.x"):
-        check_versions()
+    check_versions()  # the installed versions are supported ones
     check_versions.cache_clear()
+    monkeypatch.setattr(importlib.import_module(package), "__version__", version)
+    try:
+        if supported:
+            check_versions()
+        else:
+            pin = {"formulas": ">=1.3.4,<1.4", "openpyxl": ">=3.1,<3.2"}[package]
+            with pytest.raises(UnsupportedVersionError, match=rf"^{package} {re.escape(version)} is installed; "
+                               rf"the workbook engine supports {package}{pin} \(pip install '{package}{pin}'\)$"):
+                check_versions()
+    finally:
+        check_versions.cache_clear()
+
+
+def test_the_supported_versions_are_the_ones_pyproject_pins():
+    text = (Path(__file__).parents[2] / "pyproject.toml").read_text(encoding="utf-8")
+    for name, supported in (("formulas", compat.FORMULAS_VERSIONS), ("openpyxl", compat.OPENPYXL_VERSIONS)):
+        assert f'"{name}{compat._pin(supported)}"' in text
 
 
 def test_the_statistical_names_read_from_source_are_those_the_modules_define():
@@ -152,9 +174,126 @@ def test_model_progress_reports_instead_of_drawing(tmp_path, capsys):
     assert formulas.excel.tqdm.__name__ == "tqdm"  # formulas' own bar is back
 
 
-def test_compile_cell_is_formulas_own_compilation():
-    cell = compile_cell("A1", "=1+2", {"sheet": "SHEET", "excel": "BOOK.XLSX", "directory": ""}, True, {})
-    assert cell.func() == 3
+def _loaded(path, **hooks):
+    model = new_model(hooks.get("before_load", lambda book: None),
+                      hooks.get("around_compile", lambda sheet, crd, value, node, compile: compile()))
+    with model_progress():
+        model.loads(str(path)).finish()
+    return model
+
+
+def test_new_model_checks_each_book_before_loading_it(tmp_path):
+    seen = []
+
+    def refuse(book):
+        seen.append(book)
+        raise PermissionError("not this one")
+
+    with pytest.raises(PermissionError, match="not this one"):
+        _loaded(_tiny_book(tmp_path), before_load=refuse)
+    assert seen == [str(tmp_path / "tiny.xlsx")]
+
+
+def test_new_model_compiles_each_cell_with_a_value_through_the_callback(tmp_path):
+    seen = []
+
+    def around(sheet, crd, value, node, compile):
+        seen.append((sheet, crd, value, node()))
+        return compile()
+
+    model = _loaded(_tiny_book(tmp_path), around_compile=around)
+    # the used range A1:B2 has 4 positions (openpyxl's iter_rows makes a cell for each);
+    # B2 is blank and never reaches the callback
+    assert sorted(seen) == [("SHEET", "A1", 2, "'[tiny.xlsx]SHEET'!A1"),
+                            ("SHEET", "A2", 45292, "'[tiny.xlsx]SHEET'!A2"),
+                            ("SHEET", "B1", "=A1*3", "'[tiny.xlsx]SHEET'!B1")]
+    assert model.calculate()["'[tiny.xlsx]SHEET'!B1"].value[0, 0] == 6
+
+
+def test_node_ids_are_the_ones_formulas_gives(tmp_path):
+    model = _loaded(_tiny_book(tmp_path))
+    assert node_id("tiny.xlsx", "Sheet", "$B$1") == "'[tiny.xlsx]SHEET'!B1"
+    assert has_node(model, node_id("tiny.xlsx", "Sheet", "B1"))
+    assert cell_node("B1", {"sheet": "SHEET", "excel": "TINY.XLSX", "filename": "tiny.xlsx", "directory": ""}) \
+        == "'[tiny.xlsx]SHEET'!B1"
+
+
+def test_has_node_tells_cells_of_the_model_from_others(tmp_path):
+    model = _loaded(_tiny_book(tmp_path))
+    assert has_node(model, "'[tiny.xlsx]SHEET'!A1") and has_node(model, "'[tiny.xlsx]SHEET'!B1")
+    assert not has_node(model, "'[tiny.xlsx]SHEET'!C7")
+
+
+def test_precedents_lead_from_a_formula_cell_to_the_cells_it_reads(tmp_path):
+    graph = precedents(_loaded(_tiny_book(tmp_path)))
+    formula = next(iter(graph["'[tiny.xlsx]SHEET'!B1"]))  # B1 is computed by its formula ...
+    assert "'[tiny.xlsx]SHEET'!A1" in graph[formula]      # ... which reads A1
+
+
+def test_value_at_reads_ranges_and_plain_values(tmp_path):
+    solution = _loaded(_tiny_book(tmp_path)).calculate()
+    assert value_at(solution["'[tiny.xlsx]SHEET'!B1"], 0, 0) == 6
+    assert value_at(7.5, 0, 0) == 7.5
+
+
+def test_add_constant_range_feeds_the_formulas_that_read_it(tmp_path):
+    import numpy as np
+
+    book = Workbook()
+    book.active.title = "Sheet"
+    book.active["C1"] = "=SUM(A1:B2)"
+    book.active["C2"] = "=B2"
+    book.save(tmp_path / "block.xlsx")
+    model = new_model(lambda book: None, lambda sheet, crd, value, node, compile: compile())
+    with model_progress():
+        model.loads(str(tmp_path / "block.xlsx"))
+        add_constant_range(model, "'[block.xlsx]SHEET'!A1:B2", np.array([[1.0, 2.0], [3.0, 4.0]], object))
+        model.finish()
+    solution = model.calculate()
+    assert solution["'[block.xlsx]SHEET'!C1"].value[0, 0] == 10  # 1 + 2 + 3 + 4
+    assert solution["'[block.xlsx]SHEET'!C2"].value[0, 0] == 4
+
+
+def test_blank_and_error_values_are_the_engines(tmp_path):
+    book = Workbook()
+    book.active.title = "Sheet"
+    book.active["A1"], book.active["B1"], book.active["B2"] = 1, "=ISBLANK(A1)", "=ISERROR(A1)"
+    book.save(tmp_path / "blank.xlsx")
+    model = _loaded(tmp_path / "blank.xlsx")
+    node = "'[blank.xlsx]SHEET'!A1"
+    assert model.calculate()["'[blank.xlsx]SHEET'!B1"].value[0, 0].item() is False
+    assert model.calculate(inputs={node: [[blank()]]})["'[blank.xlsx]SHEET'!B1"].value[0, 0].item() is True
+    assert model.calculate(inputs={node: error_value("#N/A")})["'[blank.xlsx]SHEET'!B2"].value[0, 0].item() is True
+    assert str(error_value("#DIV/0!")) == "#DIV/0!"
+    assert error_value("#NOPE!") is None and error_value("text") is None
+
+
+def test_release_books_drops_the_workbooks_a_loaded_model_holds(tmp_path):
+    workbook = load_workbook_as_formulas_does(str(_tiny_book(tmp_path)))
+    model = formulas.ExcelModel()
+    hold_book(model, "held.xlsx", workbook)
+    with model_progress():
+        model.loads("held.xlsx").finish()
+    assert any(workbook in data.values() for data in model.books.values())
+    release_books(model)
+    assert not any(workbook in data.values() for data in model.books.values())
+    assert model.calculate()["'[held.xlsx]SHEET'!B1"].value[0, 0] == 6  # calculating needs no book
+
+
+def test_drop_external_links_leaves_formulas_no_other_book_to_load(tmp_path):
+    from types import SimpleNamespace
+
+    workbook = load_workbook_as_formulas_does(str(_tiny_book(tmp_path)))
+    workbook._external_links = [SimpleNamespace(file_link=SimpleNamespace(Target="other.xlsx"))]
+    model = formulas.ExcelModel()
+    hold_book(model, "linked.xlsx", workbook)
+    model.add_book("linked.xlsx")  # formulas maps link 1 to the book it names
+    assert model.books["LINKED.XLSX"]["external_links"] == {"1": ("", "other.xlsx")}
+    drop_external_links(workbook)
+    model = formulas.ExcelModel()
+    hold_book(model, "linked.xlsx", workbook)
+    model.add_book("linked.xlsx")
+    assert model.books["LINKED.XLSX"]["external_links"] == {}
 
 
 def test_formula_wrappers_yield_each_formula_cell_and_allow_replacing_it(tmp_path):
@@ -167,6 +306,12 @@ def test_formula_wrappers_yield_each_formula_cell_and_allow_replacing_it(tmp_pat
     original = wrapper.func
     wrapper.func = lambda *args: original(*args) + 1
     assert model.calculate()[node].value[0, 0] == 7
+
+
+def test_cells_in_order_are_the_cells_held_row_by_row_and_none_is_made(tmp_path):
+    ws = load_workbook_as_formulas_does(str(_tiny_book(tmp_path))).active
+    assert [c.coordinate for c in cells_in_order(ws)] == ["A1", "B1", "A2"]
+    assert (2, 2) not in cell_map(ws)  # B2, inside the used range, was not made
 
 
 def test_cell_map_is_the_sheets_own_cells(tmp_path):

@@ -28,39 +28,79 @@ from __future__ import annotations
 
 import gc
 import io
+import os
+from collections.abc import Callable
 from pathlib import Path
 
-__all__ = ["compute"]
+__all__ = ["compute", "evaluate"]
+
+Address = tuple[str, str]
+
+
+def evaluate(source: str | Path, data: bytes, progress=None,
+             engine: str = "formulas") -> tuple[dict[Address, object], Callable[[Path], None]]:
+    """Evaluate the workbook whose bytes are ``data`` (read from ``source``, which names it
+    in messages and gives its suffix; it is not read again). Returns the values,
+    {(sheet, "A1"): value}, errors as their code (``"#VALUE!"``), and ``write(target)``,
+    which writes those same bytes with the values stored, and dynamic arrays resized to
+    their results, to the file ``target`` (the caller's temporary: where and when it is
+    published is the caller's policy). ``engine``: "formulas" (in process) or
+    "libreoffice" (LibreOffice headless with our add-in; its values are stored the same
+    way). ``progress`` (a :class:`.progress.Progress`) is told each stage and the cells done."""
+    from talentneeds.engines.progress import Progress
+
+    progress = progress or Progress()
+    spilled = None  # the computed workbook's bytes, when dynamic arrays were resized
+    if engine == "libreoffice":
+        from talentneeds.libreoffice.engine import libreoffice_values_of
+
+        values = libreoffice_values_of(data, Path(source).suffix)
+    else:
+        values, spilled = _evaluate_here(source, data, progress)
+
+    def write(target: Path) -> None:
+        from talentneeds.engines.cached_values import write_cached_values
+        from talentneeds.engines.formula_engine import collection_paused
+
+        progress.stage("writing the values")
+        if spilled is not None:  # computed and written with the spills resized
+            Path(target).write_bytes(spilled)
+        else:
+            gc.collect()  # the dropped engine's cycles, at once (cheap: its heap is mostly freed already)
+            with collection_paused():
+                write_cached_values(source, target, values, data=data)
+        progress.close()
+
+    return values, write
+
+
+def _evaluate_here(source: str | Path, data: bytes, progress) -> tuple[dict[Address, object], bytes | None]:
+    """The values by our engine, and the computed workbook's bytes if spills were resized."""
+    from talentneeds.engines.formula_engine import WorkbookEngine
+    from talentneeds.engines.spills import compute_spilling_data, dynamic_arrays
+
+    # first: it says what is wrong with a workbook it cannot read
+    engine = WorkbookEngine(source, data=data, progress=progress)
+    spills = dynamic_arrays(io.BytesIO(data))
+    if spills:  # they take the size of their results, as in Excel 365 (engines.spills)
+        return compute_spilling_data(data, Path(source).suffix, spills, engine, progress)
+    return engine.calculate(progress=progress), None
 
 
 def compute(in_path: str | Path, out_path: str | Path, data: bytes | None = None,
-            progress=None) -> dict[tuple[str, str], object]:
+            progress=None) -> dict[Address, object]:
     """Evaluate the workbook at ``in_path`` and write it, formulas kept and their
     computed values stored, to ``out_path`` (``in_path`` is never modified). Returns the
-    values, {(sheet, "A1"): value}, errors as their code (``"#VALUE!"``). ``data``: the
-    input's bytes, already read: evaluated and copied as they are, the file not read again.
-    ``progress`` (a :class:`.progress.Progress`) is told each stage and the cells done."""
-    from talentneeds.engines.cached_values import write_cached_values
-    from talentneeds.engines.formula_engine import WorkbookEngine, collection_paused
-    from talentneeds.engines.progress import Progress
-    from talentneeds.engines.spills import compute_spilling_data, dynamic_arrays
-    from talentneeds.files import atomic_write
+    values (see :func:`evaluate`). ``data``: the input's bytes, already read: evaluated and
+    copied as they are, the file not read again."""
+    from talentneeds.engines.cached_values import CachedValuesError
+    from talentneeds.files import atomic_replace
 
-    progress = progress or Progress()
+    in_path, out_path = Path(in_path), Path(out_path)
     if data is None:
-        data = Path(in_path).read_bytes()
-    # first: it says what is wrong with a workbook it cannot read
-    engine = WorkbookEngine(in_path, data=data, progress=progress)
-    spills = dynamic_arrays(io.BytesIO(data))
-    if spills:  # they take the size of their results (engines.spills)
-        values, written = compute_spilling_data(data, Path(in_path).suffix, spills, engine, progress)
-        atomic_write(out_path, lambda stream: stream.write(written))
-        progress.close()
-        return values
-    values = engine.calculate(progress=progress)
-    progress.stage("writing the values")
-    gc.collect()  # the dropped engine's cycles, at once (cheap: its heap is mostly freed already)
-    with collection_paused():
-        write_cached_values(in_path, out_path, values, data=data)
-    progress.close()
+        data = in_path.read_bytes()
+    values, write = evaluate(in_path, data, progress)
+    if out_path.exists() and os.path.samefile(in_path, out_path):
+        raise CachedValuesError(f"{out_path} is the input workbook; write the values to another file")
+    atomic_replace(out_path, write)
     return values

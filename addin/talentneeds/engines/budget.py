@@ -21,7 +21,8 @@ from openpyxl.worksheet.formula import ArrayFormula
 
 from talentneeds.engines.compat import cell_map
 
-__all__ = ["MAX_ARRAY_CELLS", "MAX_FORMULAS", "MAX_RANGE_CELLS", "OverBudget", "check_arrays", "check_work"]
+__all__ = ["MAX_ARRAY_CELLS", "MAX_FORMULAS", "MAX_RANGE_CELLS", "MAX_USED_CELLS", "OverBudget", "check_arrays",
+           "check_used_ranges", "check_work"]
 
 #: Most formula cells (array formulas count once). Measured: a running total
 #: ``=B{n-1}+A{n}`` costs the engine about 2.2 ms and 44 KB per formula (2,000 rows
@@ -43,6 +44,10 @@ MAX_ARRAY_CELLS = 500_000
 #: 500,000 cells is about 20 s and 0.5 GB.
 MAX_RANGE_CELLS = 500_000
 
+#: Most cells a sheet's used range (A1 to its last row and column) may span: the engine
+#: visits every cell of it, blank or not. A 100,000-person roster with 20 columns fits.
+MAX_USED_CELLS = 2_000_000
+
 #: Functions whose result does not depend on blank cells at the end of a range given as
 #: a whole argument: such a range is clipped to the sheet's used range.
 _BLANK_BLIND = frozenset({"SUM", "COUNT", "COUNTA", "AVERAGE", "MAX", "MIN", "PRODUCT", "AND", "OR",
@@ -52,6 +57,23 @@ _MAX_ROW, _MAX_COL = 1_048_576, 16_384
 
 class OverBudget(Exception):
     """The workbook asks for more work than the engine can do; the message names the cell."""
+
+
+def check_used_ranges(workbook) -> None:
+    """Refuse a sheet whose used range is vast (one value typed in XFD1048576 makes it
+    17 billion cells): evaluating it would hang and exhaust memory."""
+    for ws in workbook.worksheets:
+        cells = cell_map(ws)
+        if not cells:
+            continue
+        rows = max(r for r, _ in cells)
+        columns = max(c for _, c in cells)
+        if rows * columns > MAX_USED_CELLS:
+            far = max(cells, key=lambda rc: rc[0] * columns + rc[1])
+            raise OverBudget(
+                f"sheet {ws.title!r}: its used range reaches {get_column_letter(columns)}{rows} "
+                f"({rows * columns:,} cells, at most {MAX_USED_CELLS:,} can be evaluated; the farthest "
+                f"cell in use is {get_column_letter(far[1])}{far[0]}); clear the cells far outside your data")
 
 
 def check_work(workbook) -> None:

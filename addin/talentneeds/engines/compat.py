@@ -15,15 +15,25 @@ The hooks:
   replaced by ours (or by none).
 * :func:`hold_book` -- hand formulas a workbook that is already in memory;
   :func:`release_books` -- let go of it once the model is loaded.
-* :func:`compile_cell` -- formulas' own compilation of one cell, for a model that
-  overrides it.
-* :func:`compile_unless_blank` -- formulas' compilation of one openpyxl cell, skipping
-  the blank cells that openpyxl's ``iter_rows`` makes for every position of a sheet's used
-  rectangle (formulas compiles each and then adds nothing for it).
-* :func:`formula_wrappers` -- the compiled formula of every formula cell of a model.
+* :func:`new_model` -- a formulas model that checks each book before loading it and
+  compiles each cell through a callback (:func:`compile_unless_blank` skips the blank
+  cells openpyxl's ``iter_rows`` makes for every position of a sheet's used rectangle);
+  :func:`cell_node` and :func:`node_id` -- formulas' ids of cells and ranges.
+* :func:`add_constant_range` -- a block of constants added to a model as one range.
+* :func:`formula_wrappers`, :func:`has_node`, :func:`precedents` -- a loaded model's
+  compiled formulas, nodes and graph; :func:`value_at` -- a value of a calculated node;
+  :func:`blank` and :func:`error_value` -- the engine's blank cell and error values.
+* :func:`load_workbook_as_formulas_does` -- a workbook read as formulas reads one.
 * :func:`cell_map` -- openpyxl's {(row, column): cell} of a worksheet, for edits the
   public API would make slow (it creates a cell wherever one is visited), and
-  :func:`cells_in_order` -- the cells a sheet holds, row by row, without creating any.
+  :func:`cells_in_order` -- the cells a sheet holds, row by row, without creating any;
+  :func:`drop_external_links` -- the links to other workbooks openpyxl read.
+
+The versions: :func:`check_versions` raises :class:`UnsupportedVersionError` (the
+command line prints its one line) for a formulas or openpyxl outside the range
+pyproject.toml pins (a test keeps the two the same), rather than warning: a moved
+internal does not always fail loudly -- a hook that silently stops applying gives
+wrong numbers or reads a linked file, and a warning scrolls past unread.
 """
 
 from __future__ import annotations
@@ -39,9 +49,10 @@ import types
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-#: The versions the hooks were written and tested against: (major, minor) prefixes.
-FORMULAS_VERSIONS = ((1, 3),)
-OPENPYXL_VERSIONS = ((3, 1),)
+#: The versions the hooks were written and tested against, as pyproject.toml pins them:
+#: (the lowest, the first one not supported).
+FORMULAS_VERSIONS = ((1, 3, 4), (1, 4))
+OPENPYXL_VERSIONS = ((3, 1), (3, 2))
 
 #: formulas' function modules, in the order ``get_functions`` merges them (a later one
 #: wins), and the ones that import scipy.
@@ -55,9 +66,13 @@ class UnsupportedVersionError(RuntimeError):
     """formulas or openpyxl is a version these hooks were not written for."""
 
 
-def _major_minor(version: str) -> tuple[int, int]:
-    parts = re.findall(r"\d+", version)[:2]
-    return int(parts[0]), int(parts[1]) if len(parts) > 1 else 0
+def _release(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in re.findall(r"\d+", version.split("+")[0])[:3])
+
+
+def _pin(versions: tuple[tuple[int, ...], tuple[int, ...]]) -> str:
+    lowest, beyond = (".".join(map(str, v)) for v in versions)
+    return f">={lowest},<{beyond}"
 
 
 @functools.cache
@@ -69,11 +84,10 @@ def check_versions() -> None:
 
     for name, version, supported in (("formulas", formulas.__version__, FORMULAS_VERSIONS),
                                      ("openpyxl", openpyxl.__version__, OPENPYXL_VERSIONS)):
-        if _major_minor(version) not in supported:
+        if not supported[0] <= _release(version) < supported[1]:
             raise UnsupportedVersionError(
-                f"{name} {version} is installed; the workbook engine supports "
-                f"{', '.join('.'.join(map(str, v)) + '.x' for v in supported)} (pip install '{name}"
-                f">={supported[0][0]}.{supported[0][1]},<{supported[-1][0]}.{supported[-1][1] + 1}')")
+                f"{name} {version} is installed; the workbook engine supports {name}{_pin(supported)} "
+                f"(pip install '{name}{_pin(supported)}')")
     source = Path(functions.__file__).with_name("stat.py").read_text(encoding="utf-8")
     scipy_imports = tuple(line.strip() for line in source.splitlines()
                           if re.match(r"\s*(from scipy|import scipy)", line) and not line.startswith(" "))
@@ -284,13 +298,6 @@ def release_books(model) -> None:
         data.pop(BOOK, None)
 
 
-def compile_cell(crd, val, context, check_formula, references):
-    """formulas' compilation of one cell (what ``ExcelModel._compile_cell`` does)."""
-    import formulas
-
-    return formulas.ExcelModel._compile_cell(crd, val, context, check_formula, references)
-
-
 class _Blank:
     """What formulas' ``ExcelModel.add_cell`` adds nothing for: a cell with neither a value
     nor a formula (its ``Cell.add`` adds no node when ``func`` is None and ``value`` EMPTY)."""
@@ -298,9 +305,7 @@ class _Blank:
     output = func = None
 
     def __init__(self):
-        import schedula as sh
-
-        self.value = sh.EMPTY
+        self.value = blank()
 
     def add(self, dsp, context=None):
         return set()
@@ -318,6 +323,95 @@ def compile_unless_blank(compile_cell: Callable, cell, *args):
     if cell.value is None:
         return _blank()
     return compile_cell(cell, *args)
+
+
+@functools.cache
+def _model_class() -> type:
+    import formulas
+
+    class Model(formulas.ExcelModel):
+        def __init__(self, before_load, around_compile):
+            super().__init__()
+            self._before_load, self._around_compile = before_load, around_compile
+
+        def add_book(self, book=None, context=None, data_only=False):
+            self._before_load(book)
+            return super().add_book(book, context, data_only)
+
+        def compile_cell(self, cell, context, references, formula_references):
+            return compile_unless_blank(super().compile_cell, cell, context, references, formula_references)
+
+        def _compile_cell(self, crd, val, context, check_formula, references):  # a staticmethod in formulas
+            return self._around_compile(
+                context.get("sheet", ""), crd, val, lambda: cell_node(crd, context),
+                lambda: formulas.ExcelModel._compile_cell(crd, val, context, check_formula, references))
+
+    return Model
+
+
+def new_model(before_load: Callable[[object], None], around_compile: Callable):
+    """A ``formulas.ExcelModel`` that calls ``before_load(book)`` before it loads a book (a
+    file name, or a book it holds) and compiles each cell that has a value or a formula
+    through ``around_compile(sheet, crd, value, node, compile)``: ``sheet`` upper-cased,
+    ``node()`` the cell's node id, ``compile()`` formulas' own compilation, whose result
+    it returns. Cells without either are skipped (:func:`compile_unless_blank`)."""
+    return _model_class()(before_load, around_compile)
+
+
+def cell_node(crd: str, context: dict) -> str:
+    """The node id formulas gives the cell ``crd`` while compiling it in ``context``."""
+    from formulas.ranges import Ranges
+
+    return Ranges().push(crd, context=context).ranges[0]["name"]
+
+
+def node_id(book: str, sheet: str, ref: str) -> str:
+    """The node id of a cell or range of a loaded model: ``'[book]SHEET'!A1`` (the sheet
+    upper-cased, apostrophes not doubled)."""
+    return f"'[{book}]{sheet.upper()}'!{ref.replace('$', '').upper()}"
+
+
+def add_constant_range(model, node: str, values) -> None:
+    """Add to a model being loaded (before ``finish``) the range ``node`` (a :func:`node_id`)
+    holding the 2-D object array ``values``, as formulas holds an array formula's result:
+    formulas assembles the ranges formulas read out of it when it finishes the model."""
+    from formulas.cell import Cell
+
+    cell = Cell(node, values)
+    cell.add(model.dsp)
+    model.cells[cell.output] = cell
+
+
+def has_node(model, node: str) -> bool:
+    """Whether a loaded model has ``node`` (a cell or range that is an input or a result)."""
+    return node in model.dsp.nodes
+
+
+def precedents(model) -> dict:
+    """{node: its inputs} of a loaded model's graph (cells, ranges and formulas)."""
+    return model.dsp.dmap.pred
+
+
+def value_at(result, row: int, column: int):
+    """The value at (row, column) of what ``model.calculate()`` gives for a node: a range
+    (an array formula's, or a cell's 1 x 1) or a plain value."""
+    from formulas.ranges import Ranges
+
+    return result.value[row, column] if isinstance(result, Ranges) else result
+
+
+def blank():
+    """The engine's value of a blank cell."""
+    import schedula as sh
+
+    return sh.EMPTY
+
+
+def error_value(code: str):
+    """formulas' value of the Excel error ``code`` ("#VALUE!"), or None if it is not one."""
+    from formulas.tokens.operand import Error
+
+    return Error.errors.get(code)
 
 
 def formula_wrappers(model) -> Iterator[tuple[object, str]]:
@@ -384,3 +478,10 @@ def cells_in_order(ws) -> list:
     blank cell objects it creates for every position of the used range."""
     cells = ws._cells
     return [cells[key] for key in sorted(cells)]
+
+
+def drop_external_links(workbook) -> None:
+    """Forget the links to other workbooks that openpyxl read (its ``_external_links``,
+    which formulas' ``add_book`` turns into books it may load)."""
+    if getattr(workbook, "_external_links", None):
+        workbook._external_links = []

@@ -25,7 +25,7 @@ import re
 from openpyxl.formula.tokenizer import Token, Tokenizer, TokenizerError
 from openpyxl.worksheet.formula import ArrayFormula
 
-from talentneeds.engines.compat import cell_map
+from talentneeds.engines.compat import cell_map, drop_external_links
 
 __all__ = ["ExternalLinkRefused", "cut_external_links", "is_external_reference", "refuse_other_book"]
 
@@ -155,8 +155,7 @@ def cut_external_links(workbook) -> list[tuple[tuple[str, str] | None, str]]:
             _cut_name(defined, f"{ws.title}!{name} (a defined name)", warn)
     for name, defined in workbook.defined_names.items():
         _cut_name(defined, f"defined name {name}", warn)
-    if getattr(workbook, "_external_links", None):
-        workbook._external_links = []
+    drop_external_links(workbook)
     return warnings
 
 
