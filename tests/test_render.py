@@ -175,7 +175,7 @@ def _moved_workbook(path, calc_pr: str) -> None:
                                           f'name="C" sheetId="3"/></sheets>{calc_pr}</workbook>')
 
 
-def test_the_workbook_part_is_found_through_the_package_relationships(tmp_path):
+def test_stale_values_and_one_sheet_copies_find_the_workbook_part_through_the_relationships(tmp_path):
     import zipfile
 
     stale, current = tmp_path / "stale.xlsx", tmp_path / "current.xlsx"

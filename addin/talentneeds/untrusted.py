@@ -182,7 +182,7 @@ def _check_package(path: Path, archive: zipfile.ZipFile, not_workbook: str) -> N
     if "[Content_Types].xml" not in names:
         raise UntrustedFileError(f"{not_workbook}: the zip has no [Content_Types].xml, so it is no Office "
                                  "package (an OpenDocument .ods or another zip renamed?)")
-    part = _workbook_part(archive, names, not_workbook)
+    part = _workbook_part(archive, not_workbook)
     if part not in names:
         if "xl/workbook.bin" in names:
             raise UntrustedFileError(f"{not_workbook}: it is a binary workbook (.xlsb); save it as .xlsx")
@@ -218,7 +218,7 @@ def _check_member_names_and_methods(path: Path, members: list[zipfile.ZipInfo]) 
                                      "password-protected workbook must be saved again without a password")
 
 
-def _workbook_part(archive: zipfile.ZipFile, names: set[str], not_workbook: str) -> str:
+def _workbook_part(archive: zipfile.ZipFile, not_workbook: str) -> str:
     """The member the package relationships name as the main document (as
     :func:`talentneeds.ooxml.main_part` finds it); xl/workbook.xml when there are none."""
     from xml.parsers.expat import ExpatError

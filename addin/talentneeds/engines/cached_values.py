@@ -28,7 +28,6 @@ import io
 import math
 import numbers
 import os
-import re
 import zipfile
 from collections.abc import Collection
 from pathlib import Path
