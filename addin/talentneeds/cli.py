@@ -1,5 +1,5 @@
-"""The command line: ``talentneeds functions``, ``template``, ``demo``, ``compute``,
-``import-roster``, ``render``, ``lite`` and ``libreoffice``.
+"""The command line, ``talentneeds COMMAND``: functions, demo, compute, template, render,
+import-roster, lite and libreoffice (``talentneeds --help`` says what each does).
 
 Thin by design: parse arguments, call the package, print, return an exit code.
 A user mistake prints one line and exits non-zero, never a traceback: every refusal of a

@@ -7,18 +7,26 @@ anything that reads cached values (openpyxl ``data_only=True``, pandas, viewers,
 previews) sees the results. The copy no longer asks for a full recalculation on
 opening, so Excel shows the stored values until an input changes (only then are the
 add-in's functions needed). LibreOffice shows the stored values of single-cell formulas
-but always recalculates array formulas, so our table functions show #NAME? there.
+but always recalculates array formulas, so our table functions show #NAME? there
+unless its Talent Needs add-in is installed (``talentneeds libreoffice install``).
+:func:`evaluate` is the same evaluation for a caller that publishes the file itself
+(the command line: its output-file policy, ``--in-place``, ``--engine libreoffice``).
 
 The parts, each usable on its own:
 
 * :mod:`.structured_refs` -- table references such as ``Staff[#All]`` to A1 form;
+* :mod:`.table_columns` -- tables' constant columns as blocks, calculated columns as
+  array formulas;
 * :mod:`.udf_adapter` -- our functions as functions of the ``formulas`` engine;
 * :mod:`.formula_engine` -- :class:`~.formula_engine.WorkbookEngine`: load, calculate,
   recalculate with changed inputs;
+* :mod:`.budget`, :mod:`.links`, :mod:`.circular` -- a workbook asking for too much
+  work refused, links to other workbooks never followed, a circular reference named;
 * :mod:`.cached_values` -- store values next to formulas in a copy of the file;
 * :mod:`.compat` -- the only place that uses formulas' and openpyxl's internals;
-* :mod:`.progress` -- stages and cells done, drawn on a terminal, timed for the benchmark.
-* :mod:`.spills` -- dynamic arrays resized to their results, #SPILL! where blocked.
+* :mod:`.progress` -- stages and cells done, drawn on a terminal, timed for the benchmark;
+* :mod:`.spills` -- dynamic arrays resized to their results, #SPILL! where blocked;
+* :mod:`.frozen` -- values kept as constants where an application lacks a function.
 
 This module imports the engine lazily: ``formulas`` and openpyxl take a tenth of a
 second or more to import, which other commands should not pay for.
