@@ -67,6 +67,8 @@ ERROR_CASES = {
                                         "#VALUE! span_high must be a number >= 0, got a 401-digit whole number"),
     "empty schedule": (lambda: udfs.HIRING_PLAN([]), "#VALUE! schedule must hold the new teams of at least one quarter"),
     "empty row": (lambda: udfs.PLAN_DISTRIBUTION([[]]), "#VALUE! schedule must hold the new teams of at least one quarter"),
+    "blank 2 x 2 schedule": (lambda: udfs.HIRING_PLAN([[None, None], [None, None]]),
+                             "#VALUE! schedule must hold the new teams of at least one quarter"),
     # two quarters from 9999-12-31: the second would start in the year 10000
     "as_of 9999-12-31": (lambda: udfs.HIRING_PLAN([[1], [1]], examples.roster_range(), dt.datetime(9999, 12, 31)),
                          "#VALUE! as_of must leave room for the plan's 2 quarters before 9999-12-31 "

@@ -66,3 +66,20 @@ def test_serial_60_is_refused():
     ("n", False), ("No", False), ("0", False), ("false", False), ("maybe", None), ("", None)])
 def test_yes_no_words(text, expected):
     assert values.yes_no(text) is expected
+
+
+def test_only_sheet_xml_reaches_into_the_cached_values_writer():
+    """The roster package's one door to engines/cached_values (to repoint in one place)."""
+    import ast
+    from pathlib import Path
+
+    import talentneeds.roster
+
+    folder = Path(talentneeds.roster.__file__).parent
+    importers = set()
+    for path in folder.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module == "talentneeds.engines.cached_values" \
+                    or isinstance(node, ast.Import) and any(a.name.startswith("talentneeds.engines") for a in node.names):
+                importers.add(path.name)
+    assert importers == {"sheet_xml.py"}

@@ -260,6 +260,8 @@ def labelled_schedule(value: object, name: str = "schedule") -> tuple[list | Non
     if not _is_labelled_schedule(value):
         return None, schedule(value, name)
     rows = cells.non_blank_rows(value)
+    if not rows:
+        raise InvalidInput(f"{name} must hold the new teams of at least one quarter")
     columns = find_columns(rows[0][1], SCHEDULE_COLUMNS)
     if len(columns) != 2:
         raw = cells.rows_of(value)
