@@ -17,6 +17,7 @@ from talentneeds.model.archetypes import Archetype
 from talentneeds.model.roles import DEFAULT_ROLES
 from talentneeds import udfs
 from talentneeds.workbook.spec import Chart, Formula, Highlight, Input, Sheet, Table, Text, Validation
+from talentneeds.model.limits import MAX_HORIZON_QUARTERS
 from talentneeds.workbook.template_layout import *  # noqa: F403  (the layout is read as template.X)
 from talentneeds.workbook.template_layout import _check_status
 from talentneeds.workbook.template_inputs import ASSUMPTIONS, ROLES, STAFF, START, TEAMS
@@ -38,6 +39,22 @@ NEEDS_ROWS = (
 )
 
 NEEDS_ROW_FORMATS = {21: "0.00"}  # leverage: 3.75 employees, not 3.8
+
+def _plan_sum(column: str) -> str:
+    return f"=SUM(Plan!{PLAN_COLUMN[column]}16:{PLAN_COLUMN[column]}{15 + PLAN_REACH_ROWS - 1})"
+
+
+# Needs counts candidates on the plan start; the plan promotes people as they become
+# eligible and hires when each is needed: where the two differ, these rows say by how much
+_BESIDE_THE_PLAN = (
+    ("Promoted over the plan", _plan_sum("Promotions"),
+     "Needs counts the candidates on the plan start; the plan also promotes people who become eligible later"),
+    ("Amplifier hires over the plan", _plan_sum("Hires Amplifiers"),
+     "the plan hires only the Amplifiers promotion does not give it, and replaces leavers"),
+    ("Management-bound quarters", f"=Scenarios!B{HEADLINE_ROWS[2]}",
+     "quarters in which Iterators wait for a manager: the Bottleneck above counts heads, the plan when they arrive"),
+)
+CANDIDATES_HEADER = tuple(udfs.PROMOTION_CANDIDATES(examples.roster_range())[0])
 
 NEEDS = Sheet("Needs", (
     Text("A1", "Needs", "Title"),
@@ -64,21 +81,41 @@ NEEDS = Sheet("Needs", (
             spill=BOTTLENECK_TABLE, number_format="0.0", header=BOTTLENECK_HEADER,
             column_formats=(("D", "0"), ("E", "General"))),  # whole teams; TRUE/FALSE
     Highlight("A26:E28", "=$E26=TRUE", ATTENTION, ATTENTION_TEXT),  # the binding archetype
+    Text("A31", "Beside the plan (Base scenario, over its quarters)", "Heading"),
+    *(item for row, (label, formula, note) in enumerate(_BESIDE_THE_PLAN, start=32) for item in (
+        Text(f"A{row}", label, "Label"), Formula(f"B{row}", formula, number_format="0"), Text(f"C{row}", note))),
+    Text(f"A{CANDIDATES_ROW - 1}", "Who could be promoted: the Iterators on Staff", "Heading"),
+    Formula(f"A{CANDIDATES_ROW}",
+            "=PROMOTION_CANDIDATES(Staff[#All],AsOf,MinTenureYears,SoftSkillsRequired,Roles[#All])",
+            spill=CANDIDATES_TABLE, header=CANDIDATES_HEADER, column_formats=(("D", "yyyy-mm-dd"),)),
     *_check_status("D1"),
     Chart("bar", "Needs of the new teams (FTE)", "G11", "A7:A9",
           (("B6", "B7:B9"), ("C6", "C7:C9"), ("D6", "D7:D9")), y_title="FTE"),
 ), column_widths={"A": 36, "B": 14, "C": 14, "D": 14, "E": 22, "F": 10, "G": 10, "H": 10})
 
+def _at_point(row: int) -> str:
+    """A Needs row's value at the planning point (its low / mid / high columns)."""
+    first, last = min(POINT_COLUMNS.values()), max(POINT_COLUMNS.values())
+    return f"=INDEX(Needs!${first}${row}:${last}${row},MATCH(Point,Needs!${first}$14:${last}$14,0))"
+
+
+# (label, the Needs row of the heads from outside, the Needs row of the gross need)
+COHORT_ROWS = (("Amplifiers", 17, 15), ("Iterators", 19, 18), ("Connectors", 20, 20))
+
 COHORT = Sheet("Cohort", (
     Text("A1", "Cohort mix", "Title"),
-    Text("A3", "Needs at the planning point (FTE)", "Heading"),
-    Text("A4", "Amplifiers", "Label"),
-    Formula("B4", "=AMPLIFIERS_NEEDED(NewTeams,Point,AmplifiersLow,AmplifiersHigh)", number_format="0.0"),
-    Text("A5", "Iterators", "Label"),
-    Formula("B5", "=ITERATORS_NEEDED(NewTeams,Point,IteratorsLow,IteratorsHigh)", number_format="0.0"),
-    Text("A6", "Connectors", "Label"),
-    Formula("B6", "=CONNECTORS_NEEDED(NewTeams,Point,ConnectorsLow,ConnectorsHigh)", number_format="0.0"),
+    Text("A2", "A cohort trains the heads that must come from outside: promotion from within lowers the "
+               "Amplifiers to hire and adds an Iterator seat to backfill for each promoted Iterator."),
+    Text("A3", "At the planning point (FTE)", "Heading"), Text("B3", "From outside", "NumberHeading"),
+    Text("C3", "Gross", "NumberHeading"),
+    *(item for row, (label, net, gross) in enumerate(COHORT_ROWS, start=4) for item in (
+        Text(f"A{row}", label, "Label"),
+        Formula(f"B{row}", _at_point(net), number_format="0.0"),
+        Formula(f"C{row}", _at_point(gross), number_format="0.0"))),
+    Text("A7", "Seats for the heads from outside (net of promotion)", "Heading"),
+    Text(f"{COHORT_GROSS[0]}7", "Seats by the gross need (before promotion)", "Heading"),
     Text("A8", "Weighted by", "Label"), Text("B8", "heads", "Heading"), Text("G8", "value", "Heading"),
+    Formula(f"{chr(ord(COHORT_GROSS[0]) + 1)}8", "=Weighting", style="Heading"),
     *_check_status("F1"),
     Formula("A9", "=COHORT_MIX(CohortSize,B4,B5,B6,B8)", spill=COHORT_BY_HEADS, number_format="0.00",
             header=COHORT_MIX_HEADER,
@@ -86,14 +123,20 @@ COHORT = Sheet("Cohort", (
     Formula("F9", "=COHORT_MIX(CohortSize,B4,B5,B6,G8)", spill=COHORT_BY_VALUE, number_format="0.00",
             header=COHORT_MIX_HEADER,
             column_formats=(("H", "0%"), ("I", "0"))),
-    Text("A15", "Seats by the weighting chosen on Assumptions", "Heading"),
+    Formula(COHORT_GROSS.split(":")[0], "=COHORT_MIX(CohortSize,C4,C5,C6,Weighting)", spill=COHORT_GROSS,
+            number_format="0.00", header=COHORT_MIX_HEADER,
+            column_formats=((chr(ord(COHORT_GROSS[0]) + 2), "0%"), (chr(ord(COHORT_GROSS[0]) + 3), "0"))),
+    Text("A15", "Seats from outside by the weighting chosen on Assumptions", "Heading"),
     *(item for row, label in zip((16, 17, 18), ("Amplifiers", "Iterators", "Connectors")) for item in (
         Text(f"A{row}", label, "Label"),
         Formula(f"D{row}", f"=IF(Weighting=B8,D{row - 6},I{row - 6})", number_format="0"))),
-    Chart("bar", "Cohort seats: by heads vs by value", "K3", "A10:A12",
+    Chart("bar", "Cohort seats from outside: by heads vs by value", "F15", "A10:A12",
           (("B8", "D10:D12"), ("G8", "I10:I12")), y_title="Seats"),
-), column_widths={"A": 18, "B": 12, "C": 12, "D": 10, "E": 3, "F": 12, "G": 12, "H": 12, "I": 10})
+), column_widths={"A": 18, "B": 12, "C": 12, "D": 10, "E": 3, "F": 12, "G": 12, "H": 12, "I": 10, "J": 3,
+                  "K": 12, "L": 12, "M": 12, "N": 10})
 
+
+_SCENARIO_RESULTS = f"B{HEADLINE_ROWS.start}:{SCENARIO_COLUMNS[-1]}{COST_ROW}"
 
 _CHECKS = (
     ("Amplifiers per team: low <= high", "=AmplifiersLow<=AmplifiersHigh"),
@@ -102,15 +145,22 @@ _CHECKS = (
     ("Span of control: low <= high", "=SpanLow<=SpanHigh"),
     # an unknown title shows as an error value (xlwings Lite) or as "#N/A ..." text
     # (classic xlwings passes errors as text): count both
-    ("Every role on Staff has an archetype",
+    ("Every role on Staff has an archetype (Staff, column F; compute names the titles)",
      '=SUMPRODUCT(--ISERROR(Staff[Archetype]))+COUNTIF(Staff[Archetype],"#*")=0'),
     ("The needs compute", "=COUNT(Needs!B15:D22)=ROWS(Needs!B15:D22)*COLUMNS(Needs!B15:D22)"),
     ("The promotion candidates compute", "=ISNUMBER(InternalAmplifiers)"),
     ("Cohort seats add up to the cohort size", "=AND(Cohort!D13=CohortSize,Cohort!I13=CohortSize)"),
     ("The plan computes", f"=COUNT(Plan!{_plan_reach(1, 15)})>0"),
     ("Every scenario computes",
-     f"=SUMPRODUCT(--ISERROR(Scenarios!B{HEADLINE_ROWS.start}:E{HEADLINE_ROWS.stop - 1}))"
-     f"+COUNTIF(Scenarios!B{HEADLINE_ROWS.start}:E{HEADLINE_ROWS.stop - 1},\"#*\")=0"),
+     f"=SUMPRODUCT(--ISERROR(Scenarios!{_SCENARIO_RESULTS}))+COUNTIF(Scenarios!{_SCENARIO_RESULTS},\"#*\")=0"),
+    # the mistakes that used to pass every check: a Start typed in another form ("2028-Q1")
+    # or outside the plan counts on Needs but not in the plan; labels that are not the plan start's
+    (f"Every team starts in a quarter of the plan (Teams, column C: one of Plan!{SCHEDULE_LABELS})",
+     "=SUM(Teams[Count])=SUM(Schedule[New teams])"),
+    (f"The plan's first quarter (Plan!{SCHEDULE_LABELS.split(':')[0]}) is the plan start's (Assumptions!B18)",
+     f"=Plan!{SCHEDULE_LABELS.split(':')[0]}=Plan!{LABELS_CELL}"),
+    ("The Schedule has a row for each quarter of the Horizon (Assumptions!B36)",
+     "=ROWS(Schedule[Quarter])>=Horizon"),
 )
 
 CHECK_ROWS = range(4, 4 + len(_CHECKS))
@@ -133,7 +183,15 @@ XLWINGS_CONF = Sheet("xlwings.conf", (
     Text("A1", "UDF Modules", "Label"), Text("B1", UDF_MODULE, "Label"),
 ), column_widths={"A": 18, "B": 24}, protect=False)
 
-EXTRA_NAMES = {"PerTeam": "Assumptions!$B$5:$C$7", "Attrition": "Assumptions!$B$26:$B$28"}
+EXTRA_NAMES = {"PerTeam": "Assumptions!$B$5:$C$7", "TimeToHire": "Assumptions!$B$25:$B$27",
+               "Attrition": "Assumptions!$B$28:$B$30", "Percentiles": "Assumptions!$B$33:$B$35",
+               "AnnualCost": "Assumptions!$B$39:$B$41",
+               # the labels of the plan's quarters (QUARTER_LABELS' reach) and the Schedule's quarters:
+               # the Teams' Start is chosen from these
+               "QuarterLabels": f"Plan!${get_column_letter(LABELS_COLUMN)}$5:${get_column_letter(LABELS_COLUMN)}$"
+                                f"{4 + MAX_HORIZON_QUARTERS}",
+               "PlanQuarters": "Plan!$" + SCHEDULE_LABELS.replace(":", ":$").replace(
+                   get_column_letter(SCHEDULE_COLUMN), get_column_letter(SCHEDULE_COLUMN) + "$")}
 
 def _headline(row: int, label: str, formula: str, number_format: str = "0") -> tuple:
     return Text(f"A{row}", label, "Label"), Formula(f"B{row}", formula, number_format=number_format)
@@ -147,9 +205,9 @@ DASHBOARD = Sheet("Dashboard", (
     *_check_status("B1"),
     Text("A3", "What the new teams need (FTE, planning point)", "Heading"),
     *_headline(4, "New teams", "=NewTeams"),
-    *_headline(5, "Amplifiers", "=Cohort!B4", "0.0"),
-    *_headline(6, "Iterators", "=Cohort!B5", "0.0"),
-    *_headline(7, "Connectors", "=Cohort!B6", "0.0"),
+    *_headline(5, "Amplifiers", "=Cohort!C4", "0.0"),
+    *_headline(6, "Iterators", "=Cohort!C5", "0.0"),
+    *_headline(7, "Connectors", "=Cohort!C6", "0.0"),
     Text("A9", "Promote or hire: Amplifiers (mid)", "Heading"),
     *_headline(10, "Promoted from within", "=Needs!C16", "0.0"),
     *_headline(11, "Hired from outside", "=Needs!C17", "0.0"),
@@ -163,14 +221,15 @@ DASHBOARD = Sheet("Dashboard", (
     *_headline(21, "Management-bound quarters", f"=Scenarios!B{HEADLINE_ROWS[2]}"),
     Highlight("B20", "=AND(ISNUMBER(B20),B20>0)", ATTENTION, ATTENTION_TEXT),
     Highlight("B21", "=AND(ISNUMBER(B21),B21>0)", BAD, BAD_TEXT),
-    Text("A23", "Cohort seats (the weighting chosen on Assumptions)", "Heading"),
-    *_headline(24, "Amplifiers", "=Cohort!D16"),
-    *_headline(25, "Iterators", "=Cohort!D17"),
-    *_headline(26, "Connectors", "=Cohort!D18"),
+    *_headline(22, "Plan cost (total)", f"=Scenarios!B{COST_ROW}", "#,##0"),
+    Text("A24", "Cohort seats for the heads from outside (weighting on Assumptions)", "Heading"),
+    *_headline(25, "Amplifiers", "=Cohort!D16"),
+    *_headline(26, "Iterators", "=Cohort!D17"),
+    *_headline(27, "Connectors", "=Cohort!D18"),
     Chart("bar", "Needs of the new teams (FTE)", "D3", "A7:A9",
           (("B6", "B7:B9"), ("C6", "C7:C9"), ("D6", "D7:D9")), y_title="FTE", data_sheet="Needs",
           size=(16, 7)),
-    Chart("bar", "Heads per quarter, and management capacity", "D18", f"P5:P{4 + len(QUARTERS)}",
+    Chart("bar", "Heads per quarter, and management capacity", "D18", f"A16:A{15 + len(QUARTERS)}",
           tuple((f"{column}15", f"{column}16:{column}{15 + len(QUARTERS)}") for column in "CDE"),
           y_title="Heads", stacked=True, size=(16, 7), data_sheet="Plan",
           lines=(("K15", f"K16:K{15 + len(QUARTERS)}"),)),

@@ -9,16 +9,17 @@ from talentneeds import examples
 from talentneeds.model import assumptions as A
 from talentneeds.model import plan as plan_model
 from talentneeds.model.archetypes import Archetype
-from talentneeds.model.roles import DEFAULT_ROLES
+from talentneeds.model.roles import DEFAULT_ROLES, NOT_COUNTED_ROLES
 from talentneeds import udfs
-from talentneeds.workbook.spec import Chart, Formula, Highlight, Input, Sheet, Table, Text, Validation
+from talentneeds.workbook.spec import Chart, Formula, Highlight, Input, RangeValidation, Sheet, Table, Text, Validation
+from talentneeds.model.limits import MAX_HORIZON_QUARTERS, MIN_HORIZON_QUARTERS
 from talentneeds.workbook.template_layout import *  # noqa: F403
 from talentneeds.workbook.template_layout import _assumption_value, _non_negative, _range_row, _share, _value_row
 
 START = Sheet("Start", (
     Text("A1", "Talent Needs: how many Amplifiers, Iterators and Connectors your new teams need", "Title"),
-    Text("A3", "Type only in the yellow cells: Assumptions, Teams, Staff, Roles, the Schedule (Plan, column P) "
-               "and the scenario choices (Scenarios). Read the results on Dashboard, Needs, Cohort, Plan "
+    Text("A3", "Type only in the yellow cells: Assumptions, Teams, Staff, Roles, the plan start and horizon "
+               "(Assumptions) and the scenario choices (Scenarios). Read the results on Dashboard, Needs, Cohort, Plan "
                "and Scenarios; Checks says whether they hold. Every other cell is a formula."),
     Text("A5", "Switch on the functions: which route for whom", "Heading"),
     Text("A6", "Windows with Python installed: classic xlwings (steps from row 17)."),
@@ -60,6 +61,19 @@ START = Sheet("Start", (
                 "example."),
 ), column_widths={"A": 34, "B": 60}, tab_color="1F4E79")
 
+# Time to hire: the source says only that filling the manager role "has been challenging"
+TIME_TO_HIRE_NOTES = {
+    Archetype.AMPLIFIER: 'the source: filling the manager role "has been challenging"; assumed twice '
+                         "the Iterators' time, so Iterators hired meanwhile wait for their manager",
+    Archetype.ITERATOR: "from asking for a hire to the person starting",
+    Archetype.CONNECTOR: "agenda-setting research leads: assumed as slow to find as managers",
+}
+PERCENTILE_ROWS = range(33, 36)
+PERCENTILES = (10, 50, 90)
+COST_ROWS = range(39, 42)
+ANNUAL_COSTS = (260_000, 220_000, 300_000)  # an example, as loaded annual costs go; no figure in the source
+HIRE_COST = 25_000
+
 ASSUMPTIONS = Sheet("Assumptions", (
     Text("A1", "Assumptions", "Title"),
     Text("A2", "Yellow cells are inputs. Each default says where it comes from."),
@@ -90,9 +104,9 @@ ASSUMPTIONS = Sheet("Assumptions", (
                        Validation("list", '"TRUE,FALSE"', message="Soft skills required must be TRUE or FALSE"),
                        "TRUE/FALSE"),
     *_assumption_value("take_up", "Take-up", 17, _share("Take-up must be from 0 to 1"), "share", "0%"),
-    *_value_row(18, "Tenure measured on", "AsOf", examples.AS_OF, "date", "Example",
-                "replace with today's date or your plan date",
-                Validation("date", "1", "2958465", "between", "Enter a date"), "yyyy-mm-dd"),
+    *_value_row(18, "Plan starts on", "AsOf", examples.AS_OF, "date", "Example",
+                "quarter 1 of the plan starts on this date (the quarter labels follow it); tenure is "
+                "measured on it", Validation("date", "1", "2958465", "between", "Enter a date"), "yyyy-mm-dd"),
     *_value_row(19, "Cohort size", "CohortSize", examples.COHORT_SIZE, "seats", "Example",
                 "e.g. a training cohort",
                 Validation("whole", "0", "1000000000", "between", "Cohort size must be a whole number >= 0")),
@@ -107,33 +121,60 @@ ASSUMPTIONS = Sheet("Assumptions", (
                 _non_negative("Connectors available must be a number >= 0")),
     Text("A24", "The quarterly plan", "Heading"), Text("B24", "Value", "Heading"),
     Text("D24", "Unit", "Heading"), Text("E24", "Source", "Heading"), Text("F24", "Note", "Heading"),
-    *_value_row(25, "Time to hire", "TimeToHire", plan_model.TIME_TO_HIRE_QUARTERS, "quarters",
-                "Source: assumption", "from asking for a hire to the person starting",
-                Validation("whole", "0", str(plan_model.MAX_QUARTERS), "between",
-                           "Time to hire must be a whole number of quarters, 0-200")),
-    *(item for row, archetype, label in ((26, Archetype.AMPLIFIER, "Amplifiers"),
-                                         (27, Archetype.ITERATOR, "Iterators"),
-                                         (28, Archetype.CONNECTOR, "Connectors"))
+    *(item for row, archetype, label in ((25, Archetype.AMPLIFIER, "Amplifiers"),
+                                         (26, Archetype.ITERATOR, "Iterators"),
+                                         (27, Archetype.CONNECTOR, "Connectors"))
+      for item in _value_row(row, f"Time to hire: {label}", f"TimeToHire{label}",
+                             plan_model.TIME_TO_HIRE[archetype], "quarters", "Source: assumption",
+                             TIME_TO_HIRE_NOTES[archetype],
+                             Validation("whole", "0", str(plan_model.MAX_QUARTERS), "between",
+                                        f"Time to hire of {label} must be a whole number of quarters, 0-200"))),
+    *(item for row, archetype, label in ((28, Archetype.AMPLIFIER, "Amplifiers"),
+                                         (29, Archetype.ITERATOR, "Iterators"),
+                                         (30, Archetype.CONNECTOR, "Connectors"))
       for item in _value_row(row, f"Attrition: {label}", f"Attrition{label}",
                              plan_model.ANNUAL_ATTRITION[archetype], "share leaving per year",
                              "Source: assumption", "typical voluntary attrition; set your own",
                              _share(f"Attrition of {label} must be from 0 to 1"), "0%")),
-    *_value_row(29, "Ramp-up", "RampQuarters", plan_model.RAMP_QUARTERS, "quarters",
+    *_value_row(31, "Ramp-up", "RampQuarters", plan_model.RAMP_QUARTERS, "quarters",
                 "Source: assumption", "quarters a new team takes to reach full size",
                 Validation("whole", "1", str(plan_model.MAX_QUARTERS), "between",
                            "Ramp-up must be a whole number of quarters, 1-200")),
-    *_value_row(30, "Fast growth: teams x", "FastGrowth", 2, "factor", "Choice",
+    *_value_row(32, "Fast growth: teams x", "FastGrowth", 2, "factor", "Choice",
                 "the Fast growth scenario starts this many times the planned teams each quarter",
                 Validation("whole", "0", "1000", "between", "Fast growth must be a whole number 0-1000")),
+    *(item for row, label in zip(PERCENTILE_ROWS, ("low", "middle", "high")) for item in _value_row(
+        row, f"Plan percentile: {label}", None, PERCENTILES[row - PERCENTILE_ROWS.start], "percentile",
+        "Choice", "the Plan sheet shows the plan's totals at these percentiles (Monte Carlo over every range)",
+        Validation("decimal", "0", "100", "between", "A percentile must be a number from 0 to 100"))),
+    *_value_row(36, "Horizon", "Horizon", len(QUARTERS), "quarters", "Choice",
+                "quarters labelled from the plan start; the Schedule (Plan) has a row for each (add rows "
+                "at its bottom for more)", Validation("whole", str(MIN_HORIZON_QUARTERS), str(MAX_HORIZON_QUARTERS),
+                                                      "between", f"Horizon must be a whole number of quarters, "
+                                                                 f"{MIN_HORIZON_QUARTERS}-{MAX_HORIZON_QUARTERS}")),
+    Text("A38", "Cost (assumptions beyond the source, which gives no figures)", "Heading"),
+    Text("B38", "Value", "Heading"), Text("D38", "Unit", "Heading"), Text("E38", "Source", "Heading"),
+    Text("F38", "Note", "Heading"),
+    *(item for row, label, value in zip(COST_ROWS, ("Amplifiers", "Iterators", "Connectors"), ANNUAL_COSTS)
+      for item in _value_row(row, f"Loaded annual cost: {label}", f"AnnualCost{label}", value,
+                             "per person per year", "Example", "salary, benefits and overheads of one "
+                             "person; replace with your own", _non_negative(f"Annual cost of {label} must be "
+                                                                             "a number >= 0"), "#,##0")),
+    *_value_row(42, "Cost per external hire", "HireCost", HIRE_COST, "one-off, per hire", "Example",
+                "recruiting fees, time of the interviewers; a promotion is no hire",
+                _non_negative("Cost per external hire must be a number >= 0"), "#,##0"),
 ), column_widths={"A": 28, "B": 12, "C": 12, "D": 26, "E": 20, "F": 80}, tab_color="FFC000")
 
 TEAMS = Sheet("Teams", (
     Text("A1", "Planned new teams", "Title"),
     Text("A2", "One row per team (Count > 1 for several alike). Add rows at the bottom of the table."),
     Table("Teams", "A4", ("Team", "Focus", "Start", "Count"),
-          (("Scalable Oversight", "oversight of models smarter than the overseers", "2026-Q3", 1),
-           ("Control Evaluations", "evaluations of control protocols", "2026-Q4", 1),
-           ("Model Organisms", "demonstrations of misalignment", "2027-Q1", 1))),
+          (("Scalable Oversight", "oversight of models smarter than the overseers", "Q3 2026", 1),
+           ("Control Evaluations", "evaluations of control protocols", "Q4 2026", 1),
+           ("Model Organisms", "demonstrations of misalignment", "Q1 2027", 1))),
+    # a Start typed as it was in an old template ("2027-Q1") or outside the plan would not count
+    RangeValidation("C5:C7", Validation("list", "PlanQuarters",
+                                        message="Start must be one of the plan's quarters (Plan, column S)")),
 ), column_widths={"A": 24, "B": 48, "C": 12, "D": 10}, protect=False, tab_color="FFC000", freeze="A5")
 
 STAFF = Sheet("Staff", (
@@ -149,5 +190,5 @@ STAFF = Sheet("Staff", (
 ROLES = Sheet("Roles", (
     Text("A1", "Role catalogue", "Title"),
     Text("A2", "Title -> archetype. Edit freely; titles are matched ignoring case, seniority words and levels."),
-    Table("Roles", "A4", ("Role", "Archetype"), tuple((title, kind.value) for title, kind in DEFAULT_ROLES)),
+    Table("Roles", "A4", ("Role", "Archetype"), tuple((title, str(kind)) for title, kind in DEFAULT_ROLES + NOT_COUNTED_ROLES)),
 ), column_widths={"A": 30, "B": 14}, protect=False, tab_color="FFC000", freeze="A5")

@@ -14,6 +14,7 @@ from talentneeds.model import plan as plan_model
 from talentneeds.model.archetypes import Archetype
 from talentneeds.model.roles import DEFAULT_ROLES
 from talentneeds import udfs
+from talentneeds.model.calendar import quarter_labels
 from talentneeds.workbook.spec import Chart, Formula, Highlight, Input, Sheet, Table, Text, Validation
 
 SHEET_NAMES = ("Dashboard", "Start", "Assumptions", "Teams", "Staff", "Roles", "Needs", "Cohort", "Plan", "Scenarios",
@@ -27,31 +28,52 @@ BOTTLENECK_TABLE = "A25:E29"   # BOTTLENECK: header + 3 archetypes + the Bottlen
 BOTTLENECK_ROW = 29
 COHORT_BY_HEADS = "A9:D13"     # COHORT_MIX: header + 3 archetypes + Total
 COHORT_BY_VALUE = "F9:I13"
+COHORT_GROSS = "K9:N13"        # COHORT_MIX of the gross need, by the weighting on Assumptions
+# PROMOTION_CANDIDATES on Needs: header + one row per Iterator on Staff (the example's 15)
+CANDIDATES_ROW = 38
+CANDIDATES_TABLE = f"A{CANDIDATES_ROW}:F{CANDIDATES_ROW + len(udfs.PROMOTION_CANDIDATES(examples.roster_range())) - 1}"
 POINT_COLUMNS = {"low": "B", "mid": "C", "high": "D"}
 NEW_TEAMS_CELL = "B3"
-QUARTERS = tuple(f"{year}-Q{quarter}" for year, quarter in
-                 ((2026, 3), (2026, 4), (2027, 1), (2027, 2), (2027, 3), (2027, 4), (2028, 1), (2028, 2)))
+# The example plan's quarters: eight, labelled from the example's plan start (the Schedule's
+# Quarter column computes them in the workbook, with QUARTER_LABELS, from the input AsOf)
+QUARTERS = tuple(quarter_labels(examples.AS_OF, 8))
 PLAN_WIDTH = len(plan_model.PLAN_COLUMNS)  # the columns HIRING_PLAN returns
 PLAN_TABLE = f"A15:{get_column_letter(PLAN_WIDTH)}{15 + len(QUARTERS)}"   # HIRING_PLAN on Plan: header + one row per quarter
+PLAN_COLUMN = {name: get_column_letter(1 + i) for i, name in enumerate(plan_model.PLAN_COLUMNS)}  # on Plan
 # How far a plan can spill: its header and the most quarters a plan has. Formulas that
 # read a plan read this whole reach (blank rows are skipped), so they follow its spill
 # when the schedule grows or shrinks; nothing else is placed in it.
 PLAN_REACH_ROWS = 1 + plan_model.MAX_QUARTERS
 SCHEDULE_COLUMN = PLAN_WIDTH + 2  # the Schedule table: beside the plan, so both grow downwards freely
 SCHEDULE_CELL = f"{get_column_letter(SCHEDULE_COLUMN)}4"
-# Scenarios: (name, schedule column, promote, pool factor, research leads shared by); the
-# plans of all but Base sit below the comparison, Base is the Plan sheet's
+SCHEDULE_LABELS = f"{get_column_letter(SCHEDULE_COLUMN)}5:{get_column_letter(SCHEDULE_COLUMN)}{4 + len(QUARTERS)}"
+# QUARTER_LABELS of the plan start, one per Schedule row: the Schedule's Quarter column reads them
+LABELS_COLUMN = SCHEDULE_COLUMN + 4
+LABELS_CELL = f"{get_column_letter(LABELS_COLUMN)}5"
+# PLAN_COST of the Base plan, beside the labels: header, one row per quarter, Total
+COST_COLUMN = LABELS_COLUMN + 2
+PLAN_COST_HEADER = tuple(udfs.PLAN_COST([["Quarter", "Amplifiers", "Iterators", "Connectors", "Hires Amplifiers", "Hires Iterators", "Hires Connectors", "Promotions"], [1, 0, 0, 0, 0, 0, 0, 0]], 0)[0])
+# PLAN_DISTRIBUTION of the Base plan: header + three outcomes at three percentiles, right of the chart
+DISTRIBUTION_TABLE = "M4:P7"
+DISTRIBUTION_HEADER = ("Outcome", "P10", "P50", "P90")
+# Scenarios: (name, schedule column, promote, pool factor, research leads shared by, the
+# Amplifiers' time to hire: None for the Assumptions' one); the plans of all but Base sit
+# below the comparison, Base is the Plan sheet's
 SCENARIOS = (
-    ("Base", "New teams", True, 1, 1),
-    ("No internal promotion", "New teams", False, 1, 1),
-    ("Restructure", "New teams", True, 2, 2),
-    ("Fast growth", "Fast growth", True, 1, 1),
+    ("Base", "New teams", True, 1, 1, None),
+    ("No internal promotion", "New teams", False, 1, 1, None),
+    ("Restructure", "New teams", True, 2, 2, None),
+    ("Fast growth", "Fast growth", True, 1, 1, None),
+    ("Managers hard to hire", "New teams", True, 1, 1, 2 * plan_model.TIME_TO_HIRE[Archetype.AMPLIFIER]),
 )
-SCENARIO_COLUMNS = ("B", "C", "D", "E")
-HEADLINE_ROWS = range(12, 15)  # PLAN_HEADLINE values (fully staffed, peak backlog, bound quarters)
-# the scenarios' plans side by side (each PLAN_WIDTH columns and a gap), each free to spill downwards
-SCENARIO_PLAN_ROW = 18
-SCENARIO_PLAN_COLUMNS = {name: 1 + (PLAN_WIDTH + 1) * i for i, (name, *_) in enumerate(SCENARIOS[1:])}
+SCENARIO_COLUMNS = ("B", "C", "D", "E", "F")
+HEADLINE_ROWS = range(13, 16)  # PLAN_HEADLINE values (fully staffed, peak backlog, bound quarters)
+COST_ROW = 16                  # each scenario's total cost
+# the scenarios' plans side by side, each free to spill downwards: PLAN_WIDTH columns, a
+# gap, the plan's PLAN_COST (4 columns), a gap
+SCENARIO_PLAN_ROW = 19
+SCENARIO_BLOCK = PLAN_WIDTH + 1 + len(PLAN_COST_HEADER) + 1
+SCENARIO_PLAN_COLUMNS = {name: 1 + SCENARIO_BLOCK * i for i, (name, *_) in enumerate(SCENARIOS[1:])}
 INTERNAL_AMPLIFIERS_CELL = "B12"
 
 
