@@ -147,13 +147,13 @@ def test_every_formula_cell_has_a_value_and_none_is_an_error(engine, base):
     # seats per archetype on Cohort (3 cells where there was 1): 690; the Dashboard's 15
     # headline numbers and its master check: 706; HIRING_PLAN's three target columns make
     # each of the 4 plans 9 x 17 (153 cells, not 126): 814
-    # issue 15 adds 534: on Cohort the gross need beside the heads from outside and its seats (24);
-    # on Needs the plan's totals beside it (3) and PROMOTION_CANDIDATES 16 x 6 (96); on Plan the
+    # issue 15 adds 438: on Cohort the gross need beside the heads from outside and its seats (24);
+    # on Needs the plan's totals beside it (3); on Plan the
     # Schedule's computed Quarter column (8), QUARTER_LABELS (8), PLAN_COST 10 x 4 (40) and
     # PLAN_DISTRIBUTION 4 x 4 (16); on Scenarios a fifth scenario's plan (153) and headline (3),
     # each scenario's time to hire (14 formulas, 1 input) and total cost (5), four PLAN_COST
-    # tables (160); 3 checks; the Dashboard's plan cost (1): 1348
-    assert set(base) == expected and len(base) == 150 + 16 + 153 + 12 + 3 * 153 + 2 + 4 + 2 + 16 + 534
+    # tables (160); 3 checks; the Dashboard's plan cost (1): 1252
+    assert set(base) == expected and len(base) == 150 + 16 + 153 + 12 + 3 * 153 + 2 + 4 + 2 + 16 + 438
     assert [k for k, v in base.items() if isinstance(v, str) and v.startswith("#")] == []
     assert engine.messages == {}
 
@@ -276,7 +276,6 @@ def test_a_promotable_iterator_with_soft_skills_is_one_more_internal_amplifier(e
         ("Needs", "C17"): 0.5, ("Needs", "D17"): 2,      # 4.5 - 4, 6 - 4; low stays 0
         ("Needs", "C19"): 26.5, ("Needs", "D19"): 34,    # backfills: low stays 15 + 3
         ("Needs", "B26"): 4,                             # floor(4 / 1.5) is still 2 teams
-        ("Needs", "E44"): True, ("Needs", "F44"): True,  # Jasmine on the candidates list: soft skills, a candidate
         # from outside: 4.5 - 4 = 0.5 Amplifiers, 22.5 + 4 = 26.5 Iterators; by heads 0.5 / 27 of
         # 30 = 0.56 -> 1 seat (Sainte-Laguë), 29; by value 1.875 : 26.5 -> 1.98 -> 2, 28
         ("Cohort", "B4"): 0.5, ("Cohort", "B5"): 26.5,

@@ -99,14 +99,14 @@ def test_array_functions_fill_their_whole_range_and_never_show_as_implicit_inter
     # TEAM_NEEDS is 4x4, BOTTLENECK 5x5 (header, 3 archetypes, Bottleneck), COHORT_MIX 5x4 (net
     # by heads, by value; gross), HIRING_PLAN 9x17 (header + 8 quarters; Plan and four scenarios),
     # each with its PLAN_COST 10x4 (header, 8 quarters, Total), PLAN_HEADLINE 3x1 (five scenarios),
-    # QUARTER_LABELS 8x1, PLAN_DISTRIBUTION 4x4, PROMOTION_CANDIDATES 16x6 (15 Iterators on Staff)
+    # QUARTER_LABELS 8x1, PLAN_DISTRIBUTION 4x4
     assert arrays == {"A6:D9": "TEAM_NEEDS", "A25:E29": "BOTTLENECK", "A9:D13": "COHORT_MIX",
                       "F9:I13": "COHORT_MIX", "K9:N13": "COHORT_MIX", "A15:Q23": "HIRING_PLAN",
                       "A19:Q27": "HIRING_PLAN", "X19:AN27": "HIRING_PLAN", "AU19:BK27": "HIRING_PLAN",
                       "BR19:CH27": "HIRING_PLAN",
                       "Y4:AB13": "PLAN_COST", "S19:V28": "PLAN_COST", "AP19:AS28": "PLAN_COST",
                       "BM19:BP28": "PLAN_COST", "CJ19:CM28": "PLAN_COST",
-                      "W5:W12": "QUARTER_LABELS", "M4:P7": "PLAN_DISTRIBUTION", "A38:F53": "PROMOTION_CANDIDATES",
+                      "W5:W12": "QUARTER_LABELS", "M4:P7": "PLAN_DISTRIBUTION",
                       **{f"{c}13:{c}15": "PLAN_HEADLINE" for c in "BCDEF"}}
     for table_function in ("TEAM_NEEDS", "BOTTLENECK", "COHORT_MIX", "HIRING_PLAN", "PLAN_HEADLINE"):
         plain = re.findall(rf"<f>[^<]*{table_function}\(", xml)
@@ -148,13 +148,6 @@ def test_teams_start_is_chosen_from_the_plans_quarters(built):
     assert [wb["Plan"][f"S{r}"].value for r in (5, 6, 12)] == [
         '=IFERROR(INDEX(QuarterLabels,ROW()-ROW(Schedule[[#Headers],[Quarter]])),"")'] * 3
     assert [wb["Teams"][f"C{r}"].value for r in (5, 6, 7)] == ["Q3 2026", "Q4 2026", "Q1 2027"]
-
-
-def test_the_promotion_candidates_eligibility_shows_as_a_date(built):
-    ws = openpyxl.load_workbook(built)["Needs"]
-    assert ws["D38"].value == "Eligible from" and ws["D39"].number_format == "yyyy-mm-dd"
-    # Carmen Ortiz started 2021-05-03: a year on 2022-05-03, eligible from 2022-05-04
-    assert ws["A39"].value == "Carmen Ortiz" and ws["D39"].value == dt.datetime(2022, 5, 4)
 
 
 def test_xlwings_conf_names_the_udf_module(built):

@@ -54,7 +54,6 @@ _BESIDE_THE_PLAN = (
     ("Management-bound quarters", f"=Scenarios!B{HEADLINE_ROWS[2]}",
      "quarters in which Iterators wait for a manager: the Bottleneck above counts heads, the plan when they arrive"),
 )
-CANDIDATES_HEADER = tuple(udfs.PROMOTION_CANDIDATES(examples.roster_range())[0])
 
 NEEDS = Sheet("Needs", (
     Text("A1", "Needs", "Title"),
@@ -84,10 +83,6 @@ NEEDS = Sheet("Needs", (
     Text("A31", "Beside the plan (Base scenario, over its quarters)", "Heading"),
     *(item for row, (label, formula, note) in enumerate(_BESIDE_THE_PLAN, start=32) for item in (
         Text(f"A{row}", label, "Label"), Formula(f"B{row}", formula, number_format="0"), Text(f"C{row}", note))),
-    Text(f"A{CANDIDATES_ROW - 1}", "Who could be promoted: the Iterators on Staff", "Heading"),
-    Formula(f"A{CANDIDATES_ROW}",
-            "=PROMOTION_CANDIDATES(Staff[#All],AsOf,MinTenureYears,SoftSkillsRequired,Roles[#All])",
-            spill=CANDIDATES_TABLE, header=CANDIDATES_HEADER, column_formats=(("D", "yyyy-mm-dd"),)),
     *_check_status("D1"),
     Chart("bar", "Needs of the new teams (FTE)", "G11", "A7:A9",
           (("B6", "B7:B9"), ("C6", "C7:C9"), ("D6", "D7:D9")), y_title="FTE"),

@@ -29,9 +29,6 @@ BOTTLENECK_ROW = 29
 COHORT_BY_HEADS = "A9:D13"     # COHORT_MIX: header + 3 archetypes + Total
 COHORT_BY_VALUE = "F9:I13"
 COHORT_GROSS = "K9:N13"        # COHORT_MIX of the gross need, by the weighting on Assumptions
-# PROMOTION_CANDIDATES on Needs: header + one row per Iterator on Staff (the example's 15)
-CANDIDATES_ROW = 38
-CANDIDATES_TABLE = f"A{CANDIDATES_ROW}:F{CANDIDATES_ROW + len(udfs.PROMOTION_CANDIDATES(examples.roster_range())) - 1}"
 POINT_COLUMNS = {"low": "B", "mid": "C", "high": "D"}
 NEW_TEAMS_CELL = "B3"
 # The example plan's quarters: eight, labelled from the example's plan start (the Schedule's
