@@ -146,7 +146,8 @@ def test_teams_start_is_chosen_from_the_plans_quarters(built):
     # the Schedule's Quarter column, labelled from the plan start 2026-07-01: Q3 2026 ... Q2 2028
     assert (sheet, ref) == ("Plan", "$S$5:$S$12")
     assert [wb["Plan"][f"S{r}"].value for r in (5, 6, 12)] == [
-        '=IFERROR(INDEX(QuarterLabels,ROW()-ROW(Schedule[[#Headers],[Quarter]])),"")'] * 3
+        '=IF(ROW()-ROW(Schedule[[#Headers],[Quarter]])>Horizon,"",'
+        'INDEX(QuarterLabels,ROW()-ROW(Schedule[[#Headers],[Quarter]])))'] * 3
     assert [wb["Teams"][f"C{r}"].value for r in (5, 6, 7)] == ["Q3 2026", "Q4 2026", "Q1 2027"]
 
 
@@ -166,7 +167,7 @@ def test_every_function_the_template_calls_exists(built):
     assert len(ours) >= 10
     # ISLOGICAL only in conditional formats (drawn by Excel and LibreOffice, never computed by us)
     assert native <= {"SUM", "ROUNDUP", "MIN", "IF", "AND", "COUNTIF", "COUNT", "ROWS", "COLUMNS", "ISNUMBER",
-                      "SUMPRODUCT", "ISERROR", "SUMIFS", "ISLOGICAL", "IFERROR", "SUMIF", "INDEX", "MATCH"}
+                      "SUMPRODUCT", "ISERROR", "SUMIFS", "ISLOGICAL", "SUMIF", "INDEX", "MATCH"}
 
 
 def test_cli_template_refuses_to_overwrite_and_needs_xlsx(tmp_path, capsys):

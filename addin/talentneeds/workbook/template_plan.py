@@ -66,7 +66,9 @@ def _cost_total(column: int, row: int, sheet: str = "") -> str:
 
 SCENARIO_INPUT_ROWS = {name: 5 + i for i, (name, *_) in enumerate(SCENARIOS)}
 LABELS_REACH = f"{LABELS_CELL}:{get_column_letter(LABELS_COLUMN)}{4 + MAX_HORIZON_QUARTERS}"
-_SCHEDULE_ROW = "ROW()-ROW(Schedule[[#Headers],[Quarter]])"
+_SCHEDULE_ROW = "ROW()-ROW(Schedule[[#Headers],[Quarter]])"  # 1 for the Schedule's first quarter
+# The Quarter column: blank past the Horizon (so the row is skipped), not INDEX of a label
+# cell the shorter spill left blank, which is 0
 
 PLAN = Sheet("Plan", (
     Text("A1", "Quarterly hiring plan", "Title"),
@@ -77,7 +79,7 @@ PLAN = Sheet("Plan", (
                "hires are arrivals."),
     Table("Schedule", SCHEDULE_CELL, ("Quarter", "New teams", "Fast growth"),
           tuple((None, None, None) for _ in QUARTERS),
-          formulas={"Quarter": f'=IFERROR(INDEX(QuarterLabels,{_SCHEDULE_ROW}),"")',
+          formulas={"Quarter": f'=IF({_SCHEDULE_ROW}>Horizon,"",INDEX(QuarterLabels,{_SCHEDULE_ROW}))',
                     "New teams": '=IF(Schedule[[#This Row],[Quarter]]="","",'
                                  'SUMIFS(Teams[Count],Teams[Start],Schedule[[#This Row],[Quarter]]))',
                     "Fast growth": '=IF(Schedule[[#This Row],[Quarter]]="","",'
