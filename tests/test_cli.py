@@ -33,15 +33,16 @@ def test_demo_computes_the_template_and_prints_the_plan(capsys, tmp_path):
     from talentneeds.excel import tables
     from talentneeds.model import plan
 
+    labels = ["Q3 2026", "Q4 2026", "Q1 2027", "Q2 2027", "Q3 2027", "Q4 2027", "Q1 2028", "Q2 2028"]
     headline = plan.plan_headline(plan.hiring_plan([1, 1, 1, 0, 0, 0, 0, 0], roster=tables.roster(
-        examples.roster_range()), as_of=dt.date(2026, 7, 1)))
+        examples.roster_range()), as_of=dt.date(2026, 7, 1), labels=labels))
     quarter = headline.fully_staffed_quarter
-    assert (f"Plan over 8 quarters from 2026-Q3: fully staffed from quarter {quarter} "
-            f"({['2026-Q3', '2026-Q4', '2027-Q1', '2027-Q2', '2027-Q3', '2027-Q4', '2028-Q1', '2028-Q2'][quarter - 1]}); "
-            f"peak backlog {headline.peak_backlog} heads; {headline.management_bound_count} management-bound quarter(s)"
-            ) in out
+    assert (f"Plan over 8 quarters from Q3 2026: fully staffed from quarter {labels.index(quarter) + 1} "
+            f"({quarter}); peak backlog {headline.peak_backlog} heads; {headline.management_bound_count} "
+            "management-bound quarter(s); cost ") in out
     scenarios = out.splitlines()[out.splitlines().index("Scenarios") + 1].split()
-    assert scenarios == ["Base", "No", "internal", "promotion", "Restructure", "Fast", "growth"]
+    assert scenarios == ["Base", "No", "internal", "promotion", "Restructure", "Fast", "growth", "Managers", "hard",
+                         "to", "hire"]
 
 
 def test_compute_refuses_what_is_not_a_template_workbook(tmp_path, capsys):
@@ -104,10 +105,11 @@ def test_compute_exits_non_zero_naming_a_failed_check(tmp_path, capsys):
     err = capsys.readouterr().err.strip()
     # the unknown role also stops INTERNAL_AMPLIFIERS (#N/A naming the roster row), so the
     # needs built on it and the candidates check fail too, and the plans that read the
-    # roster (the plan and scenario checks): 5 checks, the first named
-    assert err == ("talentneeds: check failed: Checks!B8 (Every role on Staff has an archetype); "
-                   "Checks!B9 (The needs compute); Checks!B10 (The promotion candidates compute); "
-                   "Checks!B12 (The plan computes); Checks!B13 (Every scenario computes); 5 check(s) fail in all; "
+    # roster (the plan and scenario checks), and the cohort of the heads from outside: 6 checks
+    assert err == ("talentneeds: check failed: Checks!B8 (Every role on Staff has an archetype (Staff, column F; "
+                   "compute names the titles)); Checks!B9 (The needs compute); Checks!B10 (The promotion "
+                   "candidates compute); Checks!B11 (Cohort seats add up to the cohort size); Checks!B12 (The plan "
+                   "computes); Checks!B13 (Every scenario computes); 6 check(s) fail in all; "
                    '1 title not in the catalogue on Roles: "Chief Vibes Officer" (add each on Roles with its archetype)')
 
 

@@ -233,7 +233,7 @@ def checks_fail(*cells: str, error_in: tuple[str, str] | None = None) -> Callabl
     def check(values: dict, demo: dict) -> None:
         failing = sorted(f"B{r}" for r in range(4, 14) if values.get(("Checks", f"B{r}")) is not True)
         assert failing == sorted(cells), failing
-        assert values.get(("Checks", "B15")) is not True  # FALSE, or the error AND() passes on
+        assert values.get(("Checks", "B18")) is not True  # FALSE, or the error AND() passes on
         if error_in is not None:
             assert str(values.get(error_in)).startswith("#"), values.get(error_in)
     return check

@@ -24,7 +24,8 @@ import pandas as pd
 from talentneeds import examples, udfs
 from talentneeds.excel import tables
 from talentneeds.model import plan as plan_model
-from talentneeds.model.roles import DEFAULT_ROLES
+from talentneeds.model.archetypes import Archetype
+from talentneeds.model.roles import DEFAULT_ROLES, NOT_COUNTED_ROLES
 from talentneeds.workbook import template as T
 from talentneeds.engines import compute
 from talentneeds.engines.formula_engine import FormulaEngineError, WorkbookEngine
@@ -96,22 +97,28 @@ def test_bottleneck(base):
 
 
 def test_cohort_by_heads_and_by_value(base):
-    assert cells(base, "Cohort", "B4", "B5", "B6") == [4.5, 22.5, 0]
+    # the source's 3 teams at mid: 4.5 Amplifiers, 22.5 Iterators; 3 candidates promoted leave
+    # 1.5 Amplifiers to hire from outside and 22.5 + 3 backfilled = 25.5 Iterators
+    assert cells(base, "Cohort", "B4", "B5", "B6") == [1.5, 25.5, 0]
+    assert cells(base, "Cohort", "C4", "C5", "C6") == [4.5, 22.5, 0]   # gross, beside
     heads = grid(base, "Cohort", "ABCD", range(9, 14))
     assert heads[0] == ["Archetype", "Weight", "Share", "Seats"]
-    assert [row[3] for row in heads[1:]] == [5, 25, 0, 30]      # 30 x 1/6, 5/6
-    assert [row[1] for row in heads[1:]] == [4.5, 22.5, 0, 27]
-    assert heads[1][2] == pytest.approx(1 / 6) and heads[2][2] == pytest.approx(5 / 6)
+    assert [row[3] for row in heads[1:]] == [2, 28, 0, 30]      # 30 x 1.5 / 27 = 1.67 -> 2
+    assert [row[1] for row in heads[1:]] == [1.5, 25.5, 0, 27]
     value = grid(base, "Cohort", "FGHI", range(9, 14))
-    assert [row[3] for row in value[1:]] == [13, 17, 0, 30]     # 30 x 3/7 = 12.86 -> 13, 30 x 4/7 -> 17
-    assert [row[1] for row in value[1:]] == [16.875, 22.5, 0, 39.375]  # Amplifiers x leverage 3.75
-    assert value[1][2] == pytest.approx(3 / 7) and value[2][2] == pytest.approx(4 / 7)
-    # the weighting chosen ("value"): its seats per archetype, I10:I12
-    assert [base[("Cohort", f"D{row}")] for row in (16, 17, 18)] == [13, 17, 0]
+    # 1.5 x leverage 3.75 = 5.625 : 25.5; 30 x 5.625 / 31.125 = 5.42 -> 5
+    assert [row[3] for row in value[1:]] == [5, 25, 0, 30]
+    assert [row[1] for row in value[1:]] == [5.625, 25.5, 0, 31.125]
+    gross = grid(base, "Cohort", "KLMN", range(9, 14))      # by the weighting on Assumptions: value
+    assert [row[3] for row in gross[1:]] == [13, 17, 0, 30]     # 30 x 3/7 = 12.86 -> 13, 30 x 4/7 -> 17
+    assert [row[1] for row in gross[1:]] == [16.875, 22.5, 0, 39.375]  # Amplifiers x leverage 3.75
+    assert gross[1][2] == pytest.approx(3 / 7) and gross[2][2] == pytest.approx(4 / 7)
+    # the weighting chosen ("value"): its seats for the heads from outside, I10:I12
+    assert [base[("Cohort", f"D{row}")] for row in (16, 17, 18)] == [5, 25, 0]
 
 
 def test_all_checks_pass(base):
-    assert cells(base, "Checks", *[f"B{r}" for r in range(4, 14)], "B15") == [True] * 11
+    assert cells(base, "Checks", *[f"B{r}" for r in T.CHECK_ROWS], T.MASTER_CHECK[1]) == [True] * 14
     assert base[("Start", "A12")] == "All checks pass"
 
 
@@ -140,7 +147,13 @@ def test_every_formula_cell_has_a_value_and_none_is_an_error(engine, base):
     # seats per archetype on Cohort (3 cells where there was 1): 690; the Dashboard's 15
     # headline numbers and its master check: 706; HIRING_PLAN's three target columns make
     # each of the 4 plans 9 x 17 (153 cells, not 126): 814
-    assert set(base) == expected and len(base) == 150 + 16 + 153 + 12 + 3 * 153 + 2 + 4 + 2 + 16
+    # issue 15 adds 438: on Cohort the gross need beside the heads from outside and its seats (24);
+    # on Needs the plan's totals beside it (3); on Plan the
+    # Schedule's computed Quarter column (8), QUARTER_LABELS (8), PLAN_COST 10 x 4 (40) and
+    # PLAN_DISTRIBUTION 4 x 4 (16); on Scenarios a fifth scenario's plan (153) and headline (3),
+    # each scenario's time to hire (14 formulas, 1 input) and total cost (5), four PLAN_COST
+    # tables (160); 3 checks; the Dashboard's plan cost (1): 1252
+    assert set(base) == expected and len(base) == 150 + 16 + 153 + 12 + 3 * 153 + 2 + 4 + 2 + 16 + 438
     assert [k for k, v in base.items() if isinstance(v, str) and v.startswith("#")] == []
     assert engine.messages == {}
 
@@ -161,7 +174,7 @@ def test_the_dashboard_shows_the_cells_it_names(base):
     shown = {(ws.title, c.coordinate): c.value for ws in load_workbook(TEMPLATE).worksheets
              if ws.title == "Dashboard" for row in ws.iter_rows() for c in row
              if isinstance(c.value, str) and c.value.startswith("=") and "!" in c.value}
-    assert len(shown) == 14
+    assert len(shown) == 15
     for (sheet, cell), formula in shown.items():
         source_sheet, source = formula[1:].split("!")
         assert base[(sheet, cell)] == base[(source_sheet, source)], (cell, formula)
@@ -172,8 +185,8 @@ def test_the_dashboard_shows_the_cells_it_names(base):
 def model_plan(schedule, roster, **options):
     """The quarterly plan straight from the model, with the template's defaults: the
     workbook must show exactly this (its header row and one row per quarter)."""
-    # the template has one Time to hire input for every archetype (TIME_TO_HIRE_QUARTERS)
-    options.setdefault("time_to_hire", plan_model.TIME_TO_HIRE_QUARTERS)
+    # the template's Time to hire inputs are the model's defaults (Amplifiers 2, Iterators 1, Connectors 2)
+    options.setdefault("labels", list(T.QUARTERS))  # the Base plan's schedule is labelled
     frame = plan_model.hiring_plan(schedule, "mid", roster=tables.roster(roster), as_of=dt.date(2026, 7, 1),
                                    **options)
     return [list(frame.columns), *frame.to_numpy(dtype=object).tolist()]
@@ -184,7 +197,7 @@ def workbook_plans(values):
     first = [T.PLAN_TABLE.split(":")[0][1:], T.PLAN_TABLE.split(":")[1][1:]]
     plans = {"Base": grid(values, "Plan", "ABCDEFGHIJKLMN", range(int(first[0]), int(first[1]) + 1))}
     for name, first in T.SCENARIO_PLAN_COLUMNS.items():
-        columns = [get_column_letter(c) for c in range(first, first + 14)]
+        columns = [get_column_letter(c) for c in range(first, first + T.PLAN_WIDTH)]
         rows = range(T.SCENARIO_PLAN_ROW, T.SCENARIO_PLAN_ROW + len(T.QUARTERS) + 1)
         plans[name] = grid(values, "Scenarios", columns, rows)
     return plans
@@ -197,13 +210,18 @@ def assert_plans_are_the_models(values, schedule, roster):
         "Base": model_plan(schedule, roster),
         "No internal promotion": model_plan(schedule, roster, promote=False),
         "Restructure": model_plan(schedule, roster, candidate_pool_factor=2, connectors_shared_by=2),
-        "Fast growth": model_plan([2 * n for n in schedule], roster),
+        "Fast growth": model_plan([2 * n for n in schedule], roster, labels=None),
+        "Managers hard to hire": model_plan(schedule, roster, time_to_hire={**plan_model.TIME_TO_HIRE, Archetype.AMPLIFIER: 4}),
     }
     shown = workbook_plans(values)
     # the template's plan table shows the model's first columns (the Target columns that
     # HIRING_PLAN adds after Management-bound are not in its range yet)
     assert shown == {name: [row[:len(shown[name][0])] for row in plan] for name, plan in expected.items()}
-    for column, name in zip("BCDE", expected):
+    # beside Needs: the Base plan's promotions and Amplifier hires, summed over its quarters
+    base_plan = pd.DataFrame(expected["Base"][1:], columns=expected["Base"][0])
+    assert (values[("Needs", "B32")], values[("Needs", "B33")]) == (
+        base_plan["Promotions"].sum(), base_plan["Hires Amplifiers"].sum())
+    for column, name in zip("BCDEF", expected):
         headline = plan_model.plan_headline(pd.DataFrame(expected[name][1:], columns=expected[name][0]))
         assert [values[("Scenarios", f"{column}{row}")] for row in T.HEADLINE_ROWS] == [
             headline.fully_staffed_quarter, headline.peak_backlog, headline.management_bound_count]
@@ -224,14 +242,24 @@ def test_two_more_teams_change_exactly_what_depends_on_new_teams(engine, base):
         ("Needs", "B18"): 25, ("Needs", "C18"): 37.5, ("Needs", "D18"): 50,
         ("Needs", "B19"): 28, ("Needs", "C19"): 40.5, ("Needs", "D19"): 53,   # needed + 3
         ("Needs", "B22"): 25, ("Needs", "C22"): 56.25, ("Needs", "D22"): 100,
-        ("Cohort", "B4"): 7.5, ("Cohort", "B5"): 37.5,
-        ("Cohort", "B10"): 7.5, ("Cohort", "B11"): 37.5, ("Cohort", "B13"): 45,
-        ("Cohort", "G10"): 28.125, ("Cohort", "G11"): 37.5, ("Cohort", "G13"): 65.625,
+        # the plan's totals beside Needs (the plan itself is checked against the model below)
+        ("Needs", "B32"): 5, ("Needs", "B33"): 4,
+        # the heads from outside: 7.5 - 3 promoted Amplifiers, 37.5 + 3 backfilled Iterators
+        ("Cohort", "B4"): 4.5, ("Cohort", "C4"): 7.5, ("Cohort", "B5"): 40.5, ("Cohort", "C5"): 37.5,
+        # by heads 4.5 : 40.5 = 1/10 of 30 seats: 3 and 27
+        ("Cohort", "B10"): 4.5, ("Cohort", "C10"): 0.1, ("Cohort", "D10"): 3,
+        ("Cohort", "B11"): 40.5, ("Cohort", "C11"): 0.9, ("Cohort", "D11"): 27, ("Cohort", "B13"): 45,
+        # by value 4.5 x 3.75 = 16.875 : 40.5, 16.875 / 57.375 = 5/17 of 30 = 8.8: 9 and 21
+        ("Cohort", "G10"): 16.875, ("Cohort", "H10"): 5 / 17, ("Cohort", "I10"): 9,
+        ("Cohort", "G11"): 40.5, ("Cohort", "H11"): 12 / 17, ("Cohort", "I11"): 21, ("Cohort", "G13"): 57.375,
+        ("Cohort", "D16"): 9, ("Cohort", "D17"): 21,   # the weighting chosen: value
+        # gross by value 7.5 x 3.75 = 28.125 : 37.5 (still 3 : 4, so the same 13 and 17 seats)
+        ("Cohort", "L10"): 28.125, ("Cohort", "L11"): 37.5, ("Cohort", "L13"): 65.625,
     }
     # unchanged: the promotion candidates, the bottleneck (it does not read NewTeams), the
     # cohort seats (shares are the same 1/6 : 5/6 and 3/7 : 4/7), every check
     assert five[("Needs", "B12")] == 3 and five[("Needs", "D29")] == 2
-    assert five[("Checks", "B15")] is True
+    assert five[("Checks", "B18")] is True  # the master check
     # the first quarter's Schedule row: 3 new teams (SUMIFS over Teams), 6 in fast growth
     assert (five[("Plan", "T5")], five[("Plan", "U5")]) == (3, 6)
     assert_plans_are_the_models(five, [3, 1, 1, 0, 0, 0, 0, 0], examples.roster_range())
@@ -248,6 +276,14 @@ def test_a_promotable_iterator_with_soft_skills_is_one_more_internal_amplifier(e
         ("Needs", "C17"): 0.5, ("Needs", "D17"): 2,      # 4.5 - 4, 6 - 4; low stays 0
         ("Needs", "C19"): 26.5, ("Needs", "D19"): 34,    # backfills: low stays 15 + 3
         ("Needs", "B26"): 4,                             # floor(4 / 1.5) is still 2 teams
+        # from outside: 4.5 - 4 = 0.5 Amplifiers, 22.5 + 4 = 26.5 Iterators; by heads 0.5 / 27 of
+        # 30 = 0.56 -> 1 seat (Sainte-Laguë), 29; by value 1.875 : 26.5 -> 1.98 -> 2, 28
+        ("Cohort", "B4"): 0.5, ("Cohort", "B5"): 26.5,
+        ("Cohort", "B10"): 0.5, ("Cohort", "C10"): 0.5 / 27, ("Cohort", "D10"): 1,
+        ("Cohort", "B11"): 26.5, ("Cohort", "C11"): 26.5 / 27, ("Cohort", "D11"): 29,
+        ("Cohort", "G10"): 1.875, ("Cohort", "H10"): 1.875 / 28.375, ("Cohort", "I10"): 2,
+        ("Cohort", "G11"): 26.5, ("Cohort", "H11"): 26.5 / 28.375, ("Cohort", "I11"): 28, ("Cohort", "G13"): 28.375,
+        ("Cohort", "D16"): 2, ("Cohort", "D17"): 28,
     }
     roster = examples.roster_range()
     jasmine = next(row for row in roster if row[0] == "Jasmine Okafor")
@@ -401,7 +437,7 @@ def test_report_timings(engine, base):
 def test_table_constants_and_the_calculated_column_are_evaluated_as_blocks(engine):
     # every table's constant columns (Schedule: only Quarter; the others are formulas)
     assert {(block.sheet, block.ref) for block in engine._blocks} == {
-        ("Teams", "A5:D7"), ("Staff", "A5:E24"), ("Roles", f"A5:B{4 + len(DEFAULT_ROLES)}"), ("Plan", "S5:S12")}
+        ("Teams", "A5:D7"), ("Staff", "A5:E24"), ("Roles", f"A5:B{4 + len(DEFAULT_ROLES) + len(NOT_COUNTED_ROLES)}")}
     assert engine.calculated_columns == [("Staff", "F5:F24")]
 
 

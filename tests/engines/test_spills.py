@@ -30,11 +30,11 @@ def template(tmp_path_factory) -> Path:
 
 def model_plan(quarters: int) -> list[list]:
     """The Base plan straight from the model: the Teams table starts one team in each of
-    the first three quarters; the template's defaults."""
+    the first three quarters; the template's defaults; its quarters labelled as the
+    Schedule labels them (the quarters typed below it after the template's)."""
     schedule = [1, 1, 1] + [0] * (quarters - 3)
     frame = plan_model.hiring_plan(schedule, "mid", roster=tables.roster(examples.roster_range()),
-                                   as_of=dt.date(2026, 7, 1),
-                                   time_to_hire=plan_model.TIME_TO_HIRE_QUARTERS)  # the template's one input
+                                   as_of=dt.date(2026, 7, 1), labels=[*T.QUARTERS, *MORE_QUARTERS][:quarters])
     return [list(frame.columns), *frame.to_numpy(dtype=object).tolist()]
 
 
@@ -49,13 +49,14 @@ def test_a_schedule_of_12_quarters_spills_a_12_row_plan(template, tmp_path):
     out = tmp_path / "computed.xlsx"
     spills = {(s.sheet, s.anchor): s.ref for s in dynamic_arrays(out)}
     assert spills[("Plan", "A15")] == "A15:Q27"           # header + 12 quarters
-    assert spills[("Scenarios", "A18")] == "A18:Q30"       # every plan of the schedule
-    assert spills[("Scenarios", "AK18")] == "AK18:BA30"
+    assert spills[("Scenarios", "A19")] == "A19:Q31"       # every plan of the schedule
+    assert spills[("Scenarios", "AU19")] == "AU19:BK31"     # Fast growth
+    assert spills[("Plan", "Y4")] == "Y4:AB17"              # the plan's cost: header, 12 quarters, Total
     assert spills[("Needs", "A6")] == "A6:D9"              # untouched by the schedule
     assert load_workbook(out)["Plan"]["A15"].value.ref == "A15:Q27"
     expected = model_plan(12)
     assert plan_grid(out, range(15, 28)) == expected
-    assert [row[0] for row in expected[1:]] == list(range(1, 13))
+    assert [row[0] for row in expected[1:]] == [*T.QUARTERS, *MORE_QUARTERS]
     assert plan_grid(out, range(28, 30)) == [[None] * len(plan_model.PLAN_COLUMNS)] * 2
     # the new rows look like the old ones: whole numbers, Management-bound as it was
     ws = load_workbook(out)["Plan"]
@@ -94,7 +95,7 @@ def test_a_spill_that_would_cover_a_filled_cell_is_a_spill_error(template, tmp_p
     # what reads the plan sees the error: the check that the plan computes fails
     assert values[("Checks", T.MASTER_CHECK[1])] is False
     # the scenarios' plans on their own sheet were free to grow
-    assert {(s.sheet, s.anchor): s.ref for s in dynamic_arrays(out)}[("Scenarios", "A18")] == "A18:Q30"
+    assert {(s.sheet, s.anchor): s.ref for s in dynamic_arrays(out)}[("Scenarios", "A19")] == "A19:Q31"
 
 
 def test_dynamic_arrays_are_the_array_formulas_whose_cm_names_the_xldapr_type(tmp_path):

@@ -1,5 +1,6 @@
 """The template: built reproducibly, equal to the committed file, and well-formed."""
 
+import datetime as dt
 import re
 import zipfile
 from pathlib import Path
@@ -8,7 +9,7 @@ import openpyxl
 import pytest
 
 from talentneeds import cli, examples
-from talentneeds.model.roles import DEFAULT_ROLES
+from talentneeds.model.roles import DEFAULT_ROLES, NOT_COUNTED_ROLES
 from talentneeds.workbook.builder import build_template
 from talentneeds.workbook.template import SHEET_NAMES, TEMPLATE
 
@@ -36,7 +37,10 @@ def test_tables_hold_the_example(built):
     wb = openpyxl.load_workbook(built)
     assert wb["Teams"].tables["Teams"].ref == "A4:D7"          # header + 3 new teams
     assert wb["Staff"].tables["Staff"].ref == f"A4:F{4 + len(examples.ROSTER)}"
-    assert wb["Roles"].tables["Roles"].ref == f"A4:B{4 + len(DEFAULT_ROLES)}"
+    # the research titles, then the common non-research ones (operations, recruiting, ...): Not counted
+    assert wb["Roles"].tables["Roles"].ref == f"A4:B{4 + len(DEFAULT_ROLES) + len(NOT_COUNTED_ROLES)}"
+    roles = {wb["Roles"][f"A{r}"].value: wb["Roles"][f"B{r}"].value for r in range(5, 5 + len(DEFAULT_ROLES) + len(NOT_COUNTED_ROLES))}
+    assert roles["Recruiter"] == "Not counted" and roles["Research Engineer"] == "Iterator"
     staff = wb["Staff"]
     assert [c.value for c in staff[4]] == [*examples.ROSTER_HEADER, "Archetype"]
     assert staff["B5"].value == examples.ROSTER[0][1]
@@ -49,7 +53,9 @@ def test_named_inputs_are_validated_input_cells(built):
     names = wb.defined_names
     for name in ("AmplifiersLow", "AmplifiersHigh", "IteratorsLow", "IteratorsHigh", "SpanLow",
                  "SpanHigh", "Point", "OutputShare", "FillRate", "CounterfactualShare",
-                 "MinTenureYears", "SoftSkillsRequired", "TakeUp", "AsOf", "CohortSize", "Weighting"):
+                 "MinTenureYears", "SoftSkillsRequired", "TakeUp", "AsOf", "CohortSize", "Weighting",
+                 "TimeToHireAmplifiers", "TimeToHireIterators", "TimeToHireConnectors", "Horizon",
+                 "AnnualCostAmplifiers", "AnnualCostIterators", "AnnualCostConnectors", "HireCost"):
         (sheet, ref), = names[name].destinations
         cell = wb[sheet][ref.replace("$", "")]
         assert cell.style == "Input TN", name
@@ -90,12 +96,18 @@ def test_array_functions_fill_their_whole_range_and_never_show_as_implicit_inter
                   if name.startswith("xl/worksheets/sheet")}
     xml = "\n".join(sheets.values())
     arrays = dict(re.findall(r'<f t="array" ref="([A-Z]+\d+:[A-Z]+\d+)">(\w+)\(', xml))
-    # TEAM_NEEDS is 4x4, BOTTLENECK 5x5 (header, 3 archetypes, Bottleneck), COHORT_MIX 5x4,
-    # HIRING_PLAN 9x14 (header + 8 quarters; Plan and three scenarios), PLAN_HEADLINE 3x1
+    # TEAM_NEEDS is 4x4, BOTTLENECK 5x5 (header, 3 archetypes, Bottleneck), COHORT_MIX 5x4 (net
+    # by heads, by value; gross), HIRING_PLAN 9x17 (header + 8 quarters; Plan and four scenarios),
+    # each with its PLAN_COST 10x4 (header, 8 quarters, Total), PLAN_HEADLINE 3x1 (five scenarios),
+    # QUARTER_LABELS 8x1, PLAN_DISTRIBUTION 4x4
     assert arrays == {"A6:D9": "TEAM_NEEDS", "A25:E29": "BOTTLENECK", "A9:D13": "COHORT_MIX",
-                      "F9:I13": "COHORT_MIX", "A15:Q23": "HIRING_PLAN", "A18:Q26": "HIRING_PLAN",
-                      "S18:AI26": "HIRING_PLAN", "AK18:BA26": "HIRING_PLAN",
-                      **{f"{c}12:{c}14": "PLAN_HEADLINE" for c in "BCDE"}}
+                      "F9:I13": "COHORT_MIX", "K9:N13": "COHORT_MIX", "A15:Q23": "HIRING_PLAN",
+                      "A19:Q27": "HIRING_PLAN", "X19:AN27": "HIRING_PLAN", "AU19:BK27": "HIRING_PLAN",
+                      "BR19:CH27": "HIRING_PLAN",
+                      "Y4:AB13": "PLAN_COST", "S19:V28": "PLAN_COST", "AP19:AS28": "PLAN_COST",
+                      "BM19:BP28": "PLAN_COST", "CJ19:CM28": "PLAN_COST",
+                      "W5:W12": "QUARTER_LABELS", "M4:P7": "PLAN_DISTRIBUTION",
+                      **{f"{c}13:{c}15": "PLAN_HEADLINE" for c in "BCDEF"}}
     for table_function in ("TEAM_NEEDS", "BOTTLENECK", "COHORT_MIX", "HIRING_PLAN", "PLAN_HEADLINE"):
         plain = re.findall(rf"<f>[^<]*{table_function}\(", xml)
         assert not plain, f"{table_function} written as an ordinary formula"
@@ -118,12 +130,25 @@ def test_charts_on_needs_cohort_and_plan(built):
     bar = plan_chart[plan_chart.index("<barChart>"):plan_chart.index("</barChart>")]
     line = plan_chart[plan_chart.index("<lineChart>"):plan_chart.index("</lineChart>")]
     assert '<grouping val="stacked" />' in bar and '<overlap val="100" />' in bar
-    # series: title cell, categories (the quarters' labels, from the Schedule), values --
+    # series: title cell, categories (the quarters' labels: the plan's Quarter column), values --
     # Amplifiers, Iterators, Connectors
     assert re.findall(r"<f>([^<]*)</f>", bar) == [
         f"{ref}" for column in "CDE"
-        for ref in (f"Plan!${column}$15", "'Plan'!$P$5:$P$12", f"'Plan'!${column}$16:${column}$23")]
-    assert re.findall(r"<f>([^<]*)</f>", line) == ["Plan!$K$15", "'Plan'!$P$5:$P$12", "'Plan'!$K$16:$K$23"]
+        for ref in (f"Plan!${column}$15", "'Plan'!$A$16:$A$23", f"'Plan'!${column}$16:${column}$23")]
+    assert re.findall(r"<f>([^<]*)</f>", line) == ["Plan!$K$15", "'Plan'!$A$16:$A$23", "'Plan'!$K$16:$K$23"]
+
+
+def test_teams_start_is_chosen_from_the_plans_quarters(built):
+    wb = openpyxl.load_workbook(built)
+    (rule,) = [dv for dv in wb["Teams"].data_validations.dataValidation if "C5" in str(dv.sqref)]
+    assert (rule.type, rule.formula1, str(rule.sqref)) == ("list", "PlanQuarters", "C5:C7")
+    (sheet, ref), = wb.defined_names["PlanQuarters"].destinations
+    # the Schedule's Quarter column, labelled from the plan start 2026-07-01: Q3 2026 ... Q2 2028
+    assert (sheet, ref) == ("Plan", "$S$5:$S$12")
+    assert [wb["Plan"][f"S{r}"].value for r in (5, 6, 12)] == [
+        '=IF(ROW()-ROW(Schedule[[#Headers],[Quarter]])>Horizon,"",'
+        'INDEX(QuarterLabels,ROW()-ROW(Schedule[[#Headers],[Quarter]])))'] * 3
+    assert [wb["Teams"][f"C{r}"].value for r in (5, 6, 7)] == ["Q3 2026", "Q4 2026", "Q1 2027"]
 
 
 def test_xlwings_conf_names_the_udf_module(built):
@@ -142,7 +167,7 @@ def test_every_function_the_template_calls_exists(built):
     assert len(ours) >= 10
     # ISLOGICAL only in conditional formats (drawn by Excel and LibreOffice, never computed by us)
     assert native <= {"SUM", "ROUNDUP", "MIN", "IF", "AND", "COUNTIF", "COUNT", "ROWS", "COLUMNS", "ISNUMBER",
-                      "SUMPRODUCT", "ISERROR", "SUMIFS", "ISLOGICAL"}
+                      "SUMPRODUCT", "ISERROR", "SUMIFS", "ISLOGICAL", "SUMIF", "INDEX", "MATCH"}
 
 
 def test_cli_template_refuses_to_overwrite_and_needs_xlsx(tmp_path, capsys):

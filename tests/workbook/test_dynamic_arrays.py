@@ -62,7 +62,9 @@ def test_every_array_formula_anchor_is_a_dynamic_array_and_nothing_else_is(refer
                 array = b't="array"' in formula
                 anchors += array
                 assert (b'cm="1"' in attributes) == array, (name, attributes, formula)
-    assert anchors == 12  # Needs 2, Cohort 2, Plan 1, Scenarios 7 (4 headlines, 3 plans)
+    # Needs 2, Cohort 3, Plan 4 (plan, labels, cost, distribution), Scenarios 13 (5 headlines,
+    # 4 plans, their 4 costs)
+    assert anchors == 22
 
 
 def test_marking_is_idempotent_and_leaves_other_cells_alone():

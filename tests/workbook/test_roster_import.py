@@ -663,7 +663,7 @@ def test_round_trip_import_then_compute(tmp_path):
     computed = tmp_path / "computed.xlsx"
     compute(out, computed)
     book = openpyxl.load_workbook(computed, data_only=True)
-    assert book["Checks"]["B15"].value is True
+    assert book["Checks"]["B18"].value is True
     staff = book["Staff"]
     assert (staff["B12"].value, staff["F12"].value) == ("Research Engineer", "Iterator")
     assert (staff["B13"].value, staff["F13"].value) == ("People Manager", "Amplifier")

@@ -88,7 +88,7 @@ def test_user_additions_and_inputs_survive_a_compute(tmp_path, capsys):
     assert teams.tables["Teams"].ref == "A4:E7"
     values = load_workbook(target, data_only=True)
     assert values["My notes"]["D1"].value == 6  # 3 new teams x 2, computed by our engine
-    assert values["Checks"]["B15"].value is True
+    assert values["Checks"]["B18"].value is True
     # only the calculation settings and sheets that hold formulas changed; every other part is byte for byte
     with zipfile.ZipFile(source) as before, zipfile.ZipFile(target) as after:
         assert before.namelist() == after.namelist()
@@ -109,7 +109,7 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path, capsys):
                     for f in re.findall(r"<f[^>]*>([^<]*)</f>", package.read(n).decode())]
     assert formulas and not [f for f in formulas if any(s in f for s in ("1+1", "SUM(1", "2+3", "HYPERLINK", "cmd|"))]
     # the roster still counts those people: names and teams are free text
-    assert load_workbook(target, data_only=True)["Checks"]["B15"].value is True
+    assert load_workbook(target, data_only=True)["Checks"]["B18"].value is True
 
 
 pytestmark_lo = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
@@ -126,5 +126,5 @@ def test_a_workbook_last_saved_by_libreoffice_computes_and_keeps_the_additions(t
     values = load_workbook(target, data_only=True)
     assert values["My notes"]["D1"].value == 6
     assert [values["Needs"][f"{c}7"].value for c in "BCD"] == [3, 4.5, 6]  # TEAM_NEEDS: 1-2 Amplifiers x 3 teams
-    assert values["Cohort"]["D13"].value == 30 and values["Checks"]["B15"].value is True
+    assert values["Cohort"]["D13"].value == 30 and values["Checks"]["B18"].value is True
     assert values["Teams"]["A6"].value == HOSTILE[0]

@@ -29,7 +29,7 @@ from talentneeds import ooxml
 from talentneeds.files import atomic_write
 from talentneeds.workbook.dynamic_arrays import dynamic_entries
 from talentneeds.workbook.schema_order import ordered_styles
-from talentneeds.workbook.spec import Chart, Formula, Highlight, Input, Sheet, Table, Text
+from talentneeds.workbook.spec import Chart, Formula, Highlight, Input, RangeValidation, Sheet, Table, Text
 
 # A fixed moment for document properties and zip entries, so that the same description
 # always gives the same bytes.
@@ -125,6 +125,14 @@ def _name(workbook: Workbook, ws, name: str, cell: str) -> None:
     workbook.defined_names[name] = DefinedName(name, attr_text=_absolute(ws.title, cell))
 
 
+def _validate(ws, ref: str, v) -> None:
+    rule = DataValidation(type=v.kind, formula1=v.formula1, formula2=v.formula2,
+                          operator=v.operator, allow_blank=False, showErrorMessage=True,
+                          errorTitle="Talent Needs", error=v.message)
+    rule.add(ref)
+    ws.add_data_validation(rule)
+
+
 def _place(workbook: Workbook, ws, item, styles) -> None:
     if isinstance(item, Text):
         ws[item.cell] = item.value
@@ -137,12 +145,9 @@ def _place(workbook: Workbook, ws, item, styles) -> None:
         if item.name:
             _name(workbook, ws, item.name, item.cell)
         if item.validation:
-            v = item.validation
-            rule = DataValidation(type=v.kind, formula1=v.formula1, formula2=v.formula2,
-                                  operator=v.operator, allow_blank=False, showErrorMessage=True,
-                                  errorTitle="Talent Needs", error=v.message)
-            rule.add(item.cell)
-            ws.add_data_validation(rule)
+            _validate(ws, item.cell, item.validation)
+    elif isinstance(item, RangeValidation):
+        _validate(ws, item.ref, item.validation)
     elif isinstance(item, Formula):
         cells = ws[item.spill] if item.spill else ((ws[item.cell],),)
         by_column = dict(item.column_formats)

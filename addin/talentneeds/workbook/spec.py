@@ -18,6 +18,14 @@ class Validation:
 
 
 @dataclass(frozen=True)
+class RangeValidation:
+    """Data validation over a range that is not one input cell (a table's column)."""
+
+    ref: str
+    validation: Validation
+
+
+@dataclass(frozen=True)
 class Text:
     cell: str
     value: str

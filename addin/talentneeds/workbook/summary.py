@@ -69,23 +69,44 @@ def summary(values: Values) -> str:
         "", f"Internal promotion candidates: {_number(values.get(('Needs', T.INTERNAL_AMPLIFIERS_CELL)))}",
         format_table(hires),
         "", f"Bottleneck: {bottleneck[4]} ({staffable})",
-        "", "Cohort mix", format_table(cohort, "{:,.0f}"),
+        "", "Cohort mix (heads from outside, net of promotion)", format_table(cohort, "{:,.0f}"),
         "", *_plan(values),
     ]
     return "\n".join(lines)
 
 
+def plan_labels(values: Values) -> list:
+    """The Base plan's quarters as the workbook labels them (its Quarter column, as spilled)."""
+    first = int(T.PLAN_TABLE.split(":")[0][1:]) + 1
+    column = T.PLAN_TABLE[0]
+    found = (values.get(("Plan", f"{column}{row}")) for row in range(first, first + T.PLAN_REACH_ROWS - 1))
+    return [label for label in found if label not in (None, "")]
+
+
+def _staffed(staffed: object, labels: list) -> str:
+    """'fully staffed from quarter 5 (Q3 2027)', whether the headline gives a label or a number."""
+    if isinstance(staffed, str) and staffed in labels:
+        return f"fully staffed from quarter {labels.index(staffed) + 1} ({staffed})"
+    if isinstance(staffed, float) and staffed.is_integer() and 1 <= staffed <= len(labels):
+        return f"fully staffed from quarter {int(staffed)} ({labels[int(staffed) - 1]})"
+    return f"fully staffed: {_number(staffed)}"
+
+
 def _plan(values: Values) -> list[str]:
     """The plan's headline, then the scenarios side by side."""
-    quarters = len(T.QUARTERS)
-    headline = {name: [values.get(("Scenarios", f"{column}{row}")) for row in T.HEADLINE_ROWS]
+    labels = plan_labels(values)
+    headline = {name: [values.get(("Scenarios", f"{column}{row}")) for row in (*T.HEADLINE_ROWS, T.COST_ROW)]
                 for column, (name, *_) in zip(T.SCENARIO_COLUMNS, T.SCENARIOS)}
-    staffed, peak, bound = headline["Base"]
-    when = (f"fully staffed from quarter {_number(staffed)} ({T.QUARTERS[int(staffed) - 1]})"
-            if isinstance(staffed, float) and 1 <= staffed <= quarters else f"fully staffed: {_number(staffed)}")
+    staffed, peak, bound, cost = headline["Base"]
     table = [["", *headline]]
-    for i, label in enumerate(("Fully staffed from quarter", "Peak backlog", "Management-bound quarters")):
-        table.append([label, *(_number(h[i]) for h in headline.values())])
-    return [f"Plan over {quarters} quarters from {T.QUARTERS[0]}: {when}; peak backlog "
-            f"{_number(peak)} heads; {_number(bound)} management-bound quarter(s)",
+    for i, label in enumerate(("Fully staffed from quarter", "Peak backlog", "Management-bound quarters",
+                               "Plan cost (total)")):
+        table.append([label, *(_money(h[i]) if i == 3 else _number(h[i]) for h in headline.values())])
+    start = labels[0] if labels else "(no quarters)"
+    return [f"Plan over {len(labels)} quarters from {start}: {_staffed(staffed, labels)}; peak backlog "
+            f"{_number(peak)} heads; {_number(bound)} management-bound quarter(s); cost {_money(cost)}",
             "", "Scenarios", format_table(table)]
+
+
+def _money(value: object) -> str:
+    return f"{value:,.0f}" if isinstance(value, float) else str(value)

@@ -1,0 +1,177 @@
+"""The template's plan sheets: Plan (the Base scenario's quarterly plan, its Schedule)
+and Scenarios (the plan under other choices, compared)."""
+
+from __future__ import annotations
+
+from openpyxl.utils import get_column_letter
+
+from talentneeds import examples
+from talentneeds.model import assumptions as A
+from talentneeds.model import plan as plan_model
+from talentneeds.model.archetypes import Archetype
+from talentneeds.model.roles import DEFAULT_ROLES
+from talentneeds import udfs
+from talentneeds.workbook.spec import Chart, Formula, Highlight, Input, Sheet, Table, Text, Validation
+from talentneeds.model.limits import MAX_HORIZON_QUARTERS
+from talentneeds.workbook.template_layout import *  # noqa: F403
+from talentneeds.workbook.template_layout import _check_status, _plan_highlights
+
+_PLAN_ARGUMENTS = ("Staff[#All],AsOf,Point,PerTeam,SpanLow,SpanHigh,{time_to_hire},Attrition,RampQuarters,"
+                   "MinTenureYears,SoftSkillsRequired,TakeUp,{promote},{pool},{shared},Roles[#All]")
+# the Base plan's schedule: labelled (a Quarter and a New teams column under their header),
+# so that the plan, its headline and its cost name quarters by their labels
+BASE_SCHEDULE = "Schedule[[#All],[Quarter]:[New teams]]"
+
+
+def _plan_reach(column: int, row: int) -> str:
+    """The range a plan spilled from (column, row) can fill."""
+    return f"{get_column_letter(column)}{row}:{get_column_letter(column + PLAN_WIDTH - 1)}{row + PLAN_REACH_ROWS - 1}"
+
+
+def _scenario_plan(name: str, rows: int = len(QUARTERS) + 1) -> str:
+    column = SCENARIO_PLAN_COLUMNS[name]
+    return (f"{get_column_letter(column)}{SCENARIO_PLAN_ROW}:"
+            f"{get_column_letter(column + PLAN_WIDTH - 1)}{SCENARIO_PLAN_ROW + rows - 1}")
+
+
+def _time_to_hire(scenario_row: int) -> str:
+    return f"Scenarios!$G${scenario_row}:$I${scenario_row}"
+
+
+def _hiring_plan(schedule: str, scenario_row: int, time_to_hire: str = "TimeToHire") -> str:
+    arguments = _PLAN_ARGUMENTS.format(promote=f"Scenarios!$B${scenario_row}", time_to_hire=time_to_hire,
+                                       pool=f"Scenarios!$C${scenario_row}", shared=f"Scenarios!$D${scenario_row}")
+    return f"=HIRING_PLAN({schedule},{arguments})"
+
+
+def _schedule(column: str) -> str:
+    """A scenario's schedule: the Base's, labelled, or a column of the Schedule (numbered)."""
+    return BASE_SCHEDULE if column == "New teams" else f"Schedule[{column}]"
+
+
+def _cost_table(column: int, row: int, plan: str) -> Formula:
+    """PLAN_COST of the plan spilled at ``plan``: header, one row per quarter, a Total row."""
+    first, last = get_column_letter(column), get_column_letter(column + len(PLAN_COST_HEADER) - 1)
+    return Formula(f"{first}{row}", f"=PLAN_COST({plan},AnnualCost,HireCost)",
+                   spill=f"{first}{row}:{last}{row + len(QUARTERS) + 1}", number_format="#,##0",
+                   header=PLAN_COST_HEADER)
+
+
+def _cost_total(column: int, row: int, sheet: str = "") -> str:
+    """The Total row's total of a cost table spilled from (column, row), wherever it ends."""
+    label, total = get_column_letter(column), get_column_letter(column + len(PLAN_COST_HEADER) - 1)
+    last = row + PLAN_REACH_ROWS
+    return f'=SUMIF({sheet}{label}{row + 1}:{label}{last},"Total",{sheet}{total}{row + 1}:{total}{last})'
+
+
+SCENARIO_INPUT_ROWS = {name: 5 + i for i, (name, *_) in enumerate(SCENARIOS)}
+LABELS_REACH = f"{LABELS_CELL}:{get_column_letter(LABELS_COLUMN)}{4 + MAX_HORIZON_QUARTERS}"
+_SCHEDULE_ROW = "ROW()-ROW(Schedule[[#Headers],[Quarter]])"  # 1 for the Schedule's first quarter
+# The Quarter column: blank past the Horizon (so the row is skipped), not INDEX of a label
+# cell the shorter spill left blank, which is 0
+
+PLAN = Sheet("Plan", (
+    Text("A1", "Quarterly hiring plan", "Title"),
+    Text("A2", "New teams per quarter come from the Teams table (its Start column), through the Schedule "
+               f"(column {get_column_letter(SCHEDULE_COLUMN)}), labelled by the quarters of the plan start "
+               f"(Assumptions); the Schedule has a row for each of the Horizon's quarters."),
+    Text("A3", "Quarter 1 starts on the plan start on Assumptions. Heads are at the end of each quarter; "
+               "hires are arrivals."),
+    Table("Schedule", SCHEDULE_CELL, ("Quarter", "New teams", "Fast growth"),
+          tuple((None, None, None) for _ in QUARTERS),
+          formulas={"Quarter": f'=IF({_SCHEDULE_ROW}>Horizon,"",INDEX(QuarterLabels,{_SCHEDULE_ROW}))',
+                    "New teams": '=IF(Schedule[[#This Row],[Quarter]]="","",'
+                                 'SUMIFS(Teams[Count],Teams[Start],Schedule[[#This Row],[Quarter]]))',
+                    "Fast growth": '=IF(Schedule[[#This Row],[Quarter]]="","",'
+                                   'Schedule[[#This Row],[New teams]]*FastGrowth)'},
+          number_formats={"New teams": "0", "Fast growth": "0"}),
+    Text(f"{get_column_letter(LABELS_COLUMN)}4", "Quarters", "Heading"),
+    Formula(LABELS_CELL, "=QUARTER_LABELS(AsOf,Horizon)",
+            spill=f"{LABELS_CELL}:{get_column_letter(LABELS_COLUMN)}{4 + len(QUARTERS)}"),
+    Text(f"{get_column_letter(COST_COLUMN)}3", "What the plan costs (cost assumptions on Assumptions)", "Heading"),
+    _cost_table(COST_COLUMN, 4, f"{_plan_reach(1, 15)}"),
+    Text("M3", "How sure: the plan's totals at the percentiles on Assumptions", "Heading"),
+    Formula("M4", f"=PLAN_DISTRIBUTION({BASE_SCHEDULE},Percentiles,,,,"
+                  "Staff[#All],AsOf,PerTeam,SpanLow,SpanHigh,TimeToHire,Attrition,RampQuarters,"
+                  f"MinTenureYears,SoftSkillsRequired,TakeUp,Scenarios!$B$5,Scenarios!$C$5,Scenarios!$D$5,Roles[#All])",
+            spill=DISTRIBUTION_TABLE, number_format="0", header=DISTRIBUTION_HEADER),
+    Text("A14", "The plan (Base scenario)", "Heading"),
+    Formula("A15", _hiring_plan(BASE_SCHEDULE, SCENARIO_INPUT_ROWS["Base"]), spill=PLAN_TABLE, number_format="0",
+            column_formats=(("N", "General"),), header=PLAN_HEADER),
+    *_plan_highlights(1, 15),
+    *_check_status("F1"),
+    Chart("bar", "Heads per quarter, and management capacity", "B4", f"A16:A{15 + len(QUARTERS)}",
+          tuple((f"{column}15", f"{column}16:{column}{15 + len(QUARTERS)}") for column in "CDE"),
+          y_title="Heads", stacked=True, size=(20, 5.2),
+          lines=(("K15", f"K16:K{15 + len(QUARTERS)}"),)),
+), column_widths={"A": 12, "B": 11, "C": 12, **{c: 12 for c in "DEFGHIJM"}, "K": 20, "L": 16, "N": 17, "O": 18, "P": 17, "Q": 18,
+                  get_column_letter(PLAN_WIDTH + 1): 3, get_column_letter(SCHEDULE_COLUMN): 12,
+                  get_column_letter(SCHEDULE_COLUMN + 1): 11, get_column_letter(SCHEDULE_COLUMN + 2): 12,
+                  get_column_letter(LABELS_COLUMN): 10, get_column_letter(COST_COLUMN): 10}, freeze="A16")
+
+_SCENARIO_HEADINGS = ("Promote", "Pool factor", "Leads shared by", "Schedule", "Time to hire: Amplifiers",
+                      "Iterators", "Connectors")
+
+
+def _scenario_inputs(name: str, column: str, promote, pool, shared, amplifiers_time) -> tuple:
+    row = SCENARIO_INPUT_ROWS[name]
+    hard = (Input(f"G{row}", None, amplifiers_time,
+                  Validation("whole", "0", str(plan_model.MAX_QUARTERS), "between",
+                             "Time to hire must be a whole number of quarters, 0-200"))
+            if amplifiers_time is not None else Formula(f"G{row}", "=TimeToHireAmplifiers", number_format="0"))
+    return (
+        Text(f"A{row}", name, "Label"),
+        Input(f"B{row}", None, promote, Validation("list", '"TRUE,FALSE"', message="Promote must be TRUE or FALSE")),
+        Input(f"C{row}", None, pool,
+              Validation("decimal", "1", "100", "between", "Pool factor must be a number from 1 to 100")),
+        Input(f"D{row}", None, shared,
+              Validation("decimal", "1", "1000", "between", "Leads shared by must be a number from 1 to 1000")),
+        Text(f"E{row}", column), hard,
+        Formula(f"H{row}", "=TimeToHireIterators", number_format="0"),
+        Formula(f"I{row}", "=TimeToHireConnectors", number_format="0"),
+    )
+
+
+def _scenario_plan_items(name: str, column: str) -> tuple:
+    first = SCENARIO_PLAN_COLUMNS[name]
+    row = SCENARIO_INPUT_ROWS[name]
+    return (
+        Text(f"{get_column_letter(first)}{SCENARIO_PLAN_ROW - 1}", f"Plan: {name}", "Heading"),
+        Formula(f"{get_column_letter(first)}{SCENARIO_PLAN_ROW}",
+                _hiring_plan(_schedule(column), row, _time_to_hire(row)), spill=_scenario_plan(name),
+                number_format="0", header=PLAN_HEADER,
+                column_formats=((get_column_letter(first + 13), "General"),)),
+        *_plan_highlights(first, SCENARIO_PLAN_ROW),
+        _cost_table(first + PLAN_WIDTH + 1, SCENARIO_PLAN_ROW, _plan_reach(first, SCENARIO_PLAN_ROW)),
+    )
+
+
+SCENARIOS_SHEET = Sheet("Scenarios", (
+    Text("A1", "Scenarios", "Title"),
+    Text("A2", "The Plan sheet's plan under other choices: no promotion from within, the restructure "
+               "(wider candidate pool, research leads shared), fast growth (more teams each quarter), "
+               "managers hard to hire (a longer time to hire Amplifiers: type it in column G)."),
+    Text("A4", "Scenario", "Heading"),
+    *(Text(f"{get_column_letter(2 + i)}4", heading, "Heading" if heading == "Schedule" else "NumberHeading")
+      for i, heading in enumerate(_SCENARIO_HEADINGS)),
+    *(item for scenario in SCENARIOS for item in _scenario_inputs(*scenario)),
+    Text(f"A{HEADLINE_ROWS.start - 1}", "Headline", "Heading"),
+    *(Text(f"{column}{HEADLINE_ROWS.start - 1}", name, "NumberHeading")
+      for column, (name, *_) in zip(SCENARIO_COLUMNS, SCENARIOS)),
+    *(Text(f"A{row}", label, "Label") for row, label in zip(
+        (*HEADLINE_ROWS, COST_ROW),
+        ("Fully staffed from quarter", "Peak backlog (heads)", "Management-bound quarters", "Plan cost (total)"))),
+    Formula(f"B{HEADLINE_ROWS.start}", f"=PLAN_HEADLINE(Plan!{_plan_reach(1, 15)},FALSE)",
+            spill=f"B{HEADLINE_ROWS.start}:B{HEADLINE_ROWS.stop - 1}", number_format="0"),
+    Formula(f"B{COST_ROW}", _cost_total(COST_COLUMN, 4, "Plan!"), number_format="#,##0"),
+    *(Formula(f"{column}{HEADLINE_ROWS.start}",
+              f"=PLAN_HEADLINE({_plan_reach(SCENARIO_PLAN_COLUMNS[name], SCENARIO_PLAN_ROW)},FALSE)",
+              spill=f"{column}{HEADLINE_ROWS.start}:{column}{HEADLINE_ROWS.stop - 1}", number_format="0")
+      for column, (name, *_) in zip(SCENARIO_COLUMNS[1:], SCENARIOS[1:])),
+    *(Formula(f"{column}{COST_ROW}", _cost_total(SCENARIO_PLAN_COLUMNS[name] + PLAN_WIDTH + 1, SCENARIO_PLAN_ROW),
+              number_format="#,##0")
+      for column, (name, *_) in zip(SCENARIO_COLUMNS[1:], SCENARIOS[1:])),
+    *(item for name, column, *_ in SCENARIOS[1:] for item in _scenario_plan_items(name, column)),
+    *_check_status("D1"),
+), column_widths={"A": 30, **{get_column_letter(c): 14 for c in range(2, 1 + len(SCENARIOS[1:]) * SCENARIO_BLOCK)}},
+    pages_wide=4)  # printed one scenario plan to a page
