@@ -4,9 +4,9 @@ Why this exists: the formula engine we evaluate with (``formulas``) cannot parse
 structured references such as ``Staff[[#This Row],[Role]]`` or ``Teams[Count]``, and it
 ignores sheet-scoped defined names. Excel itself resolves both against the workbook's
 tables and names, so before evaluation we do the same, textually, on a *copy* of the
-workbook: every cell address stays where it is, only formula text changes. The original
-workbook (with its structured references) is never touched; it is the one the computed
-values are written into.
+workbook (the engine's, in memory): every cell address stays where it is, only formula
+text changes. The original workbook (with its structured references) is never touched;
+the computed values are written into a copy of its bytes.
 
 Supported forms (table and column names are case-insensitive, ``'`` escapes honoured)::
 
