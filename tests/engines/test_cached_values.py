@@ -13,7 +13,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.formula import ArrayFormula
 
 from talentneeds.engines import cached_values, compute
-from talentneeds.engines.cached_values import CachedValuesError, write_cached_values
+from talentneeds.engines.cached_values import write_cached_values
+from talentneeds.ooxml import PackageError
 from talentneeds.workbook.builder import build_template
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "workbook_templates" / "talent-needs.xlsx"
@@ -259,9 +260,9 @@ def test_text_results_longer_than_a_cell_holds_as_excel_counts_them_are_value_er
 
 def test_the_input_cannot_be_the_output_and_sheets_must_exist(tmp_path):
     path = _with_sheet_xml(tmp_path, EXCEL_LIKE)
-    with pytest.raises(CachedValuesError, match="is the input workbook"):
+    with pytest.raises(PackageError, match="is the input workbook"):
         write_cached_values(path, path, {("Data", "B1"): 1})
-    with pytest.raises(CachedValuesError, match="no sheet 'Nope'"):
+    with pytest.raises(PackageError, match="no sheet 'Nope'"):
         write_cached_values(path, tmp_path / "o.xlsx", {("Nope", "B1"): 1})
     with pytest.raises(ValueError, match="not a single cell address"):
         write_cached_values(path, tmp_path / "o.xlsx", {("Data", "B1:B2"): 1})
@@ -271,7 +272,7 @@ def test_the_input_cannot_be_the_output_and_sheets_must_exist(tmp_path):
 def test_a_dtd_is_refused(tmp_path):
     bomb = '<!DOCTYPE w [<!ENTITY a "aaaaaaaaaa">]>'
     path = _with_sheet_xml(tmp_path, EXCEL_LIKE, root=bomb + ROOT)
-    with pytest.raises(CachedValuesError, match="DTD"):
+    with pytest.raises(PackageError, match="DTD"):
         write_cached_values(path, tmp_path / "o.xlsx", {("Data", "B1"): 1})
 
 

@@ -101,14 +101,14 @@ def compute(in_path: str | Path, out_path: str | Path, data: bytes | None = None
     computed values stored, to ``out_path`` (``in_path`` is never modified). Returns the
     values (see :func:`evaluate`). ``data``: the input's bytes, already read: evaluated and
     copied as they are, the file not read again."""
-    from talentneeds.engines.cached_values import CachedValuesError
     from talentneeds.files import atomic_replace
+    from talentneeds.ooxml import PackageError
 
     in_path, out_path = Path(in_path), Path(out_path)
     if data is None:
         data = in_path.read_bytes()
     values, write = evaluate(in_path, data, progress)
     if out_path.exists() and os.path.samefile(in_path, out_path):
-        raise CachedValuesError(f"{out_path} is the input workbook; write the values to another file")
+        raise PackageError(f"{out_path} is the input workbook; write the values to another file")
     atomic_replace(out_path, write)
     return values

@@ -37,16 +37,12 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from talentneeds import excel_text, ooxml
 from talentneeds.files import atomic_write
 from talentneeds.ooxml import Element, PackageError, Worksheet, cell_position, splice, start_tag, xstring
+from talentneeds.roster.values import datetime_to_serial
 
 ERROR_CODES = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"})
 CURRENT_CALC_ID = "191029"  # the calculation engine of Excel 2019 and Microsoft 365
-EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 
 Address = tuple[str, str]
-
-#: The workbook cannot take the values (missing sheet, unsupported file): the package
-#: layer's error, under the name this module's callers know.
-CachedValuesError = PackageError
 
 
 # ---------------------------------------------------------------- public
@@ -67,7 +63,7 @@ def write_cached_values(in_path: str | Path, out_path: str | Path,
     """
     in_path, out_path = Path(in_path), Path(out_path)
     if out_path.exists() and os.path.samefile(in_path, out_path):
-        raise CachedValuesError(f"{out_path} is the input workbook; write the values to another file")
+        raise PackageError(f"{out_path} is the input workbook; write the values to another file")
     skipped: list[Address] = []
     with zipfile.ZipFile(in_path if data is None else io.BytesIO(data)) as source:
         parts = ooxml.worksheet_parts(source)
@@ -103,7 +99,7 @@ def _find_sheet(sheet: str, parts: dict[str, str]) -> str:
     for title in parts:  # Excel sheet names are unique ignoring case
         if title.upper() == str(sheet).upper():
             return title
-    raise CachedValuesError(f"no sheet {sheet!r} in the workbook (sheets: {', '.join(parts)})")
+    raise PackageError(f"no sheet {sheet!r} in the workbook (sheets: {', '.join(parts)})")
 
 
 def _settle_calculation(data: bytes) -> bytes:
@@ -234,10 +230,8 @@ def _encode(value: object) -> tuple[str | None, str | None]:
         value = value.item()
     if isinstance(value, bool):
         return "b", "1" if value else "0"
-    if isinstance(value, dt.datetime):
-        value = (value - EXCEL_EPOCH).total_seconds() / 86400
-    elif isinstance(value, dt.date):
-        value = (value - EXCEL_EPOCH.date()).days
+    if isinstance(value, dt.date):  # a datetime too
+        value = datetime_to_serial(value)
     if isinstance(value, numbers.Real):
         number = float(value)
         if not math.isfinite(number):
@@ -253,25 +247,3 @@ def _encode(value: object) -> tuple[str | None, str | None]:
             return "e", "#VALUE!"  # what Excel gives for a formula whose text will not fit a cell
         return "str", xstring(value)
     raise TypeError(f"cannot store a {type(value).__name__} as a cell value: {value!r}")
-
-
-# ---------------------------------------------------------------- old names, for the roster import only
-# workbook/roster_import.py still imports these private names of this module; each is the
-# public talentneeds.ooxml name given on its line. Remove this block once that module
-# imports talentneeds.ooxml itself; nothing else may use these names.
-_CELL = ooxml.CELL_REFERENCE            # re.Pattern of a single cell reference
-_apply = ooxml.splice                   # (data, edits) -> bytes
-_escape_text = ooxml.escape_text        # (text) -> str
-_ooxml_string = ooxml.xstring           # (text) -> str
-_parser = ooxml.parser                  # (namespaces=False) -> expat parser
-_rels_part = ooxml.rels_part            # (part) -> str
-_tag_end = ooxml.tag_end                # (data, start) -> int
-_target = ooxml.resolve                 # (source part, target) -> part
-_workbook_part = ooxml.main_part        # (archive) -> part
-_worksheet_parts = ooxml.worksheet_parts  # (archive) -> {title: part}
-
-
-def _relationships(archive: zipfile.ZipFile, part: str) -> list[dict[str, str]]:
-    """ooxml.relationships(archive, part) as the attribute dicts the roster import reads."""
-    return [{"Id": r.id, "Type": r.type, "Target": r.target} | ({"TargetMode": r.target_mode} if r.target_mode else {})
-            for r in ooxml.relationships(archive, part)]

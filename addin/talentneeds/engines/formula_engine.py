@@ -30,7 +30,6 @@ import contextvars
 import gc
 import io
 import logging
-import re
 from pathlib import Path
 
 import numpy as np
@@ -52,13 +51,13 @@ from talentneeds.engines.udf_adapter import (
     collecting, engine_value, error_code, in_cell, mark_omitted_arguments, register_excel_functions,
     register_row_functions,
 )
+from talentneeds.ooxml import CELL_REFERENCE
 
 logger = logging.getLogger(__name__)
 
 # The name of the evaluation copy: node ids embed it, so a fixed, plain name keeps them
 # free of whatever characters the user's file name has.
 _EVAL_NAME = "workbook.xlsx"
-_CELL = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 
 Address = tuple[str, str]  # (sheet title, "A1")
 
@@ -300,7 +299,7 @@ class WorkbookEngine:
         return None
 
     def _in_block(self, sheet: str, cell: str) -> tuple[Block | None, tuple[int, int]]:
-        match = _CELL.match(str(cell).strip())
+        match = CELL_REFERENCE.match(str(cell).strip())
         if match is None:
             return None, (0, 0)
         col, row = column_index_from_string(match.group(1).upper()), int(match.group(2))
@@ -313,7 +312,7 @@ class WorkbookEngine:
         title = next((t for t in self.sheets if t.upper() == str(sheet).upper()), None)
         if title is None:
             raise KeyError(f"no sheet {sheet!r} in {self.path.name} (sheets: {', '.join(self.sheets)})")
-        match = _CELL.match(str(cell).strip())
+        match = CELL_REFERENCE.match(str(cell).strip())
         if match is None:
             raise KeyError(f"{cell!r} is not a single cell address such as 'D5'")
         node = _node_id(title, f"{match.group(1)}{match.group(2)}")

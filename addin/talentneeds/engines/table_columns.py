@@ -16,7 +16,8 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.formula import ArrayFormula
 
 from talentneeds.engines.compat import blank, cell_map, error_value
-from talentneeds.engines.udf_adapter import EXCEL_EPOCH, ROWS_SUFFIX
+from talentneeds.engines.udf_adapter import ROWS_SUFFIX
+from talentneeds.roster.values import datetime_to_serial
 
 __all__ = ["Block", "block_value", "calculated_columns_as_arrays", "take_constant_blocks", "to_engine"]
 
@@ -29,10 +30,8 @@ def to_engine(value: object) -> object:
         value = value.item()
     if isinstance(value, bool):
         return value
-    if isinstance(value, dt.datetime):
-        return (value - EXCEL_EPOCH).total_seconds() / 86400
-    if isinstance(value, dt.date):
-        return float((value - EXCEL_EPOCH.date()).days)
+    if isinstance(value, dt.date):  # a datetime too
+        return datetime_to_serial(value)
     if isinstance(value, (int, float, np.number)):
         return float(value)
     if isinstance(value, str):

@@ -37,10 +37,10 @@ from openpyxl.formula.tokenizer import Token, Tokenizer, TokenizerError
 
 from talentneeds.engines.compat import function_table
 from talentneeds.excel.boundary import CellError, cell_value
+from talentneeds.roster.values import datetime_to_serial
 
 logger = logging.getLogger(__name__)
 
-EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 # A string literal no one types: stands for an omitted argument, e.g. the 2nd of
 # F(a,,b). The engine would pass 0 there (Excel passes "missing", xlwings None), so we
 # mark omitted arguments in the formula text and the adapter turns the mark into None.
@@ -236,10 +236,8 @@ def _cell_result(value: object) -> object:
             return text
         _report(text)
         return Error.errors[value.code]
-    if isinstance(value, dt.datetime):
-        return (value - EXCEL_EPOCH).total_seconds() / 86400
-    if isinstance(value, dt.date):
-        return float((value - EXCEL_EPOCH.date()).days)
+    if isinstance(value, dt.date):  # a datetime too
+        return datetime_to_serial(value)
     return value
 
 

@@ -13,26 +13,14 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
+from openpyxl.utils import get_column_letter, range_boundaries
 
+from talentneeds import ooxml
 from talentneeds.errors import shown
+from talentneeds.ooxml import Element
 from talentneeds.roster.parse import FIELDS, REQUIRED, Roster
 from talentneeds.roster.problems import RosterFileError, StaffTableError
 from talentneeds.roster.schema import LABELS, field_of
-from talentneeds.roster.sheet_xml import (
-    CELL_REF,
-    TABLE_REL,
-    CachedValuesError,
-    Node,
-    close_node,
-    find_tag_end,
-    part_target,
-    prefix_of,
-    relationships,
-    top_elements,
-    worksheet_parts,
-    xml_parser,
-)
 from talentneeds.roster.values import is_blank
 
 EXCEL_MAX_ROWS = 1_048_576
@@ -54,15 +42,15 @@ class SheetCell:
 @dataclass
 class SheetRow:
     number: int
-    node: Node
+    node: Element
     cells: list[SheetCell] = field(default_factory=list)
 
 
 @dataclass
 class SheetScan:
     prefix: str
-    dimension: Node | None
-    sheet_data: Node | None
+    dimension: Element | None
+    sheet_data: Element | None
     rows: list[SheetRow]
     merged: list[str]
 
@@ -72,13 +60,13 @@ class SheetScan:
 
 def scan_sheet(data: bytes) -> SheetScan:
     """Offsets of the sheet's dimension, sheetData, rows and cells; merged ranges."""
-    parser = xml_parser(namespaces=False)
+    parser = ooxml.parser()
     parser.ordered_attributes = True
     state: dict[str, object] = {"prefix": None}
     names: dict[str, str] = {}
     rows: list[SheetRow] = []
     merged: list[str] = []
-    stack: list[object] = []  # Node, SheetCell or None (not tracked)
+    stack: list[object] = []  # Element, SheetCell or None (not tracked)
     dimension = sheet_data = None
 
     def start(name, attrs):
@@ -95,11 +83,11 @@ def scan_sheet(data: bytes) -> SheetScan:
             return
         item = None
         if depth == 1 and name == names["dimension"]:
-            item = dimension = Node(name, list(zip(attrs[::2], attrs[1::2])), parser.CurrentByteIndex)
+            item = dimension = Element(name, list(zip(attrs[::2], attrs[1::2])), parser.CurrentByteIndex)
         elif depth == 1 and name == names["sheetData"]:
-            item = sheet_data = Node(name, list(zip(attrs[::2], attrs[1::2])), parser.CurrentByteIndex)
+            item = sheet_data = Element(name, list(zip(attrs[::2], attrs[1::2])), parser.CurrentByteIndex)
         elif depth == 2 and name == names["row"] and stack[1] is sheet_data:
-            node = Node(name, list(zip(attrs[::2], attrs[1::2])), parser.CurrentByteIndex)
+            node = Element(name, list(zip(attrs[::2], attrs[1::2])), parser.CurrentByteIndex)
             r = node.attr("r")
             number = int(r) if r else (rows[-1].number + 1 if rows else 1)
             if rows and number <= rows[-1].number:
@@ -107,15 +95,15 @@ def scan_sheet(data: bytes) -> SheetScan:
                                       f"{rows[-1].number}); open and save the workbook in Excel first")
             rows.append(SheetRow(number, node))
             item = node
-        elif depth == 3 and name == names["c"] and isinstance(stack[2], Node):
+        elif depth == 3 and name == names["c"] and isinstance(stack[2], Element):
             row = rows[-1]
             attributes = dict(zip(attrs[::2], attrs[1::2]))
             ref, style = attributes.get("r"), attributes.get("s")
             if ref:
-                match = CELL_REF.match(ref)
-                if match is None:
-                    raise StaffTableError(f"a cell of the sheet has the address {ref!r}")
-                col = column_index_from_string(match.group(1).upper())
+                try:
+                    col = ooxml.cell_position(ref)[0]
+                except ValueError:
+                    raise StaffTableError(f"a cell of the sheet has the address {ref!r}") from None
             else:
                 col = row.cells[-1].col + 1 if row.cells else 1
             item = SheetCell(col, parser.CurrentByteIndex, -1, bool(ref), style=style)
@@ -125,24 +113,24 @@ def scan_sheet(data: bytes) -> SheetScan:
                 stack[3].filled = True
             if name == names["f"]:
                 stack[3].formula = True
-                item = Node(name, list(zip(attrs[::2], attrs[1::2])), parser.CurrentByteIndex)
+                item = Element(name, list(zip(attrs[::2], attrs[1::2])), parser.CurrentByteIndex)
         elif depth == 2 and name == names["mergeCell"] and stack[1] is not None:
             ref = dict(zip(attrs[::2], attrs[1::2])).get("ref")
             if ref:
                 merged.append(ref)
         elif depth == 1 and name == names["mergeCells"]:
-            item = Node(name, [], parser.CurrentByteIndex)
+            item = Element(name, [], parser.CurrentByteIndex)
         stack.append(item)
 
     def end(_name):
         item = stack.pop()
-        if isinstance(item, Node):
-            close_node(item, data, parser)
+        if isinstance(item, Element):
+            ooxml.close(item, data, parser.CurrentByteIndex)
             if (len(stack) == 4 and isinstance(stack[3], SheetCell) and item.end_tag >= 0
                     and item.attr("t") in (None, "normal")):  # not shared, not an array formula
-                stack[3].formula_xml = data[item.tag_end:item.end_tag].decode("utf-8")
+                stack[3].formula_xml = _text(data, item)
         elif isinstance(item, SheetCell):
-            tag_end = find_tag_end(data, item.start)
+            tag_end = ooxml.tag_end(data, item.start)
             item.end = tag_end if data[tag_end - 2:tag_end] == b"/>" else data.index(b">", parser.CurrentByteIndex) + 1
 
     parser.StartElementHandler, parser.EndElementHandler = start, end
@@ -172,27 +160,27 @@ class StaffTable:
 def find_staff_table(archive: zipfile.ZipFile) -> StaffTable:
     """The workbook's table named Staff (any sheet)."""
     try:
-        parts = worksheet_parts(archive)
-    except CachedValuesError as error:
+        parts = ooxml.worksheet_parts(archive)
+    except ooxml.PackageError as error:
         raise StaffTableError(str(error)) from None
     tables = []
     for title, part in parts.items():
-        for rel in relationships(archive, part):
-            if rel.get("Type") == TABLE_REL and rel.get("TargetMode") != "External":
-                table_part = part_target(part, rel["Target"])
+        for rel in ooxml.relationships(archive, part):
+            if rel.type == ooxml.TABLE and not rel.external:
+                table_part = rel.part(part)
                 if table_part in archive.namelist():
                     tables.append((title, part, table_part))
     for title, part, table_part in tables:
-        root, elements = top_elements(archive.read(table_part), depth_of_interest=3)
+        data = archive.read(table_part)
+        root = ooxml.scan(data, depth=3)
         name = root.attr("displayName") or root.attr("name") or ""
         if name.casefold() == TABLE_NAME.casefold():
-            return _read_table(title, part, table_part, root, elements, archive.read(table_part))
+            return _read_table(title, part, table_part, root, data)
     raise StaffTableError(f"the workbook has no table named {TABLE_NAME!r}; is it a Talent Needs workbook "
                           "(talentneeds template -o talent-needs.xlsx)?")
 
 
-def _read_table(title, part, table_part, root: Node, elements, data: bytes) -> StaffTable:
-    prefix = prefix_of(root)
+def _read_table(title, part, table_part, root: Element, data: bytes) -> StaffTable:
     if (root.attr("headerRowCount") or "1") != "1":
         raise StaffTableError(f"the {TABLE_NAME} table has no header row; turn the header row on in Excel")
     if (root.attr("totalsRowCount") or "0") != "0":
@@ -200,13 +188,15 @@ def _read_table(title, part, table_part, root: Node, elements, data: bytes) -> S
     c1, r1, c2, r2 = range_boundaries(root.attr("ref"))
     columns, formulas = [], {}
     filtered = False
-    for depth, node in elements:
-        if depth == 2 and node.name == prefix + "tableColumn":
-            columns.append(node.attr("name") or "")
-        elif depth == 3 and node.name == prefix + "calculatedColumnFormula":
-            formulas[len(columns) - 1] = data[node.tag_end:node.end_tag].decode("utf-8") if node.end_tag > 0 else ""
-        elif depth == 2 and node.name == prefix + "filterColumn":
-            filtered = True
+    for group in root.children:
+        for node in group.children:
+            if node.name == root.prefix + "tableColumn":
+                columns.append(node.attr("name") or "")
+                for formula in node.children:
+                    if formula.name == root.prefix + "calculatedColumnFormula":
+                        formulas[len(columns) - 1] = _text(data, formula)
+            elif node.name == root.prefix + "filterColumn":
+                filtered = True
     fields = {}
     for offset, name in enumerate(columns):
         field_name = field_of(name)
@@ -217,6 +207,11 @@ def _read_table(title, part, table_part, root: Node, elements, data: bytes) -> S
         raise StaffTableError(f"the {TABLE_NAME} table has no {' or '.join(missing)} column (its columns: "
                               f"{', '.join(columns)})")
     return StaffTable(title, part, table_part, (c1, r1, c2, r2), columns, formulas, fields, filtered)
+
+
+def _text(data: bytes, element: Element) -> str:
+    """An element's content as the XML has it (escaped)."""
+    return data[ooxml.tag_end(data, element.start):element.end_tag].decode("utf-8") if element.end_tag > 0 else ""
 
 
 def existing_people(path: Path, table: StaffTable, data: bytes | None = None) -> list[tuple[int, dict[str, object]]]:
@@ -379,13 +374,13 @@ def _check_other_tables(archive: zipfile.ZipFile, table: StaffTable, last_row: i
     c1, _r1, c2, old_last = table.ref
     if last_row <= old_last:
         return
-    for rel in relationships(archive, table.sheet_part):
-        if rel.get("Type") != TABLE_REL:
+    for rel in ooxml.relationships(archive, table.sheet_part):
+        if rel.type != ooxml.TABLE:
             continue
-        part = part_target(table.sheet_part, rel["Target"])
+        part = rel.part(table.sheet_part)
         if part == table.table_part or part not in archive.namelist():
             continue
-        root, _ = top_elements(archive.read(part), depth_of_interest=0)
+        root = ooxml.scan(archive.read(part), depth=0)
         tc1, tr1, tc2, tr2 = range_boundaries(root.attr("ref"))
         if tc1 <= c2 and tc2 >= c1 and tr1 <= last_row and tr2 > old_last:
             raise StaffTableError(f"the {TABLE_NAME} table would grow to row {last_row} into the table "

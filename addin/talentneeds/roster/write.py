@@ -19,23 +19,8 @@ from pathlib import Path
 
 from openpyxl.utils import get_column_letter
 
+from talentneeds import ooxml
 from talentneeds.model.pipeline import Person
-from talentneeds.roster.sheet_xml import (
-    CALC_CHAIN_REL,
-    STYLES_REL,
-    apply_edits,
-    copy_zip,
-    escape_text,
-    find_tag_end,
-    find_workbook_part,
-    ooxml_string,
-    part_target,
-    prefix_of,
-    relationships,
-    rels_part_of,
-    set_attr,
-    top_elements,
-)
 from talentneeds.roster.staff_table import ImportPlan, SheetCell, SheetRow, SheetScan, StaffTable, check_room, \
     quoted_sheet_name
 from talentneeds.roster.values import date_to_excel_serial
@@ -54,6 +39,7 @@ class _Styles:
         self.added: list[bytes] = []
         self.cache: dict[str | None, str] = {}
         self.xfs: list[bytes] | None = None
+        self.quote_prefixed: list[bool] = []
 
     def quoted(self, style: str | None) -> str | None:
         if self.data is None:
@@ -63,16 +49,14 @@ class _Styles:
         return self.cache[style]
 
     def _load(self):
-        root, elements = top_elements(self.data, depth_of_interest=2)
-        prefix = prefix_of(root)
-        self.cell_xfs = next((n for d, n in elements if d == 1 and n.name == prefix + "cellXfs"), None)
-        self.prefix = prefix
+        root = ooxml.scan(self.data, depth=2)
+        self.cell_xfs = next((n for n in root.children if n.name == root.prefix + "cellXfs"), None)
         if self.cell_xfs is None or self.cell_xfs.end_tag < 0:
             self.xfs = []
             return
-        inside = [n for d, n in elements if d == 2 and self.cell_xfs.start < n.start < self.cell_xfs.end
-                  and n.name == prefix + "xf"]
+        inside = [n for n in self.cell_xfs.children if n.name == root.prefix + "xf"]
         self.xfs = [self.data[n.start:n.end] for n in inside]
+        self.quote_prefixed = [n.attr("quotePrefix") in ("1", "true") for n in inside]
 
     def _quoted(self, style: str | None) -> str | None:
         if self.xfs is None:
@@ -80,13 +64,10 @@ class _Styles:
         index = int(style) if style and style.isdigit() else 0
         if index >= len(self.xfs):
             return style  # a style the file does not have: leave the cell as it would be
-        xf = self.xfs[index]
-        tag_end = find_tag_end(xf, 0)
-        tag = xf[:tag_end]
-        flag = re.search(rb"\squotePrefix\s*=\s*[\"']([^\"']*)[\"']", tag)
-        if flag and flag.group(1) in (b"1", b"true"):
+        if self.quote_prefixed[index]:
             return style
-        clone = set_attr(tag, "quotePrefix", "1") + xf[tag_end:]
+        xf = self.xfs[index]
+        clone = ooxml.splice(xf, [ooxml.set_attributes(xf, 0, {"quotePrefix": "1"})])
         everything = self.xfs + self.added
         if clone in everything:
             return str(everything.index(clone))
@@ -97,10 +78,9 @@ class _Styles:
         if not self.added:
             return None
         node = self.cell_xfs
-        start_tag = self.data[node.start:node.tag_end]
         count = len(self.xfs) + len(self.added)
-        return apply_edits(self.data, [(node.start, node.tag_end, set_attr(start_tag, "count", str(count))),
-                                  (node.end_tag, node.end_tag, b"".join(self.added))])
+        return ooxml.splice(self.data, [ooxml.set_attributes(self.data, node.start, {"count": str(count)}),
+                                        (node.end_tag, node.end_tag, b"".join(self.added))])
 
 
 def _text_cell(ref: str, style: str | None, text: str, styles: _Styles) -> str:
@@ -108,7 +88,7 @@ def _text_cell(ref: str, style: str | None, text: str, styles: _Styles) -> str:
         style = styles.quoted(style)
     s = f' s="{style}"' if style is not None else ""
     space = ' xml:space="preserve"' if text != text.strip() else ""
-    return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{escape_text(ooxml_string(text))}</t></is></c>'
+    return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{ooxml.escape_text(ooxml.xstring(text))}</t></is></c>'
 
 
 def _render_rows(people: Sequence[Person], first_row: int, table: StaffTable, styles_by_offset: list[str | None],
@@ -153,14 +133,15 @@ def _cell_bytes(data: bytes, cell: SheetCell, row: int, prefix: str) -> bytes:
 
 def _row_tag(data: bytes, row: SheetRow, cols: list[int], prefix: str) -> bytes:
     node = row.node
-    tag = data[node.start:node.tag_end]
+    tag = data[node.start:ooxml.tag_end(data, node.start)]
     if node.end_tag < 0:  # <row .../>: open it
         tag = tag[:-2].rstrip() + b">"
+    values = {}
     if node.attr("spans") and cols:
-        tag = set_attr(tag, "spans", f"{min(cols)}:{max(cols)}")
+        values["spans"] = f"{min(cols)}:{max(cols)}"
     if node.attr("r") is None:
-        tag = set_attr(tag, "r", str(row.number))
-    return tag
+        values["r"] = str(row.number)
+    return ooxml.splice(tag, [ooxml.set_attributes(tag, 0, values)]) if values else tag
 
 
 def _rewrite_sheet(data: bytes, scan: SheetScan, table: StaffTable, people: Sequence[Person], first_row: int,
@@ -212,13 +193,12 @@ def _rewrite_sheet(data: bytes, scan: SheetScan, table: StaffTable, people: Sequ
         edits.append((scan.sheet_data.end_tag, scan.sheet_data.end_tag, block))
     else:  # <sheetData/>
         node = scan.sheet_data
-        opened = data[node.start:node.tag_end][:-2].rstrip() + b">"
+        opened = data[node.start:node.end][:-2].rstrip() + b">"
         edits.append((node.start, node.end, opened + block + f"</{node.name}>".encode()))
     dimension = _dimension(scan, table, low, high, written_last)
     if scan.dimension is not None and dimension and dimension != scan.dimension.attr("ref"):
-        node = scan.dimension
-        edits.append((node.start, node.tag_end, set_attr(data[node.start:node.tag_end], "ref", dimension)))
-    return apply_edits(data, edits), removed_formula
+        edits.append(ooxml.set_attributes(data, scan.dimension.start, {"ref": dimension}))
+    return ooxml.splice(data, edits), removed_formula
 
 
 def _dimension(scan: SheetScan, table: StaffTable, low: int, high: int, written_last: int) -> str | None:
@@ -243,49 +223,47 @@ def _dimension(scan: SheetScan, table: StaffTable, low: int, high: int, written_
 
 
 def _patch_table(data: bytes, new_ref: str, body_ref: str) -> bytes:
-    root, elements = top_elements(data, depth_of_interest=2)
-    prefix = prefix_of(root)
-    edits = [(root.start, root.tag_end, set_attr(data[root.start:root.tag_end], "ref", new_ref))]
-    for depth, node in elements:
-        if depth == 1 and node.name == prefix + "autoFilter" and node.attr("ref"):
-            edits.append((node.start, node.tag_end, set_attr(data[node.start:node.tag_end], "ref", new_ref)))
-        elif depth in (1, 2) and node.name == prefix + "sortState" and node.attr("ref"):
-            edits.append((node.start, node.tag_end, set_attr(data[node.start:node.tag_end], "ref", body_ref)))
-    return apply_edits(data, edits)
+    root = ooxml.scan(data, depth=2)
+    edits = [ooxml.set_attributes(data, root.start, {"ref": new_ref})]
+    for node in root.children:
+        if node.name == root.prefix + "autoFilter" and node.attr("ref"):
+            edits.append(ooxml.set_attributes(data, node.start, {"ref": new_ref}))
+        for sort in [node] + node.children:
+            if sort.name == root.prefix + "sortState" and sort.attr("ref"):
+                edits.append(ooxml.set_attributes(data, sort.start, {"ref": body_ref}))
+    return ooxml.splice(data, edits)
 
 
 def recalculate_on_load(data: bytes) -> bytes:
     """The workbook part asking for a full recalculation when it is opened."""
-    root, elements = top_elements(data, depth_of_interest=1)
-    prefix = prefix_of(root)
-    calc = next((n for d, n in elements if d == 1 and n.name == prefix + "calcPr"), None)
+    root = ooxml.scan(data, depth=1)
+    prefix = root.prefix
+    calc = next((n for n in root.children if n.name == prefix + "calcPr"), None)
     if calc is not None:
         if calc.attr("fullCalcOnLoad") in ("1", "true"):
             return data
-        return apply_edits(data, [(calc.start, calc.tag_end,
-                              set_attr(data[calc.start:calc.tag_end], "fullCalcOnLoad", "1"))])
-    after = next((n for d, n in elements if d == 1 and n.name[len(prefix):] in _AFTER_CALC_PR), None)
+        return ooxml.splice(data, [ooxml.set_attributes(data, calc.start, {"fullCalcOnLoad": "1"})])
+    after = next((n for n in root.children if n.name[len(prefix):] in _AFTER_CALC_PR), None)
     position = after.start if after is not None else root.end_tag
-    return apply_edits(data, [(position, position, f'<{prefix}calcPr fullCalcOnLoad="1"/>'.encode())])
+    return ooxml.splice(data, [(position, position, f'<{prefix}calcPr fullCalcOnLoad="1"/>'.encode())])
 
 
 def _without(data: bytes, keep) -> bytes:
     """The XML with the root's children for which ``keep(node)`` is false removed."""
-    _root, elements = top_elements(data, depth_of_interest=1)
-    return apply_edits(data, [(n.start, n.end, b"") for d, n in elements if d == 1 and not keep(n)])
+    return ooxml.splice(data, [(n.start, n.end, b"") for n in ooxml.scan(data, depth=1).children if not keep(n)])
 
 
 def _drop_calc_chain(archive: zipfile.ZipFile, workbook_part: str, patched: dict[str, bytes]) -> set[str]:
     """Remove the calculation chain (Excel rebuilds it; a chain naming a cell that no longer
     has a formula makes Excel repair the file). Returns the removed members."""
-    rels_part = rels_part_of(workbook_part)
-    chains = [r for r in relationships(archive, workbook_part) if r.get("Type") == CALC_CHAIN_REL]
+    rels_part = ooxml.rels_part(workbook_part)
+    chains = [r for r in ooxml.relationships(archive, workbook_part) if r.type == ooxml.CALC_CHAIN]
     if not chains:
         return set()
-    members = {part_target(workbook_part, r["Target"]) for r in chains}
-    ids = {r["Id"] for r in chains}
+    members = {r.part(workbook_part) for r in chains}
+    ids = {r.id for r in chains}
     patched[rels_part] = _without(archive.read(rels_part), lambda n: n.attr("Id") not in ids)
-    types = "[Content_Types].xml"
+    types = ooxml.CONTENT_TYPES_PART
     patched[types] = _without(archive.read(types),
                               lambda n: (n.attr("PartName") or "").lstrip("/") not in members)
     return members & set(archive.namelist())
@@ -304,9 +282,9 @@ def write_roster(workbook: str | Path, people: Sequence[Person], data: bytes, pl
     archive = zipfile.ZipFile(io.BytesIO(data))
     sheet_data, scan = plan.sheet_xml, plan.scan
     check_room(archive, scan, table, plan.first_row, last_written, sheet_ref)
-    workbook_part = find_workbook_part(archive)
-    styles_part = next((part_target(workbook_part, r["Target"]) for r in relationships(archive, workbook_part)
-                        if r.get("Type") == STYLES_REL), None)
+    workbook_part = ooxml.main_part(archive)
+    styles_part = next((r.part(workbook_part) for r in ooxml.relationships(archive, workbook_part)
+                        if r.type == ooxml.STYLES), None)
     styles = _Styles(archive.read(styles_part) if styles_part in archive.namelist() else None)
     new_sheet, removed_formula = _rewrite_sheet(sheet_data, scan, table, people, plan.first_row,
                                                 plan.new_last, styles)
@@ -326,5 +304,5 @@ def write_roster(workbook: str | Path, people: Sequence[Person], data: bytes, pl
 
 def _write_to(archive, path: Path, patched, removed) -> None:
     with open(path, "wb") as handle:
-        copy_zip(archive, handle, patched, removed)
+        ooxml.rewrite(archive, handle, patched, removed)
 
