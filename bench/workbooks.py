@@ -98,7 +98,7 @@ def count_calls(path: Path, profile_out: Path | None = None) -> dict:
 
     from talentneeds.engines.cached_values import write_cached_values
     from talentneeds.engines.formula_engine import WorkbookEngine, collection_paused
-    from talentneeds.engines.progress import Progress
+    from talentneeds.progress import Progress
 
     stages = Progress()
     profiler = None

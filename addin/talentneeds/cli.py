@@ -72,7 +72,7 @@ def render_command(workbook: str, sheets: list[str], output: str, force: bool = 
     from talentneeds.untrusted import check_workbook_file
 
     check_workbook_file(Path(workbook))
-    from talentneeds.engines.progress import for_stream
+    from talentneeds.progress import for_stream
 
     with _reading(workbook, named=(RenderError,)):
         written = render_sheets(workbook, sheets, output, force=force, progress=for_stream(sys.stderr))
@@ -131,7 +131,7 @@ def compute_command(input_: str, output: str | None, in_place: bool, force: bool
     if not in_place:
         check_output(target, force)  # early, so a long run does not end in a refusal
     check_workbook_file(source)  # cheap, before reading: the name, the kind of file
-    from talentneeds.engines.progress import for_stream
+    from talentneeds.progress import for_stream
 
     evaluate = _evaluator(input_, source, engine, for_stream(sys.stderr))  # a bar on a terminal only
     if in_place:  # the exact bytes evaluated are the ones copied, and still the file's when renamed
@@ -228,7 +228,7 @@ def import_roster_command(roster: str, into: str | None, output: str | None, for
         return fail("--force is for overwriting an existing -o OUTPUT; without -o the workbook itself is updated")
     from pathlib import Path
 
-    from talentneeds.engines.progress import for_stream
+    from talentneeds.progress import for_stream
     from talentneeds.untrusted import check_workbook_file
 
     # both may come from elsewhere: refused before anything parses them if no workbook or a zip bomb

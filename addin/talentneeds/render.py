@@ -43,7 +43,7 @@ def render_sheets(workbook: str | Path, sheets: list[str], out_dir: str | Path, 
     Existing PNGs of those sheets are refused (:class:`RenderError`) unless ``force``.
     ``progress`` (an ``engines.progress.Progress``) is told the stages and the sheets done."""
     from talentneeds.engines.frozen import freeze_our_functions
-    from talentneeds.engines.progress import Progress
+    from talentneeds.progress import Progress
     from talentneeds.files import OutputError, write_output
 
     progress = progress or Progress()

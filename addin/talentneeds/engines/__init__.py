@@ -55,7 +55,7 @@ def evaluate(source: str | Path, data: bytes, progress=None,
     published is the caller's policy). ``engine``: "formulas" (in process) or
     "libreoffice" (LibreOffice headless with our add-in; its values are stored the same
     way). ``progress`` (a :class:`.progress.Progress`) is told each stage and the cells done."""
-    from talentneeds.engines.progress import Progress
+    from talentneeds.progress import Progress
 
     progress = progress or Progress()
     spilled = None  # the computed workbook's bytes, when dynamic arrays were resized

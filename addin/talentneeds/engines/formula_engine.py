@@ -42,7 +42,7 @@ from talentneeds.engines.compat import (
     hold_book, load_workbook_as_formulas_does, model_progress, new_model, node_id, precedents, release_books,
     value_at,
 )
-from talentneeds.engines.progress import Progress
+from talentneeds.progress import Progress
 from talentneeds.engines.structured_refs import rewrite_workbook
 from talentneeds.engines.table_columns import (
     Block, block_value, calculated_columns_as_arrays, take_constant_blocks, to_engine,

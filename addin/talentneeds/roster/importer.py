@@ -95,7 +95,7 @@ def import_roster(roster_path: str | Path, workbook: str | Path, output: str | P
                        itself=f"{output} is the workbook itself; leave out -o to import into the workbook")
         except OutputError as error:
             raise RosterFileError(str(error)) from None
-    from talentneeds.engines.progress import Progress
+    from talentneeds.progress import Progress
 
     progress = progress or Progress()
     progress.stage("reading the roster")
