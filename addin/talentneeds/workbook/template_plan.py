@@ -61,7 +61,8 @@ def _cost_total(column: int, row: int, sheet: str = "") -> str:
     """The Total row's total of a cost table spilled from (column, row), wherever it ends."""
     label, total = get_column_letter(column), get_column_letter(column + len(PLAN_COST_HEADER) - 1)
     last = row + PLAN_REACH_ROWS
-    return f'=SUMIF({sheet}{label}{row + 1}:{label}{last},"Total",{sheet}{total}{row + 1}:{total}{last})'
+    # SUMPRODUCT, not SUMIF: LibreOffice's SUMIF gives 0 over an add-in's array result
+    return f'=SUMPRODUCT(--({sheet}{label}{row + 1}:{label}{last}="Total"),{sheet}{total}{row + 1}:{total}{last})'
 
 
 SCENARIO_INPUT_ROWS = {name: 5 + i for i, (name, *_) in enumerate(SCENARIOS)}
