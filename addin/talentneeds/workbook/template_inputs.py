@@ -3,8 +3,6 @@ Teams, Staff and Roles. Input cells share one style and are the only unlocked ce
 
 from __future__ import annotations
 
-from openpyxl.utils import get_column_letter
-
 from talentneeds import examples
 from talentneeds.model import assumptions as A
 from talentneeds.model import plan as plan_model

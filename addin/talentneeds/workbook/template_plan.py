@@ -5,12 +5,8 @@ from __future__ import annotations
 
 from openpyxl.utils import get_column_letter
 
-from talentneeds import examples
 from talentneeds.model import assumptions as A
 from talentneeds.model import plan as plan_model
-from talentneeds.model.archetypes import Archetype
-from talentneeds.model.roles import DEFAULT_ROLES
-from talentneeds import udfs
 from talentneeds.workbook.spec import Chart, Formula, Highlight, Input, Sheet, Table, Text, Validation
 from talentneeds.model.limits import MAX_HORIZON_QUARTERS
 from talentneeds.workbook.template_layout import *  # noqa: F403
