@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 
 PLAN_PART, SCHEDULE_PART = "xl/worksheets/sheet8.xml", "xl/tables/table4.xml"
+ASSUMPTIONS_PART = "xl/worksheets/sheet2.xml"
 MORE_QUARTERS = ("2028-Q3", "2028-Q4", "2029-Q1", "2029-Q2")
 NEW_TEAMS = "SUMIFS(Teams[Count],Teams[Start],Schedule[[#This Row],[Quarter]])"
 FAST_GROWTH = "Schedule[[#This Row],[New teams]]*FastGrowth"
@@ -48,7 +49,9 @@ def lengthen(parts: dict[str, bytes]) -> None:
 
 
 def shorten(parts: dict[str, bytes]) -> None:
-    """The Schedule's last two quarters (rows 11 and 12) deleted."""
+    """The Schedule's last two quarters (rows 11 and 12) deleted, and the Horizon
+    (Assumptions!B36) made 6 quarters to match (a check fails otherwise)."""
     for row in (11, 12):
         parts[PLAN_PART] = re.sub(rf'<c r="[STU]{row}"[^>]*>.*?</c>'.encode(), b"", parts[PLAN_PART])
     _schedule_rows(parts, 10)
+    parts[ASSUMPTIONS_PART] = re.sub(rb'(<c r="B36"[^>]*>)<v>8</v>', rb"\1<v>6</v>", parts[ASSUMPTIONS_PART])

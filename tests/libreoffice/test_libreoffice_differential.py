@@ -76,18 +76,24 @@ def random_variant(path: Path, seed: int) -> Path:
         MinTenureYears=float(rng.integers(0, 4)), SoftSkillsRequired=bool(rng.random() < 0.7),
         CohortSize=int(rng.integers(0, 60)), Weighting=str(rng.choice(["heads", "value"])),
         IteratorsAvailable=int(rng.integers(0, 40)), ConnectorsAvailable=int(rng.integers(0, 3)),
-        TimeToHire=int(rng.integers(0, 4)), RampQuarters=int(rng.integers(0, 4)),
+        TimeToHireAmplifiers=int(rng.integers(0, 4)), TimeToHireIterators=int(rng.integers(0, 4)),
+        TimeToHireConnectors=int(rng.integers(0, 4)), RampQuarters=int(rng.integers(0, 4)),
+        AnnualCostIterators=float(rng.integers(50, 300)) * 1000,
+        HireCost=float(rng.integers(0, 50)) * 1000,
         AttritionIterators=round(float(rng.uniform(0, 0.3)), 2), FastGrowth=int(rng.integers(1, 4)))
 
 
 CHANGED = {  # the template with one kind of input changed at a time
-    "teams": dict(teams=(("A", "a", "2026-Q3", 2), ("B", "b", "2027-Q2", 3), ("C", "c", "2028-Q2", 1))),
+    "teams": dict(teams=(("A", "a", "Q3 2026", 2), ("B", "b", "Q2 2027", 3), ("C", "c", "Q2 2028", 1))),
     "roster": dict(staff=(("P1", "Research Engineer", "T", dt.date(2020, 1, 1), True),
                           ("P2", "People Manager", "T", dt.date(2025, 12, 1), True),
                           ("P3", "Research Scientist", "T", dt.date(2018, 5, 5), False))),
     "assumptions": dict(AmplifiersLow=2, AmplifiersHigh=3, SpanLow=4, SpanHigh=6, Point="high",
                         OutputShare=0.4, MinTenureYears=2, CohortSize=12, Weighting="heads"),
-    "schedule": dict(teams=(("A", "a", "2028-Q2", 4), ("B", "b", "2028-Q2", 1)), FastGrowth=3, TimeToHire=2),
+    "schedule": dict(teams=(("A", "a", "Q2 2028", 4), ("B", "b", "Q2 2028", 1)), FastGrowth=3,
+                     TimeToHireAmplifiers=4, TimeToHireIterators=2),
+    # a plan starting 15 November 2026: its quarters cross a year boundary (Q4 2026, Q1 2027, ...)
+    "calendar": dict(teams=(("A", "a", "Q4 2026", 2), ("B", "b", "Q1 2027", 1)), AsOf=dt.date(2026, 11, 15)),
 }
 
 

@@ -10,11 +10,8 @@ from __future__ import annotations
 
 from openpyxl.utils import get_column_letter
 
-from talentneeds import examples
 from talentneeds.model import assumptions as A
-from talentneeds.model import plan as plan_model
 from talentneeds.model.archetypes import Archetype
-from talentneeds.model.roles import DEFAULT_ROLES
 from talentneeds import udfs
 from talentneeds.workbook.spec import Chart, Formula, Highlight, Input, Sheet, Table, Text, Validation
 from talentneeds.model.limits import MAX_HORIZON_QUARTERS
@@ -127,7 +124,7 @@ COHORT = Sheet("Cohort", (
         Formula(f"D{row}", f"=IF(Weighting=B8,D{row - 6},I{row - 6})", number_format="0"))),
     Chart("bar", "Cohort seats from outside: by heads vs by value", "F15", "A10:A12",
           (("B8", "D10:D12"), ("G8", "I10:I12")), y_title="Seats"),
-), column_widths={"A": 18, "B": 12, "C": 12, "D": 10, "E": 3, "F": 12, "G": 12, "H": 12, "I": 10, "J": 3,
+), column_widths={"A": 26, "B": 12, "C": 12, "D": 10, "E": 3, "F": 12, "G": 12, "H": 12, "I": 10, "J": 3,
                   "K": 12, "L": 12, "M": 12, "N": 10})
 
 

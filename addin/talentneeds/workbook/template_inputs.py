@@ -3,8 +3,6 @@ Teams, Staff and Roles. Input cells share one style and are the only unlocked ce
 
 from __future__ import annotations
 
-from openpyxl.utils import get_column_letter
-
 from talentneeds import examples
 from talentneeds.model import assumptions as A
 from talentneeds.model import plan as plan_model
@@ -18,9 +16,10 @@ from talentneeds.workbook.template_layout import _assumption_value, _non_negativ
 
 START = Sheet("Start", (
     Text("A1", "Talent Needs: how many Amplifiers, Iterators and Connectors your new teams need", "Title"),
-    Text("A3", "Type only in the yellow cells: Assumptions, Teams, Staff, Roles, the plan start and horizon "
-               "(Assumptions) and the scenario choices (Scenarios). Read the results on Dashboard, Needs, Cohort, Plan "
-               "and Scenarios; Checks says whether they hold. Every other cell is a formula."),
+    Text("A3", "Type only in the yellow cells: Assumptions (the plan start, horizon, times to hire and costs "
+               "among them), Teams, Staff, Roles and the scenario choices (Scenarios). Read the results on "
+               "Dashboard, Needs, Cohort, Plan and Scenarios; Checks says whether they hold. Every other cell is "
+               "a formula."),
     Text("A5", "Switch on the functions: which route for whom", "Heading"),
     Text("A6", "Windows with Python installed: classic xlwings (steps from row 17)."),
     Text("A7", "Mac, Excel on the web, or no Python: xlwings Lite (steps from row 24)."),

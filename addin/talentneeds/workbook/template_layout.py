@@ -12,10 +12,9 @@ from talentneeds import examples
 from talentneeds.model import assumptions as A
 from talentneeds.model import plan as plan_model
 from talentneeds.model.archetypes import Archetype
-from talentneeds.model.roles import DEFAULT_ROLES
 from talentneeds import udfs
 from talentneeds.model.calendar import quarter_labels
-from talentneeds.workbook.spec import Chart, Formula, Highlight, Input, Sheet, Table, Text, Validation
+from talentneeds.workbook.spec import Formula, Highlight, Input, Text, Validation
 
 SHEET_NAMES = ("Dashboard", "Start", "Assumptions", "Teams", "Staff", "Roles", "Needs", "Cohort", "Plan", "Scenarios",
                "Checks", "xlwings.conf")

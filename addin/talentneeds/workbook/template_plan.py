@@ -5,12 +5,8 @@ from __future__ import annotations
 
 from openpyxl.utils import get_column_letter
 
-from talentneeds import examples
 from talentneeds.model import assumptions as A
 from talentneeds.model import plan as plan_model
-from talentneeds.model.archetypes import Archetype
-from talentneeds.model.roles import DEFAULT_ROLES
-from talentneeds import udfs
 from talentneeds.workbook.spec import Chart, Formula, Highlight, Input, Sheet, Table, Text, Validation
 from talentneeds.model.limits import MAX_HORIZON_QUARTERS
 from talentneeds.workbook.template_layout import *  # noqa: F403
@@ -58,10 +54,13 @@ def _cost_table(column: int, row: int, plan: str) -> Formula:
 
 
 def _cost_total(column: int, row: int, sheet: str = "") -> str:
-    """The Total row's total of a cost table spilled from (column, row), wherever it ends."""
-    label, total = get_column_letter(column), get_column_letter(column + len(PLAN_COST_HEADER) - 1)
-    last = row + PLAN_REACH_ROWS
-    return f'=SUMIF({sheet}{label}{row + 1}:{label}{last},"Total",{sheet}{total}{row + 1}:{total}{last})'
+    """The Total row's total of a cost table spilled from (column, row), wherever it ends:
+    the Total column's sum less its largest value, the Total row (no quarter costs less than
+    nothing). LibreOffice finds no "Total" text in an add-in's array result (SUMIF gives 0,
+    MATCH #N/A), so the row is not looked up by its label."""
+    total = get_column_letter(column + len(PLAN_COST_HEADER) - 1)
+    cells = f"{sheet}{total}{row + 1}:{total}{row + PLAN_REACH_ROWS}"
+    return f"=SUM({cells})-MAX({cells})"
 
 
 SCENARIO_INPUT_ROWS = {name: 5 + i for i, (name, *_) in enumerate(SCENARIOS)}
