@@ -190,6 +190,18 @@ def engine_value(value: object) -> object:
     return value
 
 
+def cell_result(value: object, message: str | None = None) -> object:
+    """One engine value as a computed cell's value: :func:`engine_value`, except that an
+    error is a :class:`CellError` (its code, and ``message``, the text our function gave
+    as ``"#VALUE! why"``, without the code; empty for Excel's own errors), so that text
+    which looks like an error (a label ``"#N/A"``) stays text wherever it goes."""
+    if isinstance(value, XlError):
+        code = str(value)
+        why = message[len(code):].strip() if message and message.startswith(code) else ""
+        return CellError(code, why)
+    return engine_value(value)
+
+
 def to_argument(value: object, table: bool = False) -> object:
     """An argument as xlwings passes it: ``table`` (ndim=2) arguments always as a 2-D list;
     others as a scalar (one cell), a list (one row or column) or a 2-D list."""
