@@ -20,13 +20,16 @@ import zipfile
 from pathlib import Path
 
 from talentneeds import ooxml
+from talentneeds.errors import FileError
 
 SOFFICE_TIMEOUT = 180  # seconds; a first start of LibreOffice creates its profile
 RESOLUTION = 110       # dots per inch of the PNGs
 
 
-class RenderError(RuntimeError):
+class RenderError(FileError, RuntimeError):
     """A tool is missing or failed; the message says which and what to install."""
+
+    names_file = False
 
 
 def _tool(name: str, package: str) -> str:

@@ -45,6 +45,7 @@ from talentneeds.engines.compat import (
     value_at,
 )
 from talentneeds.engines.progress import Progress
+from talentneeds.errors import FileError
 from talentneeds.engines.structured_refs import rewrite_workbook
 from talentneeds.engines.table_columns import (
     Block, block_value, calculated_columns_as_arrays, take_constant_blocks, to_engine,
@@ -91,8 +92,10 @@ def _counting(progress: Progress):
         _cell_done.reset(token)
 
 
-class FormulaEngineError(Exception):
+class FormulaEngineError(FileError):
     """The workbook cannot be evaluated; the message says where and why."""
+
+    names_file = False
 
 
 # ---------------------------------------------------------------- engine internals
