@@ -117,22 +117,16 @@ def _build_as(temporary, suffix: str, build) -> None:
 def compute_command(input_: str, output: str | None, in_place: bool, force: bool, engine: str = "formulas") -> int:
     from pathlib import Path
 
-    from talentneeds.files import check_output, read_regular, update_in_place, write_output
+    from talentneeds.files import check_copy, read_regular, update_in_place, write_output
     from talentneeds.untrusted import MAX_UNCOMPRESSED_BYTES, check_workbook_file
 
     source = Path(input_)
     if in_place and output:
         return fail("give either --in-place or -o OUTPUT, not both")
     target = source if in_place else Path(output or source.with_name(f"{source.stem}-computed{source.suffix}"))
-    if target.suffix.lower() != source.suffix.lower():
-        # the copy keeps the input's parts (a VBA project or not): Excel refuses a
-        # macro-enabled workbook named .xlsx and the other way round
-        return fail(f"{target}: the output must be a {source.suffix} file like the input")
-    with contextlib.suppress(OSError):  # a name too long, say: check_output names it below
-        if not in_place and source.exists() and target.exists() and target.resolve() == source.resolve():
-            return fail("the output would overwrite the input; use --in-place if that is what you want")
-    if not in_place:
-        check_output(target, force)  # early, so a long run does not end in a refusal
+    if not in_place:  # early, so a long run does not end in a refusal
+        check_copy(source, target, force, source_word="input",
+                   itself="the output would overwrite the input; use --in-place if that is what you want")
     check_workbook_file(source)  # cheap, before reading: the name, the kind of file
     from talentneeds.engines.progress import for_stream
 
