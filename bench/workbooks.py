@@ -16,7 +16,6 @@
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import re
@@ -96,11 +95,22 @@ def count_calls(path: Path, profile_out: Path | None = None) -> dict:
     for name in udfs.__all__:
         setattr(udfs, name, counted(name.upper(), getattr(udfs, name)))
 
-    from talentneeds.engines.cached_values import write_cached_values
-    from talentneeds.engines.formula_engine import WorkbookEngine, collection_paused
+    from talentneeds import engines
     from talentneeds.progress import Progress
 
-    stages = Progress()
+    class Stages(Progress):
+        """Stage timings, and the calls made while loading set apart when calculating starts."""
+
+        loaded = None
+        load_counts: dict = {}
+
+        def stage(self, name: str, total: int | None = None, unit: str = "cells") -> None:
+            if name == "calculating" and self.loaded is None:
+                self.loaded, self.load_counts = time.perf_counter(), dict(counts)
+                counts.clear()
+            super().stage(name, total, unit)
+
+    stages = Stages()
     profiler = None
     if profile_out is not None:
         import cProfile
@@ -108,25 +118,17 @@ def count_calls(path: Path, profile_out: Path | None = None) -> dict:
         profiler = cProfile.Profile()
         profiler.enable()
     start = time.perf_counter()
-    engine = WorkbookEngine(path, progress=stages)
-    loaded = time.perf_counter()
-    load_counts = dict(counts)
-    counts.clear()
-    values = engine.calculate(progress=stages)
+    values, write = engines.evaluate(path, path.read_bytes(), stages)  # what compute runs, then writes
     calculated = time.perf_counter()
     calculate_counts = dict(counts)
-    del engine
-    with tempfile.TemporaryDirectory() as folder:  # as engines.compute writes
-        stages.stage("writing the values")
-        gc.collect()
-        with collection_paused():
-            write_cached_values(path, Path(folder) / path.name, values)
-        stages.close()
+    with tempfile.TemporaryDirectory() as folder:
+        write(Path(folder) / path.name)
     written = time.perf_counter()
+    loaded = stages.loaded if stages.loaded is not None else calculated
     if profiler is not None:
         profiler.disable()
         profiler.dump_stats(str(profile_out))
-    return {"load": load_counts, "calculate": calculate_counts,
+    return {"load": stages.load_counts, "calculate": calculate_counts,
             "seconds": {"load": loaded - start, "calculate": calculated - loaded, "write": written - calculated},
             "stages": stages.seconds,
             "profiled": profiler is not None, "formula_cells": len(values)}

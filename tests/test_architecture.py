@@ -17,7 +17,7 @@ import pytest
 PACKAGE_ROOT = Path(__file__).resolve().parents[1] / "addin" / "talentneeds"
 MAX_LINES = 500
 # the one place a library's internals may be used (each hook tested in tests/engines)
-COMPAT_MODULES = {"talentneeds.engines.compat"}
+COMPAT_MODULES = {"talentneeds.engines.compat", "talentneeds.engines.compat_openpyxl"}
 MODEL_MAY_NOT_IMPORT = ("talentneeds.excel", "talentneeds.workbook", "talentneeds.engines",
                         "xlwings", "openpyxl", "formulas")
 

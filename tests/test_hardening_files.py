@@ -120,7 +120,7 @@ def test_the_engine_refuses_any_other_book_even_if_the_text_scan_missed_it(templ
     source = variant(template, tmp_path / "linked.xlsx",
                      lambda wb: wb["Needs"].__setitem__("H1", "='[secret.xlsx]Sheet1'!A1"))
     monkeypatch.setattr(links, "cut_external_links", lambda workbook: [])
-    assert WorkbookEngine(source).calculate()[("Needs", "H1")] == "#REF!"
+    assert WorkbookEngine(source).calculate()[("Needs", "H1")].code == "#REF!"
 
 
 @pytest.mark.parametrize("operand, external", [

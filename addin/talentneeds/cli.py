@@ -45,22 +45,25 @@ class _Refused(FileError):
 
 
 @contextlib.contextmanager
-def _reading(path: str, named: tuple[type[Exception], ...] = (), described: tuple[type[Exception], ...] = ()):
+def _reading(path: str):
     """Errors raised while reading or computing the workbook at ``path`` as one line that
-    names it: ``named`` errors by their message, ``described`` ones and what reading a
-    damaged workbook raises (by type) as :func:`~talentneeds.untrusted.describe_failure`
-    words them. A user mistake passes on as it is (its message names its file); anything
-    else is a bug: re-raised."""
+    names it, as :func:`~talentneeds.untrusted.describe_failure` words them: a
+    :class:`FileError` of a layer that does not know the file's name (``names_file``
+    False: the package, the engine, rendering, LibreOffice) by its message, and what
+    reading a damaged workbook raises, by type. A user mistake whose message names its
+    file passes on as it is; anything else is a bug: re-raised."""
     from talentneeds.untrusted import describe_failure, is_reading_error
 
     try:
         yield
-    except USER_MISTAKES:
+    except FileError as error:
+        if error.names_file:
+            raise
+        raise _Refused(describe_failure(path, error)) from None
+    except TalentNeedsError:
         raise
-    except named as error:
-        raise _Refused(f"{path}: {error}") from None
     except Exception as error:
-        if not (isinstance(error, described) or is_reading_error(error)):
+        if not is_reading_error(error):
             raise
         raise _Refused(describe_failure(path, error)) from None
 
@@ -68,13 +71,13 @@ def _reading(path: str, named: tuple[type[Exception], ...] = (), described: tupl
 def render_command(workbook: str, sheets: list[str], output: str, force: bool = False) -> int:
     from pathlib import Path
 
-    from talentneeds.render import RenderError, render_sheets
+    from talentneeds.render import render_sheets
     from talentneeds.untrusted import check_workbook_file
 
     check_workbook_file(Path(workbook))
     from talentneeds.progress import for_stream
 
-    with _reading(workbook, named=(RenderError,)):
+    with _reading(workbook):
         written = render_sheets(workbook, sheets, output, force=force, progress=for_stream(sys.stderr))
     for path in written:
         print(f"wrote {path}")
@@ -114,22 +117,16 @@ def _build_as(temporary, suffix: str, build) -> None:
 def compute_command(input_: str, output: str | None, in_place: bool, force: bool, engine: str = "formulas") -> int:
     from pathlib import Path
 
-    from talentneeds.files import check_output, read_regular, update_in_place, write_output
+    from talentneeds.files import check_copy, read_regular, update_in_place, write_output
     from talentneeds.untrusted import MAX_UNCOMPRESSED_BYTES, check_workbook_file
 
     source = Path(input_)
     if in_place and output:
         return fail("give either --in-place or -o OUTPUT, not both")
     target = source if in_place else Path(output or source.with_name(f"{source.stem}-computed{source.suffix}"))
-    if target.suffix.lower() != source.suffix.lower():
-        # the copy keeps the input's parts (a VBA project or not): Excel refuses a
-        # macro-enabled workbook named .xlsx and the other way round
-        return fail(f"{target}: the output must be a {source.suffix} file like the input")
-    with contextlib.suppress(OSError):  # a name too long, say: check_output names it below
-        if not in_place and source.exists() and target.exists() and target.resolve() == source.resolve():
-            return fail("the output would overwrite the input; use --in-place if that is what you want")
-    if not in_place:
-        check_output(target, force)  # early, so a long run does not end in a refusal
+    if not in_place:  # early, so a long run does not end in a refusal
+        check_copy(source, target, force, source_word="input",
+                   itself="the output would overwrite the input; use --in-place if that is what you want")
     check_workbook_file(source)  # cheap, before reading: the name, the kind of file
     from talentneeds.progress import for_stream
 
@@ -159,11 +156,9 @@ def _evaluator(input_: str, source, engine: str = "formulas", progress=None):
     @contextlib.contextmanager
     def reading():
         from talentneeds.engines.compat import UnsupportedVersionError
-        from talentneeds.engines.formula_engine import FormulaEngineError
-        from talentneeds.libreoffice.office import OfficeError
 
         try:
-            with _reading(input_, named=(OfficeError,), described=(FormulaEngineError,)):
+            with _reading(input_):
                 yield
         except UnsupportedVersionError as error:  # names the library, not the workbook
             raise _Refused(str(error)) from None

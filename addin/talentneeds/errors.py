@@ -61,7 +61,14 @@ class ImpossiblePlan(TalentNeedsError):
 
 class FileError(ValueError):
     """A file the user named cannot be read or written as asked; the message, one line,
-    names the file and what would be valid. (A ValueError, as each of its subclasses was.)"""
+    names the file and what would be valid. (A ValueError, as each of its subclasses was.)
+
+    ``names_file`` is False for the errors of layers that work on bytes or on a workbook
+    already open and do not know the file's name (the OOXML package, the formula engine,
+    rendering, the office process): the command that named the file puts its name in
+    front, once (``cli._reading``)."""
+
+    names_file = True
 
 
 def shown(value: object) -> str:

@@ -20,13 +20,16 @@ import zipfile
 from pathlib import Path
 
 from talentneeds import ooxml
+from talentneeds.errors import FileError
 
 SOFFICE_TIMEOUT = 180  # seconds; a first start of LibreOffice creates its profile
 RESOLUTION = 110       # dots per inch of the PNGs
 
 
-class RenderError(RuntimeError):
+class RenderError(FileError, RuntimeError):
     """A tool is missing or failed; the message says which and what to install."""
+
+    names_file = False
 
 
 def _tool(name: str, package: str) -> str:
@@ -41,7 +44,7 @@ def render_sheets(workbook: str | Path, sheets: list[str], out_dir: str | Path, 
     """Write ``<out_dir>/<sheet>.png`` (lower case) for each of ``sheets`` of the computed
     ``workbook``; returns the paths. A sheet longer than one page gives ``<sheet>-2.png``...
     Existing PNGs of those sheets are refused (:class:`RenderError`) unless ``force``.
-    ``progress`` (an ``engines.progress.Progress``) is told the stages and the sheets done."""
+    ``progress`` (an ``talentneeds.progress.Progress``) is told the stages and the sheets done."""
     from talentneeds.engines.frozen import freeze_our_functions
     from talentneeds.progress import Progress
     from talentneeds.files import OutputError, write_output

@@ -332,8 +332,7 @@ def _reading_errors() -> tuple[type[BaseException], ...]:
             ParseError, ExpatError, InvalidFileException, SheetTitleException, OSError)
 
 
-#: What reading a damaged workbook raises (see :func:`is_reading_error`); the formula
-#: engine's FormulaEngineError is caught by name where the engine is used (importing
-#: it here would import the engine for every command).
+#: What reading a damaged workbook raises (see :func:`is_reading_error`); our own
+#: refusals are :class:`~talentneeds.errors.FileError` values, caught as such.
 READING_ERRORS = _reading_errors()
 _READING_LIBRARIES = frozenset({"openpyxl", "et_xmlfile", "defusedxml", "xml", "pyexpat", "zipfile", "zlib"})

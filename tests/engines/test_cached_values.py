@@ -14,6 +14,7 @@ from openpyxl.worksheet.formula import ArrayFormula
 
 from talentneeds.engines import cached_values, compute
 from talentneeds.engines.cached_values import write_cached_values
+from talentneeds.excel.boundary import CellError
 from talentneeds.ooxml import PackageError
 from talentneeds.workbook.builder import build_template
 
@@ -31,6 +32,9 @@ def computed(tmp_path_factory):
     values = compute(formulas_only, folder / "out.xlsx")
     return {"values": values, "out": folder / "out.xlsx", "folder": folder, "digest": digest,
             "in": formulas_only}
+
+
+NA = CellError("#N/A", "")
 
 
 def test_the_input_is_byte_identical_and_nothing_is_left_behind(computed):
@@ -161,8 +165,8 @@ EXCEL_LIKE = (
 
 def test_excel_style_xml_keeps_its_declaration_namespaces_and_other_cells(tmp_path):
     path = _with_sheet_xml(tmp_path, EXCEL_LIKE, dimension="A1:E2")
-    values = {("Data", "B1"): 20, ("Data", "B2"): 30.0, ("Data", "D1"): 4, ("Data", "E1"): "#N/A",
-              ("Data", "D2"): 6, ("Data", "E2"): "#N/A", ("Data", "C1"): "not a formula", ("Data", "A1"): 1}
+    values = {("Data", "B1"): 20, ("Data", "B2"): 30.0, ("Data", "D1"): 4, ("Data", "E1"): NA,
+              ("Data", "D2"): 6, ("Data", "E2"): NA, ("Data", "C1"): "not a formula", ("Data", "A1"): 1}
     skipped = write_cached_values(path, tmp_path / "out.xlsx", values)
     assert sorted(skipped) == [("Data", "A1"), ("Data", "C1")]
     before, after = _sheet_xml(path), _sheet_xml(tmp_path / "out.xlsx")
@@ -222,11 +226,11 @@ def test_a_prefixed_main_namespace_and_self_closing_rows_work(tmp_path):
 
 def test_values_are_encoded_as_excel_stores_them(tmp_path):
     sheet_data = "<sheetData><row r=\"1\">" + "".join(
-        f'<c r="{c}1"><f>F()</f><v>stale</v></c>' for c in "ABCDEFGHIJ") + "</row></sheetData>"
+        f'<c r="{c}1"><f>F()</f><v>stale</v></c>' for c in "ABCDEFGHIJKL") + "</row></sheetData>"
     path = _with_sheet_xml(tmp_path, sheet_data)
-    values = {"A1": True, "B1": 0.1 + 0.2, "C1": 3.0, "D1": dt.date(2026, 7, 1), "E1": "#DIV/0!",
-              "F1": "#VALUE! teams must be a number", "G1": 'a & <b> "c"\r\n', "H1": "ctl\x01 _x0041_",
-              "I1": float("nan"), "J1": None}
+    values = {"A1": True, "B1": 0.1 + 0.2, "C1": 3.0, "D1": dt.date(2026, 7, 1), "E1": CellError("#DIV/0!", ""),
+              "F1": CellError("#VALUE!", "teams must be a number"), "G1": 'a & <b> "c"\r\n', "H1": "ctl\x01 _x0041_",
+              "I1": float("nan"), "J1": None, "K1": "#N/A", "L1": "#VALUE! teams must be a number"}
     write_cached_values(path, tmp_path / "out.xlsx", {("Data", k): v for k, v in values.items()})
     xml = _sheet_xml(tmp_path / "out.xlsx")
     assert '<c r="A1" t="b"><f>F()</f><v>1</v></c>' in xml
@@ -239,6 +243,9 @@ def test_values_are_encoded_as_excel_stores_them(tmp_path):
     assert '<c r="H1" t="str"><f>F()</f><v>ctl_x0001_ _x005F_x0041_</v></c>' in xml
     assert '<c r="I1" t="e"><f>F()</f><v>#NUM!</v></c>' in xml
     assert '<c r="J1"><f>F()</f></c>' in xml
+    # text that looks like an error (a label typed "#N/A", a function's text) stays text
+    assert '<c r="K1" t="str"><f>F()</f><v>#N/A</v></c>' in xml
+    assert '<c r="L1" t="str"><f>F()</f><v>#VALUE! teams must be a number</v></c>' in xml
     assert ET.fromstring(xml.encode()).find(".//m:c[@r='G1']/m:v", NS).text == 'a & <b> "c"\r\n'
 
 

@@ -13,14 +13,17 @@ import sys
 from pathlib import Path
 
 import formulas
+import numpy as np
 import pytest
 from openpyxl import Workbook
+from openpyxl.worksheet.formula import ArrayFormula
 
 from talentneeds.engines import compat
 from talentneeds.engines.compat import (
-    UnsupportedVersionError, add_constant_range, blank, cell_map, cell_node, cells_in_order, check_versions,
-    drop_external_links, error_value, formula_wrappers, function_table, has_node, hold_book,
-    load_workbook_as_formulas_does, model_progress, new_model, node_id, precedents, release_books, value_at,
+    UnsupportedVersionError, add_constant_range, array_type, blank, cell_map, cell_node, cells_in_order,
+    check_versions, drop_external_links, error_type, error_value, formula_wrappers, function_table, has_node,
+    hold_book, is_unimplemented, load_workbook_as_formulas_does, model_progress, new_model, node_id, precedents,
+    release_books, value_at, wrap_ranges,
 )
 
 
@@ -354,3 +357,46 @@ def test_plain_inline_strings_read_as_openpyxl_reads_them(tmp_path):
     assert {ours[f"A{r}"].data_type for r in range(1, 6)} == {"s"}
     from openpyxl.worksheet import _reader
     assert _reader.Text.__name__ == "Text"  # openpyxl's own class is back
+
+
+def test_error_type_is_the_class_of_the_errors_the_engine_computes(tmp_path):
+    book = Workbook()
+    book.active.title = "Sheet"
+    book.active["A1"], book.active["A2"] = "=1/0", '="#N/A"'
+    book.save(tmp_path / "errors.xlsx")
+    solution = _loaded(tmp_path / "errors.xlsx").calculate()
+    division = value_at(solution["'[errors.xlsx]SHEET'!A1"], 0, 0)
+    text = value_at(solution["'[errors.xlsx]SHEET'!A2"], 0, 0)
+    assert isinstance(division, error_type()) and str(division) == "#DIV/0!"
+    assert text == "#N/A" and not isinstance(text, error_type())  # text that looks like an error
+    assert isinstance(error_value("#N/A"), error_type())
+
+
+def test_wrap_ranges_hands_arrays_and_an_array_type_result_fills_the_array_range(tmp_path):
+    seen = []
+
+    def doubled(values):
+        seen.append(type(values))
+        return (np.asarray(values, dtype=float) * 2).view(array_type())
+
+    table = function_table()
+    table["TN_TEST_DOUBLED"] = wrap_ranges(doubled)
+    try:
+        book = Workbook()
+        book.active.title = "Sheet"
+        book.active["A1"], book.active["A2"] = 1, 2.5
+        book.active["B1"] = ArrayFormula("B1:B2", "=TN_TEST_DOUBLED(A1:A2)")
+        book.save(tmp_path / "doubled.xlsx")
+        solution = _loaded(tmp_path / "doubled.xlsx").calculate()
+    finally:
+        del table["TN_TEST_DOUBLED"]
+    result = solution["'[doubled.xlsx]SHEET'!B1:B2"]
+    assert [value_at(result, i, 0) for i in (0, 1)] == [2.0, 5.0]  # 1 x 2, 2.5 x 2
+    assert seen and all(issubclass(kind, np.ndarray) for kind in seen)
+
+
+def test_is_unimplemented_tells_formulas_stand_in_from_a_function():
+    table = function_table()
+    assert is_unimplemented(table["TN_NO_SUCH_FUNCTION"])
+    assert not is_unimplemented(table["SUM"])
+    del table["TN_NO_SUCH_FUNCTION"]  # the defaultdict kept the stand-in it made

@@ -30,6 +30,7 @@ from talentneeds.workbook import template as T
 from talentneeds.engines import compute
 from talentneeds.engines.formula_engine import FormulaEngineError, WorkbookEngine
 from talentneeds.engines.structured_refs import StructuredReferenceError
+from talentneeds.excel.boundary import CellError
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "workbook_templates" / "talent-needs.xlsx"
 TIMINGS = {}
@@ -49,6 +50,9 @@ def base(engine) -> dict:
     values = engine.calculate()
     TIMINGS["calculate"] = time.perf_counter() - start
     return values
+
+
+NA = CellError("#N/A", "")  # Excel's padding of an array range: no message of ours
 
 
 def cells(values, sheet, *addresses):
@@ -333,18 +337,19 @@ def test_an_edited_copy_gives_what_inputs_give(engine, tmp_path):
 
 def test_a_function_error_shows_as_the_excel_error_and_keeps_its_message(engine):
     values = engine.calculate(inputs={("Assumptions", "B19"): 30.5})  # CohortSize
-    assert values[("Cohort", "A9")] == "#VALUE!" and values[("Cohort", "I13")] == "#VALUE!"
+    why = "cohort_size must be a whole number from 0 to 1,000,000,000, got 30.5"
+    assert values[("Cohort", "A9")] == values[("Cohort", "I13")] == CellError("#VALUE!", why)
     assert engine.messages[("Cohort", "A9")] == (
         "#VALUE! cohort_size must be a whole number from 0 to 1,000,000,000, got 30.5")
     assert engine.messages[("Cohort", "I13")] == engine.messages[("Cohort", "A9")]
-    assert values[("Checks", "B11")] == "#VALUE!" and ("Checks", "B11") not in engine.messages  # Excel's AND
+    assert values[("Checks", "B11")] == CellError("#VALUE!", "") and ("Checks", "B11") not in engine.messages  # Excel's AND
     engine.calculate()
     assert engine.messages == {}
 
 
 def test_an_unknown_role_is_na_with_the_reason_and_the_check_catches_it(engine):
     values = engine.calculate(inputs={("Staff", "B5"): "Chief Vibes Officer"})
-    assert values[("Staff", "F5")] == "#N/A"
+    assert values[("Staff", "F5")].code == "#N/A"
     assert "not in the catalogue" in engine.messages[("Staff", "F5")]
     assert values[("Checks", "B8")] is False
 
@@ -384,9 +389,9 @@ def test_a_table_result_fills_an_array_range_of_another_size_as_excel_does(tmp_p
     book.save(tmp_path / "arrays.xlsx")
     values = WorkbookEngine(tmp_path / "arrays.xlsx").calculate()
     assert grid(values, "S", "ABCDE", [1, 4, 5]) == [
-        ["Archetype", "Low", "Mid", "High", "#N/A"],
-        ["Connector", 0, 0, 0, "#N/A"],
-        ["#N/A"] * 5]
+        ["Archetype", "Low", "Mid", "High", NA],
+        ["Connector", 0, 0, 0, NA],
+        [NA] * 5]
     assert grid(values, "S", "ABC", [7, 8]) == [["Archetype", "Low", "Mid"], ["Amplifier", 3, 4.5]]
     assert grid(values, "S", "AB", [10, 11]) == [[4.5, 4.5], [4.5, 4.5]]
     assert cells(values, "S", "A13", "A14", "A15") == ["Archetype", 4.5, 81]  # 3+4.5+6+15+22.5+30
@@ -395,7 +400,7 @@ def test_a_table_result_fills_an_array_range_of_another_size_as_excel_does(tmp_p
 def test_a_call_with_constant_arguments_keeps_its_message(tmp_path):
     # the engine evaluates such calls once, while loading
     engine = WorkbookEngine(_workbook(tmp_path, {"A1": '=AMPLIFIERS_NEEDED("abc")'}))
-    assert engine.calculate() == {("S", "A1"): "#VALUE!"}
+    assert engine.calculate() == {("S", "A1"): CellError("#VALUE!", 'teams must be a number >= 0, got "abc"')}
     assert engine.messages == {("S", "A1"): '#VALUE! teams must be a number >= 0, got "abc"'}
 
 
@@ -455,7 +460,7 @@ def test_cell_by_cell_evaluation_gives_the_same_values(engine, base, tmp_path):
 
 def test_a_row_of_the_calculated_column_keeps_its_own_message(engine):
     values = engine.calculate(inputs={("Staff", "B12"): "Chief Vibes Officer"})
-    assert values[("Staff", "F12")] == "#N/A"
+    assert values[("Staff", "F12")].code == "#N/A"
     assert "Chief Vibes Officer" in engine.messages[("Staff", "F12")]
     assert [k for k in engine.messages if k[0] == "Staff"] == [("Staff", "F12")]
     # Gabriel Rossi, Research Engineer; Ivan Petrov, Engineering Manager
@@ -472,3 +477,25 @@ def test_a_formula_reads_an_array_result_not_the_value_cached_in_its_cell(tmp_pa
     values = WorkbookEngine(stale).calculate()
     assert values[("Cohort", "D13")] == 30  # CohortSize: the seats add up to the cohort
     assert values[("Checks", "B11")] is True
+
+
+def test_text_that_looks_like_an_error_stays_text_and_an_error_stays_an_error(tmp_path):
+    """Worked by hand: ="#N/A" is the text #N/A, and so is =A3 when A3 is a label the user
+    typed as #N/A (ISERROR of it is FALSE); =NA() and our function given "abc" are errors."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "S"
+    sheet["A1"] = '="#N/A"'
+    sheet["A2"] = "=NA()"
+    sheet["A3"] = "#N/A"
+    sheet["A3"].data_type = "s"  # a typed label (openpyxl would otherwise store it as an error)
+    sheet["A4"] = "=A3"
+    sheet["A5"] = "=ISERROR(A3)"
+    sheet["A6"] = '=AMPLIFIERS_NEEDED("abc")'
+    book.save(tmp_path / "in.xlsx")
+    values = compute(tmp_path / "in.xlsx", tmp_path / "out.xlsx")
+    assert cells(values, "S", "A1", "A2", "A4", "A5", "A6") == [
+        "#N/A", NA, "#N/A", False, CellError("#VALUE!", 'teams must be a number >= 0, got "abc"')]
+    stored = load_workbook(tmp_path / "out.xlsx", data_only=True)["S"]
+    assert [(stored[a].value, stored[a].data_type) for a in ("A1", "A2", "A4", "A6")] == [
+        ("#N/A", "s"), ("#N/A", "e"), ("#N/A", "s"), ("#VALUE!", "e")]

@@ -87,7 +87,7 @@ def test_a_spill_that_would_cover_a_filled_cell_is_a_spill_error(template, tmp_p
     blocked = edited(template, tmp_path / "blocked.xlsx", lengthen_with_a_note_in_the_way)
     values = compute(blocked, tmp_path / "computed.xlsx")
     out = tmp_path / "computed.xlsx"
-    assert values[("Plan", "A15")] == "#SPILL!"
+    assert values[("Plan", "A15")].code == "#SPILL!"
     ws = load_workbook(out, data_only=True)["Plan"]
     assert ws["A15"].value == "#SPILL!" and ws["B25"].value == "mine"
     assert plan_grid(out, range(16, 24)) == [[None] * len(plan_model.PLAN_COLUMNS)] * 8  # the old spill is cleared

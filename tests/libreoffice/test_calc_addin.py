@@ -88,12 +88,12 @@ def test_the_oxt_holds_the_type_library_configuration_component_and_package(offi
 def test_libreoffice_computes_our_functions_tables_and_errors(office):
     values = office["values"][0]
     assert values[("Calc", "A1")] == 6.0  # 4 teams x 1.5 Amplifiers (mid of 1-2)
-    assert values[("Calc", "A2")] == "#VALUE!" and values[("Calc", "A4")] is True
-    assert values[("Calc", "A3")] == "#N/A"
+    assert values[("Calc", "A2")].code == "#VALUE!" and values[("Calc", "A4")] is True
+    assert values[("Calc", "A3")].code == "#N/A"
     table = [[values[("Calc", f"{c}{r}")] for c in "BCDE"] for r in range(1, 5)]
     assert table == [["Archetype", "Low", "Mid", "High"], ["Amplifier", 3.0, 4.5, 6.0],
                      ["Iterator", 15.0, 22.5, 30.0], ["Connector", 0.0, 0.0, 0.0]]
-    assert {values[("Calc", f"{c}{r}")] for c in "ABCD" for r in range(6, 11)} == {"#NUM!"}
+    assert {values[("Calc", f"{c}{r}")].code for c in "ABCD" for r in range(6, 11)} == {"#NUM!"}
     # the messages stay reachable: LibreOffice's standard error, one line each
     assert 'talentneeds: AMPLIFIERS_NEEDED: #VALUE! teams must be a number >= 0, got "abc"' in office["messages"]
     assert "talentneeds: ARCHETYPE: #N/A" in office["messages"]

@@ -23,7 +23,8 @@ The parts, each usable on its own:
 * :mod:`.budget`, :mod:`.links`, :mod:`.circular` -- a workbook asking for too much
   work refused, links to other workbooks never followed, a circular reference named;
 * :mod:`.cached_values` -- store values next to formulas in a copy of the file;
-* :mod:`.compat` -- the only place that uses formulas' and openpyxl's internals;
+* :mod:`.compat` -- the only place that uses formulas' and openpyxl's internals (the openpyxl
+  ones in :mod:`.compat_openpyxl`, imported through it);
 * :mod:`.progress` -- stages and cells done, drawn on a terminal, timed for the benchmark;
 * :mod:`.spills` -- dynamic arrays resized to their results, #SPILL! where blocked;
 * :mod:`.frozen` -- values kept as constants where an application lacks a function.

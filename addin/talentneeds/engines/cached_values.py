@@ -17,8 +17,9 @@ The parts are scanned for byte offsets and the new cells spliced in by
 was, and DTDs, entity declarations and external references are refused.
 
 Value encoding (``values``: {(sheet, "A1"): value}): numbers, dates (as Excel serial
-numbers) -> ``<v>``; bool -> ``t="b"``; text -> ``t="str"``; an Excel error code
-(``"#N/A"``, or ``"#VALUE! message"``) -> ``t="e"``; None -> no cached value.
+numbers) -> ``<v>``; bool -> ``t="b"``; text -> ``t="str"`` (text that looks like an error
+code, such as a label ``"#N/A"``, too); an error, a
+:class:`~talentneeds.excel.boundary.CellError` -> ``t="e"`` with its code; None -> no cached value.
 """
 
 from __future__ import annotations
@@ -35,11 +36,11 @@ from pathlib import Path
 from openpyxl.utils import get_column_letter, range_boundaries
 
 from talentneeds import excel_text, ooxml
+from talentneeds.excel.boundary import CellError
 from talentneeds.files import atomic_write
 from talentneeds.ooxml import Element, PackageError, Worksheet, cell_position, splice, start_tag, xstring
 from talentneeds.roster.values import datetime_to_serial
 
-ERROR_CODES = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"})
 CURRENT_CALC_ID = "191029"  # the calculation engine of Excel 2019 and Microsoft 365
 
 Address = tuple[str, str]
@@ -239,10 +240,9 @@ def _encode(value: object) -> tuple[str | None, str | None]:
         if number.is_integer() and abs(number) < 1e15:
             return None, str(int(number))
         return None, repr(number)
-    if isinstance(value, str):
-        code = value.split(" ", 1)[0]
-        if value.startswith("#") and code in ERROR_CODES:
-            return "e", code
+    if isinstance(value, CellError):
+        return "e", value.code
+    if isinstance(value, str):  # text, even text that looks like an error code: a typed "#N/A" label
         if excel_text.utf16_length(value) > excel_text.EXCEL_MAX_TEXT:
             return "e", "#VALUE!"  # what Excel gives for a formula whose text will not fit a cell
         return "str", xstring(value)

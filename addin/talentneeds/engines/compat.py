@@ -22,7 +22,11 @@ The hooks:
 * :func:`add_constant_range` -- a block of constants added to a model as one range.
 * :func:`formula_wrappers`, :func:`has_node`, :func:`precedents` -- a loaded model's
   compiled formulas, nodes and graph; :func:`value_at` -- a value of a calculated node;
-  :func:`blank` and :func:`error_value` -- the engine's blank cell and error values.
+  :func:`blank` and :func:`error_value` -- the engine's blank cell and error values,
+  :func:`error_type` -- their class.
+* :func:`array_type` -- the class of a function's array result; :func:`wrap_ranges` -- a
+  function given numpy arrays where the engine passes ranges; :func:`is_unimplemented`
+  -- the function table's entry for a name formulas does not implement.
 * :func:`load_workbook_as_formulas_does` -- a workbook read as formulas reads one.
 * :func:`cell_map` -- openpyxl's {(row, column): cell} of a worksheet, for edits the
   public API would make slow (it creates a cell wherever one is visited), and
@@ -48,6 +52,11 @@ import threading
 import types
 from collections.abc import Callable, Iterator
 from pathlib import Path
+
+# openpyxl's internals, in a module of their own (size): part of this one, imported from here
+from talentneeds.engines.compat_openpyxl import (  # noqa: F401
+    cell_map, cells_in_order, drop_external_links, plain_inline_strings,
+)
 
 #: The versions the hooks were written and tested against, as pyproject.toml pins them:
 #: (the lowest, the first one not supported).
@@ -414,6 +423,36 @@ def error_value(code: str):
     return Error.errors.get(code)
 
 
+def error_type() -> type:
+    """The class of formulas' Excel error values (a str subclass: test for it before str)."""
+    from formulas.tokens.operand import XlError
+
+    return XlError
+
+
+def array_type() -> type:
+    """The class of a function's array result (a numpy array formulas places into an
+    array formula's range, rather than treating it as one value)."""
+    from formulas.functions import Array
+
+    return Array
+
+
+def wrap_ranges(function: Callable) -> Callable:
+    """``function`` as formulas calls a function of its table: ranges arrive as numpy
+    arrays; a range that cannot be one gives no value (formulas' own convention)."""
+    from formulas.functions import wrap_ranges_func
+
+    return wrap_ranges_func(function)
+
+
+def is_unimplemented(function: object) -> bool:
+    """Whether ``function`` is the function table's stand-in for a name formulas does not implement."""
+    from formulas.functions import not_implemented
+
+    return function is not_implemented
+
+
 def formula_wrappers(model) -> Iterator[tuple[object, str]]:
     """(wrapper, node id) of every formula cell of a loaded model: the wrapper's
     ``func`` attribute is the compiled formula and may be replaced."""
@@ -427,61 +466,8 @@ def formula_wrappers(model) -> Iterator[tuple[object, str]]:
 
 def load_workbook_as_formulas_does(path: str):
     """The workbook at ``path`` read as formulas reads one (formulas, not cached values;
-    dates as serial numbers), plain inline strings read directly (:func:`_plain_inline_strings`)."""
+    dates as serial numbers), plain inline strings read directly (:func:`.compat_openpyxl.plain_inline_strings`)."""
     from formulas.excel.xlreader import load_workbook
 
-    with _plain_inline_strings():
+    with plain_inline_strings():
         return load_workbook(path)
-
-
-@contextlib.contextmanager
-def _plain_inline_strings():
-    """openpyxl's sheet reader builds a ``Text`` object, through its descriptors, for every
-    inline string cell (``<is><t>...</t></is>``) only to take its ``content``: about a
-    quarter of reading a big roster. For the plain form -- one ``<t>`` and nothing else --
-    the content is that element's text; any other form (rich text runs, phonetic hints)
-    still goes through ``Text``. Only the ``Text`` name the sheet reader uses is swapped,
-    for the duration."""
-    from openpyxl.worksheet import _reader
-
-    original = _reader.Text
-    plain_tag = "{%s}t" % _reader.SHEET_MAIN_NS
-
-    class _PlainText:
-        __slots__ = ("content",)
-
-        @staticmethod
-        def from_tree(node):
-            children = list(node)
-            if len(children) == 1 and children[0].tag == plain_tag and not len(children[0]):
-                text = _PlainText()
-                text.content = children[0].text or ""
-                return text
-            return original.from_tree(node)
-
-    _reader.Text = _PlainText
-    try:
-        yield
-    finally:
-        _reader.Text = original
-
-
-# ---------------------------------------------------------------- openpyxl
-
-def cell_map(ws) -> dict:
-    """openpyxl's own {(row, column): cell} of ``ws``; edits to it are edits to the sheet."""
-    return ws._cells
-
-
-def cells_in_order(ws) -> list:
-    """The cells ``ws`` holds, row by row: what ``ws.iter_rows()`` visits, without the
-    blank cell objects it creates for every position of the used range."""
-    cells = ws._cells
-    return [cells[key] for key in sorted(cells)]
-
-
-def drop_external_links(workbook) -> None:
-    """Forget the links to other workbooks that openpyxl read (its ``_external_links``,
-    which formulas' ``add_book`` turns into books it may load)."""
-    if getattr(workbook, "_external_links", None):
-        workbook._external_links = []

@@ -19,8 +19,9 @@ calculated columns array formulas (:mod:`.table_columns`), and the copy is hande
 addresses are unchanged, so results map straight back onto the original workbook.
 
 Values come back as Excel shows them: numbers as floats, text, booleans, ``None`` for a
-blank, and errors as their code (``"#VALUE!"``). The message our function gave for an
-error is kept in :attr:`WorkbookEngine.messages`.
+blank, and errors as :class:`~talentneeds.excel.boundary.CellError` values (the code,
+``"#VALUE!"``, and the message our function gave, empty for Excel's own errors); the
+message is also kept, as text, in :attr:`WorkbookEngine.messages`.
 """
 
 from __future__ import annotations
@@ -43,12 +44,13 @@ from talentneeds.engines.compat import (
     value_at,
 )
 from talentneeds.progress import Progress
+from talentneeds.errors import FileError
 from talentneeds.engines.structured_refs import rewrite_workbook
 from talentneeds.engines.table_columns import (
     Block, block_value, calculated_columns_as_arrays, take_constant_blocks, to_engine,
 )
 from talentneeds.engines.udf_adapter import (
-    collecting, engine_value, error_code, in_cell, mark_omitted_arguments, register_excel_functions,
+    cell_result, collecting, error_code, in_cell, mark_omitted_arguments, register_excel_functions,
     register_row_functions,
 )
 from talentneeds.ooxml import CELL_REFERENCE
@@ -89,8 +91,10 @@ def _counting(progress: Progress):
         _cell_done.reset(token)
 
 
-class FormulaEngineError(Exception):
+class FormulaEngineError(FileError):
     """The workbook cannot be evaluated; the message says where and why."""
+
+    names_file = False
 
 
 # ---------------------------------------------------------------- engine internals
@@ -266,11 +270,12 @@ class WorkbookEngine:
         values: dict[Address, object] = {}
         messages: dict[Address, str] = {}
         for sheet, cell, node, (i, j) in self._outputs:
-            value = values[(sheet, cell)] = engine_value(value_at(solution.get(node), i, j))
+            value = value_at(solution.get(node), i, j)
             own = _node_id(sheet, cell)
             message = self._message(own, value, collected, None if node == own else node)
             if message:
                 messages[(sheet, cell)] = message
+            values[(sheet, cell)] = cell_result(value, message)
         self.messages = messages
         progress.close()
         return values

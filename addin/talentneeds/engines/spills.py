@@ -30,6 +30,7 @@ from talentneeds import ooxml
 from talentneeds.engines import compat
 from talentneeds.engines.cached_values import write_cached_values
 from talentneeds.engines.formula_engine import WorkbookEngine, _canonical, _node_id
+from talentneeds.excel.boundary import CellError
 
 Address = tuple[str, str]
 SPILL_ERROR = "#SPILL!"
@@ -237,7 +238,8 @@ def compute_spilling(in_path: str | Path, out_path: str | Path, spills: list[Spi
             current, spills, engine = resized, settled, None
         for spill in spills:
             if spill.blocked:
-                values[(spill.sheet, spill.anchor)] = SPILL_ERROR
+                values[(spill.sheet, spill.anchor)] = CellError(SPILL_ERROR, "the cells this array would spill into "
+                                                                             "are not blank")
         write_cached_values(current, out_path, values)
     return values
 

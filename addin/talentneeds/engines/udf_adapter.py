@@ -30,12 +30,11 @@ import threading
 from collections.abc import Callable, Iterator
 
 import numpy as np
-import schedula as sh
-from formulas.functions import Array, not_implemented, wrap_ranges_func
-from formulas.tokens.operand import Error, XlError
 from openpyxl.formula.tokenizer import Token, Tokenizer, TokenizerError
 
-from talentneeds.engines.compat import function_table
+from talentneeds.engines.compat import (
+    array_type, blank, error_type, error_value, function_table, is_unimplemented, wrap_ranges,
+)
 from talentneeds.excel.boundary import CellError, cell_value
 from talentneeds.roster.values import datetime_to_serial
 
@@ -51,6 +50,9 @@ _ADAPTED = "__talentneeds_function__"  # set on an adapter: the function it wrap
 _messages: contextvars.ContextVar[dict | None] = contextvars.ContextVar("talentneeds_messages", default=None)
 _cell: contextvars.ContextVar[str | None] = contextvars.ContextVar("talentneeds_cell", default=None)
 _register_lock = threading.Lock()
+# the engine's classes and values, bound once: engine_value runs for every value of every range
+Array, XlError, _BLANK = array_type(), error_type(), blank()
+_NA = error_value("#N/A")
 
 
 def excel_functions() -> dict[str, Callable]:
@@ -82,7 +84,7 @@ def _register(entries: dict[str, tuple[Callable, Callable]]) -> None:
             current = table.get(name)  # .get: the table is a defaultdict
             if getattr(current, _ADAPTED, None) is function:
                 continue
-            if current is not None and current is not not_implemented and not hasattr(current, _ADAPTED):
+            if current is not None and not is_unimplemented(current) and not hasattr(current, _ADAPTED):
                 raise RuntimeError(f"the formulas engine already defines {name}; "
                                    "refusing to replace one of its functions")
             table[name] = make(function)
@@ -111,7 +113,7 @@ def adapt(function: Callable) -> Callable:
 
     engine_function.__name__ = name
     engine_function.__doc__ = function.__doc__
-    wrapped = wrap_ranges_func(engine_function)  # engine ranges -> numpy arrays
+    wrapped = wrap_ranges(engine_function)  # engine ranges -> numpy arrays
     setattr(wrapped, _ADAPTED, function)
     wrapped.convert, wrapped.call_converted = convert, call_converted  # for adapt_rows
     return wrapped
@@ -153,7 +155,7 @@ def adapt_rows(function: Callable) -> Callable:
         return out.view(Array)
 
     engine_rows.__name__ = one_row.__name__ + ROWS_SUFFIX
-    wrapped = wrap_ranges_func(engine_rows)
+    wrapped = wrap_ranges(engine_rows)
     setattr(wrapped, _ADAPTED, function)
     return wrapped
 
@@ -175,7 +177,7 @@ def engine_value(value: object) -> object:
     """One engine value as xlwings gives it: blank None, error "#N/A", numbers float."""
     if type(value) is float:  # the common case, as the checks below would return it
         return value
-    if value is sh.EMPTY or value is None:
+    if value is _BLANK or value is None:
         return None
     if isinstance(value, XlError):  # before str: XlError is a str
         return str(value)
@@ -188,6 +190,18 @@ def engine_value(value: object) -> object:
     if isinstance(value, int):
         return float(value)  # every Excel number is a double
     return value
+
+
+def cell_result(value: object, message: str | None = None) -> object:
+    """One engine value as a computed cell's value: :func:`engine_value`, except that an
+    error is a :class:`CellError` (its code, and ``message``, the text our function gave
+    as ``"#VALUE! why"``, without the code; empty for Excel's own errors), so that text
+    which looks like an error (a label ``"#N/A"``) stays text wherever it goes."""
+    if isinstance(value, XlError):
+        code = str(value)
+        why = message[len(code):].strip() if message and message.startswith(code) else ""
+        return CellError(code, why)
+    return engine_value(value)
 
 
 def to_argument(value: object, table: bool = False) -> object:
@@ -221,10 +235,10 @@ def error_code(value: object) -> str | None:
     for the engine's own error value and for the text of a message (``"#VALUE! some
     message"``, as :attr:`WorkbookEngine.messages` holds them); else None."""
     if type(value) is CellError:
-        return value.code if value.code in Error.errors else None
+        return value.code if error_value(value.code) is not None else None
     if isinstance(value, str) and value.startswith("#"):
         code = value.split(" ", 1)[0]
-        if code in Error.errors:
+        if error_value(code) is not None:
             return code
     return None
 
@@ -232,10 +246,11 @@ def error_code(value: object) -> str | None:
 def _cell_result(value: object) -> object:
     if type(value) is CellError:
         text = str(value)
-        if value.code not in Error.errors:  # a code the engine has no value for (typed "#SPILL!"): its text
+        engine_error = error_value(value.code)
+        if engine_error is None:  # a code the engine has no value for (typed "#SPILL!"): its text
             return text
         _report(text)
-        return Error.errors[value.code]
+        return engine_error
     if isinstance(value, dt.date):  # a datetime too
         return datetime_to_serial(value)
     return value
@@ -264,7 +279,7 @@ def to_result(result: object) -> object:
         rows = [list(row) if isinstance(row, (list, tuple)) else [row] for row in result] or [[""]]
         width = max(len(row) for row in rows) or 1
         grid = np.empty((len(rows), width), object)
-        grid[:, :] = Error.errors["#N/A"]
+        grid[:, :] = _NA
         for i, row in enumerate(rows):
             for j, value in enumerate(row):
                 grid[i, j] = _cell_result(value)

@@ -20,6 +20,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.formula import ArrayFormula
 
+from talentneeds.excel.boundary import CellError
 from talentneeds.libreoffice.office import convert, throwaway_profile
 from talentneeds.roster.values import datetime_to_serial
 
@@ -67,7 +68,8 @@ def read_values(saved: Path, addresses: list[Address]) -> dict[Address, object]:
             for row in workbook[sheet].iter_rows():
                 for cell in row:
                     if getattr(cell, "coordinate", None) in cells:
-                        found[(sheet, cell.coordinate)] = cell_value(cell.value)
+                        found[(sheet, cell.coordinate)] = (CellError(cell.value, "") if cell.data_type == "e"
+                                                           else cell_value(cell.value))
     finally:
         workbook.close()
     return {address: found.get(address) for address in addresses}

@@ -11,6 +11,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from talentneeds.errors import FileError
+
 SOFFICE_TIMEOUT = 600  # seconds for one soffice run over a batch of workbooks
 
 # LibreOffice keeps an .xlsx file's stored values unless told otherwise; we want every
@@ -23,8 +25,10 @@ ALWAYS_RECALCULATE = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-class OfficeError(RuntimeError):
+class OfficeError(FileError, RuntimeError):
     """LibreOffice or one of its tools is missing or failed; the message says which."""
+
+    names_file = False
 
 
 @dataclass(frozen=True)

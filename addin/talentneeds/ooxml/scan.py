@@ -10,9 +10,13 @@ from xml.parsers import expat
 
 from defusedxml.common import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 
+from talentneeds.errors import FileError
 
-class PackageError(ValueError):
+
+class PackageError(FileError):
     """A part of the package cannot be read or edited; the message says why."""
+
+    names_file = False
 
 
 def parser(namespaces: bool = False) -> expat.XMLParserType:

@@ -75,7 +75,7 @@ def import_roster(roster_path: str | Path, workbook: str | Path, output: str | P
                   sheet: str | None = None, date_order: str | None = None, existing: str | None = None,
                   allow_duplicates: bool = False, force: bool = False, progress=None) -> ImportResult:
     """Import the roster at ``roster_path`` into the Staff table of ``workbook`` (or of a
-    copy at ``output``). ``progress`` (an ``engines.progress.Progress``) is told the stages.
+    copy at ``output``). ``progress`` (an ``talentneeds.progress.Progress``) is told the stages.
 
     ``existing``: None (only an empty table or the template's example roster is replaced),
     "replace" or "append". Raises a :class:`RosterImportError` for every user mistake.

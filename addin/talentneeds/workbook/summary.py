@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from openpyxl.utils import get_column_letter, range_boundaries
 
+from talentneeds.excel.boundary import CellError
 from talentneeds.text import format_table
 from talentneeds.workbook import template as T
 
@@ -50,6 +51,7 @@ def _number(value: object) -> str:
 
 
 def summary(values: Values) -> str:
+    values = {address: value.code if isinstance(value, CellError) else value for address, value in values.items()}
     needs = block(values, "Needs", T.NEEDS_TABLE)
     hires = [["", *(point.title() for point in T.POINT_COLUMNS)]]
     for row, label, _, in_summary in T.NEEDS_ROWS:
