@@ -118,7 +118,7 @@ def test_a_quick_run_writes_every_section_and_counts_the_demos_calls(tmp_path):
     assert calls[demo] == DEMO_CALLS  # counted while the engine recalculated, not read from the file
     assert summary["workbooks"]["counts_agree"]  # and the same as the XML says, for both workbooks
     big = next(label for label in calls if label.startswith("synthetic"))
-    assert calls[big]["ARCHETYPE"] == 30 and calls[big]["HIRING_PLAN"] == 4  # 30 people: 30 rows
+    assert calls[big]["ARCHETYPE"] == 30 and calls[big]["HIRING_PLAN"] == 5  # 30 people: 30 rows; 5 plans
     if shutil.which("soffice") or shutil.which("libreoffice"):
         assert all("lo_wall" in f for f in summary["workbooks"]["files"].values())
     stages = summary["workbooks"]["stages"][demo]
