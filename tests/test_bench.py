@@ -30,10 +30,15 @@ from talentneeds.model.archetypes import ARCHETYPES  # noqa: E402
 # the Staff table's calculated column (20 people), the Needs sheet (a TEAM_NEEDS and a
 # BOTTLENECK table, INTERNAL_AMPLIFIERS, and rows of three: Low / Mid / High), Cohort
 # (three needs and two COHORT_MIX tables), Plan and Scenarios (four plans, four headlines).
+# Needs calls the *_NEEDED functions at low, mid and high (Cohort reads them there); COHORT_MIX
+# three times (from outside by heads and by value, gross); five plans (Base and four
+# scenarios), each with its PLAN_HEADLINE and PLAN_COST; the plan start's QUARTER_LABELS and
+# the Base plan's PLAN_DISTRIBUTION
 DEMO_CALLS = {
-    "ARCHETYPE": 20, "TEAM_NEEDS": 1, "INTERNAL_AMPLIFIERS": 1, "AMPLIFIERS_NEEDED": 4, "AMPLIFIER_HIRES": 3,
-    "ITERATORS_NEEDED": 4, "ITERATOR_HIRES": 3, "CONNECTORS_NEEDED": 4, "MANAGER_LEVERAGE": 3,
-    "ITERATOR_CAPACITY": 3, "BOTTLENECK": 1, "COHORT_MIX": 2, "HIRING_PLAN": 4, "PLAN_HEADLINE": 4,
+    "ARCHETYPE": 20, "TEAM_NEEDS": 1, "INTERNAL_AMPLIFIERS": 1, "AMPLIFIERS_NEEDED": 3, "AMPLIFIER_HIRES": 3,
+    "ITERATORS_NEEDED": 3, "ITERATOR_HIRES": 3, "CONNECTORS_NEEDED": 3, "MANAGER_LEVERAGE": 3,
+    "ITERATOR_CAPACITY": 3, "BOTTLENECK": 1, "COHORT_MIX": 3, "HIRING_PLAN": 5, "PLAN_HEADLINE": 5,
+    "PLAN_COST": 5, "QUARTER_LABELS": 1, "PLAN_DISTRIBUTION": 1,
 }
 
 
@@ -113,7 +118,7 @@ def test_a_quick_run_writes_every_section_and_counts_the_demos_calls(tmp_path):
     assert calls[demo] == DEMO_CALLS  # counted while the engine recalculated, not read from the file
     assert summary["workbooks"]["counts_agree"]  # and the same as the XML says, for both workbooks
     big = next(label for label in calls if label.startswith("synthetic"))
-    assert calls[big]["ARCHETYPE"] == 30 and calls[big]["HIRING_PLAN"] == 4  # 30 people: 30 rows
+    assert calls[big]["ARCHETYPE"] == 30 and calls[big]["HIRING_PLAN"] == 5  # 30 people: 30 rows; 5 plans
     if shutil.which("soffice") or shutil.which("libreoffice"):
         assert all("lo_wall" in f for f in summary["workbooks"]["files"].values())
     stages = summary["workbooks"]["stages"][demo]

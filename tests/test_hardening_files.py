@@ -438,7 +438,7 @@ def test_an_as_of_in_the_year_9999_gives_cell_errors_not_a_traceback(template, t
 
     def change(workbook):
         sheet = workbook["Assumptions"]
-        row = next(c.row for c in sheet["A"] if c.value == "Tenure measured on")
+        row = next(c.row for c in sheet["A"] if c.value == "Plan starts on")
         sheet[f"B{row}"] = dt.date(9999, 12, 31)
 
     source = variant(template, tmp_path / "asof.xlsx", change)

@@ -151,12 +151,13 @@ def test_numbers_print_in_their_formats(sheet_texts):
     assert _line(needs, "Manager")[2:5] == ["2.50", "3.75", "5.00"]  # after "leverage (employees)"
     # "no limit" stands apart from the number before it (Connectors need 0 per team)
     assert "0.0no limit" not in needs and "no limit" in needs
-    # shares as percentages: by heads 4.5 : 22.5 -> 17% : 83%; whole seats 5 and 25
-    assert _line(cohort, "Amplifier")[:4] == ["4.50", "17%", "5", "Amplifier"]
-    assert _line(cohort, "Iterator")[:3] == ["22.50", "83%", "25"]
+    # shares as percentages: the heads from outside by heads 1.5 : 25.5 -> 6% : 94%; whole
+    # seats 2 and 28
+    assert _line(cohort, "Amplifier")[:4] == ["1.50", "6%", "2", "Amplifier"]
+    assert _line(cohort, "Iterator")[:3] == ["25.50", "94%", "28"]
     # the plan's heads are whole numbers: no decimals in its first quarter's row
-    first_quarter = next(line.split() for line in plan.splitlines() if line.split()[:2] == ["1", "1"])
-    assert all("." not in word for word in first_quarter[:13])
+    first_quarter = next(line.split() for line in plan.splitlines() if line.split()[:3] == ["Q3", "2026", "1"])
+    assert all("." not in word for word in first_quarter[:14])
     assert "All checks pass" in needs and "All checks pass" in plan
 
 

@@ -141,11 +141,13 @@ def test_libreoffice_keeps_the_array_formulas_over_their_ranges(which, request):
     wb = openpyxl.load_workbook(saved)
     refs = {(ws, cell): wb[ws][cell].value.ref for ws, cell in
             (("Needs", "A6"), ("Needs", "A25"), ("Cohort", "A9"), ("Cohort", "F9"), ("Plan", "A15"),
-             ("Scenarios", "B12"), ("Scenarios", "E12"), ("Scenarios", "A18"), ("Scenarios", "AK18"))}
+             ("Scenarios", "B13"), ("Scenarios", "E13"), ("Scenarios", "A19"), ("Scenarios", "AU19"),
+             ("Plan", "Y4"), ("Plan", "W5"))}
     assert refs == {("Needs", "A6"): "A6:D9", ("Needs", "A25"): "A25:E29",
                     ("Cohort", "A9"): "A9:D13", ("Cohort", "F9"): "F9:I13", ("Plan", "A15"): "A15:Q23",
-                    ("Scenarios", "B12"): "B12:B14", ("Scenarios", "E12"): "E12:E14",
-                    ("Scenarios", "A18"): "A18:Q26", ("Scenarios", "AK18"): "AK18:BA26"}
+                    ("Scenarios", "B13"): "B13:B15", ("Scenarios", "E13"): "E13:E15",
+                    ("Scenarios", "A19"): "A19:Q27", ("Scenarios", "AU19"): "AU19:BK27",
+                    ("Plan", "Y4"): "Y4:AB13", ("Plan", "W5"): "W5:W12"}
 
 
 def test_libreoffice_really_recalculates_on_loading(tmp_path):
@@ -175,12 +177,13 @@ def test_every_native_formula_of_the_demo_has_libreoffices_value(demo, tmp_path)
 
 def test_a_failing_check_fails_in_libreoffice_too(tmp_path):
     """An unknown role title: ARCHETYPE gives #N/A, and the Staff check (ISERROR and
-    COUNTIF) and the master check turn FALSE in both engines."""
+    COUNTIF) turns FALSE and the master check fails in both engines."""
     source = build_template(tmp_path / "plan.xlsx")
     wb = openpyxl.load_workbook(source)
     wb["Staff"]["B5"] = "Chief Vibes Officer"
     wb.save(source)
     assert cli.main(["compute", str(source), "-o", str(tmp_path / "computed.xlsx")]) == 1  # a failed check
     ours = freeze_our_functions(tmp_path / "computed.xlsx", tmp_path / "frozen.xlsx")
-    assert ours[("Checks", "B8")] is False and ours[("Checks", "B18")] is False
+    # the master check: FALSE, or the #N/A that AND() passes on from the checks the role stops
+    assert ours[("Checks", "B8")] is False and ours[("Checks", "B18")] is not True
     assert differences(ours, libreoffice_round_trip(tmp_path / "frozen.xlsx", tmp_path)) == {}
