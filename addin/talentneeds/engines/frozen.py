@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.formula import ArrayFormula
 
 from talentneeds.engines.cached_values import Address, write_cached_values
+from talentneeds.excel.boundary import CellError
 
 __all__ = ["freeze_our_functions", "functions_called"]
 
@@ -58,6 +59,12 @@ def freeze_our_functions(in_path: str | Path, out_path: str | Path) -> dict[Addr
                 min_col, min_row, max_col, max_row = range_boundaries(area)
                 for r in range(min_row, max_row + 1):
                     for c in range(min_col, max_col + 1):
-                        frozen[(ws.title, f"{get_column_letter(c)}{r}")] = stored.cell(r, c).value
+                        frozen[(ws.title, f"{get_column_letter(c)}{r}")] = _stored(stored.cell(r, c))
     write_cached_values(in_path, out_path, frozen, frozen=anchors)
     return native
+
+
+def _stored(cell) -> object:
+    """A stored value as the writer takes it: an error cell is an error again (openpyxl
+    reads it as its code's text, which would be written back as text)."""
+    return CellError(cell.value, "") if cell.data_type == "e" else cell.value
