@@ -52,10 +52,13 @@ def _reading(path: str):
     False: the package, the engine, rendering, LibreOffice) by its message, and what
     reading a damaged workbook raises, by type. A user mistake whose message names its
     file passes on as it is; anything else is a bug: re-raised."""
+    from talentneeds.engines.compat import UnsupportedVersionError
     from talentneeds.untrusted import describe_failure, is_reading_error
 
     try:
         yield
+    except UnsupportedVersionError as error:  # names the library, not the workbook
+        raise _Refused(str(error)) from None
     except FileError as error:
         if error.names_file:
             raise
@@ -153,28 +156,18 @@ def _evaluator(input_: str, source, engine: str = "formulas", progress=None):
     that cannot be read or evaluated is a :class:`_Refused` naming it."""
     from talentneeds.untrusted import check_workbook_file
 
-    @contextlib.contextmanager
-    def reading():
-        from talentneeds.engines.compat import UnsupportedVersionError
-
-        try:
-            with _reading(input_):
-                yield
-        except UnsupportedVersionError as error:  # names the library, not the workbook
-            raise _Refused(str(error)) from None
-
     def evaluate(data: bytes):
         check_workbook_file(source, data=data)  # the bytes read: a swap after the first check changes nothing
         from talentneeds import engines
 
-        with reading():
+        with _reading(input_):
             missing = _missing_template_sheets(data)
             if missing:
                 raise _Refused(f"{input_}: not a Talent Needs workbook: no sheet {', '.join(missing)}")
             values, write = engines.evaluate(source, data, progress, engine)
 
         def write_checked(temporary) -> None:
-            with reading():
+            with _reading(input_):
                 write(temporary)
 
         return values, write_checked

@@ -106,10 +106,10 @@ def compute(in_path: str | Path, out_path: str | Path, data: bytes | None = None
     from talentneeds.ooxml import PackageError
 
     in_path, out_path = Path(in_path), Path(out_path)
+    if out_path.exists() and os.path.samefile(in_path, out_path):  # refused before the work, not after
+        raise PackageError(f"{out_path} is the input workbook; write the values to another file")
     if data is None:
         data = in_path.read_bytes()
     values, write = evaluate(in_path, data, progress)
-    if out_path.exists() and os.path.samefile(in_path, out_path):
-        raise PackageError(f"{out_path} is the input workbook; write the values to another file")
     atomic_replace(out_path, write)
     return values

@@ -19,7 +19,7 @@ from openpyxl.formula.tokenizer import Token, Tokenizer, TokenizerError
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.formula import ArrayFormula
 
-from talentneeds.engines.compat import cell_map
+from talentneeds.engines.compat import cell_map, cells_in_order
 
 __all__ = ["MAX_ARRAY_CELLS", "MAX_FORMULAS", "MAX_RANGE_CELLS", "MAX_USED_CELLS", "OverBudget", "check_arrays",
            "check_used_ranges", "check_work"]
@@ -87,7 +87,7 @@ def check_work(workbook) -> None:
     covered: dict[tuple[str, tuple[int, int, int, int]], None] = {}
     total = 0
     for ws in workbook.worksheets:
-        for _, cell in sorted(cell_map(ws).items()):  # the cells there are, row by row
+        for cell in cells_in_order(ws):
             value = cell.value
             text = value.text if isinstance(value, ArrayFormula) else value if cell.data_type == "f" else None
             if not isinstance(text, str):
@@ -130,8 +130,9 @@ def check_arrays(workbook) -> None:
 
 def _used_bounds(ws) -> tuple[int, int]:
     """(last row, last column) anything occupies: a value, an array formula, a table."""
-    rows = max((r for (r, _), c in cell_map(ws).items() if c.value is not None), default=1)
-    cols = max((c for (_, c), cell in cell_map(ws).items() if cell.value is not None), default=1)
+    occupied = [position for position, cell in cell_map(ws).items() if cell.value is not None]
+    rows = max((r for r, _ in occupied), default=1)
+    cols = max((c for _, c in occupied), default=1)
     for ref in [*ws.array_formulae.values(), *(t.ref for t in ws.tables.values())]:
         _, _, max_col, max_row = range_boundaries(ref.replace("$", ""))
         rows, cols = max(rows, max_row or 1), max(cols, max_col or 1)

@@ -142,7 +142,7 @@ def _patch_sheet(data: bytes, cells: dict[tuple[int, int], object],
     skipped = []
     for (col, row), value in sorted(cells.items(), key=lambda item: (item[0][1], item[0][0])):
         element = sheet.cells.get((col, row))
-        has_formula = element is not None and any(ch.name == sheet.q("f") for ch in element.children)
+        has_formula = element is not None and sheet.formula(element) is not None
         if not (has_formula or in_array(col, row)):
             skipped.append((col, row))
         elif element is not None:

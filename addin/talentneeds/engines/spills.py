@@ -36,7 +36,6 @@ Address = tuple[str, str]
 SPILL_ERROR = "#SPILL!"
 MAX_ROWS, MAX_COLUMNS = 1_048_576, 16_384  # an Excel sheet's size
 PASSES = 5  # spills that feed spills settle in as many passes as the chain is long
-_SHEET_METADATA = ooxml.REL_NS + "/sheetMetadata"  # the workbook's relationship to its metadata part
 _CELL_METADATA = re.compile(rb"\scm\s*=")  # a cell's cm attribute, however spaced
 
 
@@ -54,7 +53,7 @@ class Spill:
 def _dynamic_cell_metadata(archive: zipfile.ZipFile) -> set[str]:
     """The ``cm`` values (1-based cellMetadata records) that mean a dynamic array."""
     workbook = ooxml.main_part(archive)
-    part = next((r.part(workbook) for r in ooxml.relationships(archive, workbook) if r.type == _SHEET_METADATA), None)
+    part = next((r.part(workbook) for r in ooxml.relationships(archive, workbook) if r.type == ooxml.SHEET_METADATA), None)
     if part not in archive.NameToInfo:
         return set()
     root = ooxml.scan(archive.read(part), depth=3)

@@ -48,11 +48,8 @@ def block_value(value: object) -> object:
         value = value.item()
     if isinstance(value, float):
         return round(value, 15)
-    if isinstance(value, (dt.date, dt.datetime)):
-        return to_engine(value)  # a serial number, as formulas makes of a date cell
-    if isinstance(value, str):
-        error = error_value(value)
-        return value if error is None else error
+    if isinstance(value, (dt.date, str)):  # a date (a datetime too) as its serial number, as formulas
+        return to_engine(value)            # makes of a date cell; a text naming an error as that error
     return value
 
 
@@ -157,13 +154,14 @@ def calculated_columns_as_arrays(workbook, names: frozenset[str]) -> list[tuple[
                 continue
             col = min_col + offset
             expected = "=" + text
-            cells = [cell_map(ws).get((r, col)) for r in range(first, last + 1)]
+            sheet_cells = cell_map(ws)
+            cells = [sheet_cells.get((r, col)) for r in range(first, last + 1)]
             if any(c is None or c.data_type != "f" or c.value != expected for c in cells):
                 continue
             letter = get_column_letter(col)
             ref = f"{letter}{first}:{letter}{last}"
             for r in range(first + 1, last + 1):
-                del cell_map(ws)[(r, col)]
+                del sheet_cells[(r, col)]
             ws.cell(first, col).value = ArrayFormula(
                 ref, f"={match['f']}{ROWS_SUFFIX}({table.displayName}[[#Data],[{columns[source.upper()]}]]"
                      f"{match['rest']})")

@@ -20,7 +20,6 @@ from talentneeds.model import assumptions as A
 from talentneeds.model import calendar, limits, uncertainty
 from talentneeds.model import cost as cost_model
 from talentneeds.model import plan as plan_model
-from talentneeds.model.archetypes import Archetype
 
 _PLAN_DOCS = dict(
     schedule="New teams starting in each quarter: a single row or column (a text header cell at "
@@ -243,9 +242,6 @@ def QUARTER_LABELS(start, quarters):
     return [[label] for label in labels]
 
 
-_PLURALS = {Archetype.AMPLIFIER: "Amplifiers", Archetype.ITERATOR: "Iterators", Archetype.CONNECTOR: "Connectors"}
-
-
 def _costs(value: object, name: str) -> float | dict:
     return tables.by_archetype_numbers(value, name, maximum=None)
 
@@ -262,13 +258,13 @@ def _costs(value: object, name: str) -> float | dict:
 )
 def PLAN_COST(plan, annual_cost, hire_cost=None):
     """Table of a plan's cost per quarter (people in post at a quarter of their annual cost, plus hiring) and in total."""
-    titles = tuple(_PLURALS.values()) + tuple(f"Hires {plural}" for plural in _PLURALS.values())
+    titles = tuple(plan_model.PLURAL.values()) + tuple(f"Hires {plural}" for plural in plan_model.PLURAL.values())
     labels, counts = tables.plan_counts(plan, titles)
     if arguments.omitted(annual_cost):
         raise InvalidInput("annual_cost is required: the loaded annual cost of one person, one number "
                                       "or three (Amplifier, Iterator, Connector), got a blank cell")
     quarters = cost_model.plan_cost(
-        labels, {a: counts[p] for a, p in _PLURALS.items()}, {a: counts[f"Hires {p}"] for a, p in _PLURALS.items()},
+        labels, {a: counts[p] for a, p in plan_model.PLURAL.items()}, {a: counts[f"Hires {p}"] for a, p in plan_model.PLURAL.items()},
         _costs(annual_cost, "annual_cost"), 0.0 if arguments.omitted(hire_cost) else _costs(hire_cost, "hire_cost"))
     rows = [["Quarter", "People cost", "Hiring cost", "Total cost"]]
     rows += [[q.quarter, q.people, q.hiring, q.total] for q in quarters]

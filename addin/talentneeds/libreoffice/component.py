@@ -43,7 +43,6 @@ SERVICES = (SERVICE, "com.sun.star.sheet.AddIn")
 # ("#SPILL!") passes on as the text our function gives.
 CALC_ERROR_CODES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A")
 _functions = {}
-_boundary = {}  # cell_value and CellError of talentneeds.excel.boundary, imported with the functions
 
 
 def _xlwings_stand_in():
@@ -67,9 +66,8 @@ def _load():
     if not _functions:
         _xlwings_stand_in()
         from talentneeds import udfs
-        from talentneeds.excel.boundary import CellError, cell_value, specs
+        from talentneeds.excel.boundary import specs
 
-        _boundary.update(cell_value=cell_value, CellError=CellError)
         for spec in specs(udfs):
             _functions[spec.python_name] = (getattr(udfs, spec.python_name), spec)
     return _functions
@@ -85,8 +83,10 @@ def _argument(value, table):
 
 def _call(name, args):
     function, spec = _load()[name]
-    result = _boundary["cell_value"](function, *(_argument(value, arg.table) for value, arg in zip(args, spec.args)))
-    if type(result) is _boundary["CellError"]:
+    from talentneeds.excel.boundary import CellError, cell_value  # loaded with the functions (_load)
+
+    result = cell_value(function, *(_argument(value, arg.table) for value, arg in zip(args, spec.args)))
+    if type(result) is CellError:
         text = str(result)
         if result.code not in CALC_ERROR_CODES:
             return text if not spec.returns_table else ((text,),)

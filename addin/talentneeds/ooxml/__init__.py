@@ -12,7 +12,7 @@ cells and rows are found by :mod:`.worksheet`.
 from talentneeds.ooxml.edit import Edit, escape_attr, escape_text, set_attributes, splice, start_tag, xstring
 from talentneeds.ooxml.names import (
     CALC_CHAIN, CONTENT_TYPES_PART, DEFAULT_WORKBOOK_PART, MAIN_NS, OFFICE_DOCUMENT, PACKAGE, PKG_REL_NS, REL_NS,
-    STRICT_NS, STRICT_OFFICE_DOCUMENT, STYLES, TABLE, VBA_CONTENT_TYPE, VBA_PROJECT, XLSM_MAIN, XLSX_MAIN, Relationship,
+    SHEET_METADATA, STRICT_NS, STRICT_OFFICE_DOCUMENT, STYLES, TABLE, VBA_CONTENT_TYPE, VBA_PROJECT, XLSM_MAIN, XLSX_MAIN, Relationship,
     rels_part, resolve,
 )
 from talentneeds.ooxml.package import (
@@ -26,7 +26,8 @@ from talentneeds.ooxml.worksheet import (
 
 __all__ = [
     "CALC_CHAIN", "CELL_REFERENCE", "CONTENT_TYPES_PART", "DEFAULT_WORKBOOK_PART", "MAIN_NS", "OFFICE_DOCUMENT",
-    "PACKAGE", "PKG_REL_NS", "REL_NS", "STRICT_NS", "STRICT_OFFICE_DOCUMENT", "STYLES", "TABLE", "VBA_CONTENT_TYPE",
+    "PACKAGE", "PKG_REL_NS", "REL_NS", "SHEET_METADATA", "STRICT_NS", "STRICT_OFFICE_DOCUMENT", "STYLES", "TABLE",
+    "VBA_CONTENT_TYPE",
     "VBA_PROJECT", "XLSM_MAIN", "XLSX_MAIN", "Edit", "Element", "PackageError", "Relationship", "Worksheet",
     "cell_position", "close",
     "entry", "escape_attr", "escape_text", "insert_cells", "main_part", "parse_relationships", "parser",

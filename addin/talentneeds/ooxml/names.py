@@ -10,7 +10,6 @@ MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 STRICT_NS = "http://purl.oclc.org/ooxml/spreadsheetml/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-CONTENT_TYPES_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 
 CONTENT_TYPES_PART = "[Content_Types].xml"
 PACKAGE = ""  # the package itself, as the source of the package relationships (_rels/.rels)
@@ -22,6 +21,7 @@ VBA_PROJECT = "http://schemas.microsoft.com/office/2006/relationships/vbaProject
 STYLES = REL_NS + "/styles"
 CALC_CHAIN = REL_NS + "/calcChain"
 TABLE = REL_NS + "/table"
+SHEET_METADATA = REL_NS + "/sheetMetadata"  # the workbook's metadata part (dynamic arrays)
 
 XLSX_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 XLSM_MAIN = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"

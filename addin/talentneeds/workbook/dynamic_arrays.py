@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import re
 
+from talentneeds import ooxml
+
 METADATA_PART = "xl/metadata.xml"
 METADATA_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheetMetadata+xml"
-METADATA_RELATIONSHIP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sheetMetadata"
+METADATA_RELATIONSHIP = ooxml.SHEET_METADATA
 METADATA_XML = (
     b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     b'<metadata xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
@@ -66,11 +68,11 @@ def dynamic_entries(entries: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]
         return entries
     patched: list[tuple[str, bytes]] = []
     for name, data in marked:
-        if name == "xl/_rels/workbook.xml.rels":
+        if name == ooxml.rels_part(ooxml.DEFAULT_WORKBOOK_PART):
             data = with_metadata_relationship(data)
-        elif name == "[Content_Types].xml":
+        elif name == ooxml.CONTENT_TYPES_PART:
             data = with_metadata_content_type(data)
         patched.append((name, data))
-        if name == "xl/workbook.xml" and all(n != METADATA_PART for n, _ in entries):
+        if name == ooxml.DEFAULT_WORKBOOK_PART and all(n != METADATA_PART for n, _ in entries):
             patched.append((METADATA_PART, METADATA_XML))
     return patched

@@ -8,17 +8,14 @@ assumption: point labels ("low", "mid", "high") and weightings sit in cells too.
 
 from __future__ import annotations
 
-from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import absolute_coordinate
 
-from talentneeds.model import assumptions as A
-from talentneeds.model.archetypes import Archetype
-from talentneeds import udfs
-from talentneeds.workbook.spec import Chart, Formula, Highlight, Input, Sheet, Table, Text, Validation
-from talentneeds.model.limits import MAX_HORIZON_QUARTERS
+from talentneeds.workbook.spec import Chart, Formula, Highlight, Sheet, Text
 from talentneeds.workbook.template_layout import *  # noqa: F403  (the layout is read as template.X)
 from talentneeds.workbook.template_layout import _check_status
 from talentneeds.workbook.template_inputs import ASSUMPTIONS, ROLES, STAFF, START, TEAMS
-from talentneeds.workbook.template_plan import PLAN, SCENARIOS_SHEET, SCENARIO_INPUT_ROWS, _plan_reach
+from talentneeds.workbook.template_plan import PLAN, SCENARIOS_SHEET, _plan_reach
+from talentneeds.workbook.template_plan import SCENARIO_INPUT_ROWS  # noqa: F401 (read as template.X)
 
 # (row, label, formula, shown in the summary of `talentneeds compute`)
 NEEDS_ROWS = (
@@ -180,10 +177,8 @@ EXTRA_NAMES = {"PerTeam": "Assumptions!$B$5:$C$7", "TimeToHire": "Assumptions!$B
                "AnnualCost": "Assumptions!$B$39:$B$41",
                # the labels of the plan's quarters (QUARTER_LABELS' reach) and the Schedule's quarters:
                # the Teams' Start is chosen from these
-               "QuarterLabels": f"Plan!${get_column_letter(LABELS_COLUMN)}$5:${get_column_letter(LABELS_COLUMN)}$"
-                                f"{4 + MAX_HORIZON_QUARTERS}",
-               "PlanQuarters": "Plan!$" + SCHEDULE_LABELS.replace(":", ":$").replace(
-                   get_column_letter(SCHEDULE_COLUMN), get_column_letter(SCHEDULE_COLUMN) + "$")}
+               "QuarterLabels": f"Plan!{absolute_coordinate(LABELS_REACH)}",
+               "PlanQuarters": f"Plan!{absolute_coordinate(SCHEDULE_LABELS)}"}
 
 def _headline(row: int, label: str, formula: str, number_format: str = "0") -> tuple:
     return Text(f"A{row}", label, "Label"), Formula(f"B{row}", formula, number_format=number_format)

@@ -8,8 +8,7 @@ from talentneeds.model import assumptions as A
 from talentneeds.model import plan as plan_model
 from talentneeds.model.archetypes import Archetype
 from talentneeds.model.roles import DEFAULT_ROLES, NOT_COUNTED_ROLES
-from talentneeds import udfs
-from talentneeds.workbook.spec import Chart, Formula, Highlight, Input, RangeValidation, Sheet, Table, Text, Validation
+from talentneeds.workbook.spec import Formula, RangeValidation, Sheet, Table, Text, Validation
 from talentneeds.model.limits import MAX_HORIZON_QUARTERS, MIN_HORIZON_QUARTERS
 from talentneeds.workbook.template_layout import *  # noqa: F403
 from talentneeds.workbook.template_layout import _assumption_value, _non_negative, _range_row, _share, _value_row

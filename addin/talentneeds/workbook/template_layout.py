@@ -14,6 +14,7 @@ from talentneeds.model import plan as plan_model
 from talentneeds.model.archetypes import Archetype
 from talentneeds import udfs
 from talentneeds.model.calendar import quarter_labels
+from talentneeds.model.limits import MAX_HORIZON_QUARTERS
 from talentneeds.workbook.spec import Formula, Highlight, Input, Text, Validation
 
 SHEET_NAMES = ("Dashboard", "Start", "Assumptions", "Teams", "Staff", "Roles", "Needs", "Cohort", "Plan", "Scenarios",
@@ -46,6 +47,7 @@ SCHEDULE_LABELS = f"{get_column_letter(SCHEDULE_COLUMN)}5:{get_column_letter(SCH
 # QUARTER_LABELS of the plan start, one per Schedule row: the Schedule's Quarter column reads them
 LABELS_COLUMN = SCHEDULE_COLUMN + 4
 LABELS_CELL = f"{get_column_letter(LABELS_COLUMN)}5"
+LABELS_REACH = f"{LABELS_CELL}:{get_column_letter(LABELS_COLUMN)}{4 + MAX_HORIZON_QUARTERS}"  # QUARTER_LABELS at its longest
 # PLAN_COST of the Base plan, beside the labels: header, one row per quarter, Total
 COST_COLUMN = LABELS_COLUMN + 2
 PLAN_COST_HEADER = tuple(udfs.PLAN_COST([["Quarter", "Amplifiers", "Iterators", "Connectors", "Hires Amplifiers", "Hires Iterators", "Hires Connectors", "Promotions"], [1, 0, 0, 0, 0, 0, 0, 0]], 0)[0])

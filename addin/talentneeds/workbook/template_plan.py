@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from openpyxl.utils import get_column_letter
 
-from talentneeds.model import assumptions as A
 from talentneeds.model import plan as plan_model
-from talentneeds.workbook.spec import Chart, Formula, Highlight, Input, Sheet, Table, Text, Validation
-from talentneeds.model.limits import MAX_HORIZON_QUARTERS
+from talentneeds.workbook.spec import Chart, Formula, Input, Sheet, Table, Text, Validation
 from talentneeds.workbook.template_layout import *  # noqa: F403
 from talentneeds.workbook.template_layout import _check_status, _plan_highlights
 
@@ -64,7 +62,6 @@ def _cost_total(column: int, row: int, sheet: str = "") -> str:
 
 
 SCENARIO_INPUT_ROWS = {name: 5 + i for i, (name, *_) in enumerate(SCENARIOS)}
-LABELS_REACH = f"{LABELS_CELL}:{get_column_letter(LABELS_COLUMN)}{4 + MAX_HORIZON_QUARTERS}"
 _SCHEDULE_ROW = "ROW()-ROW(Schedule[[#Headers],[Quarter]])"  # 1 for the Schedule's first quarter
 # The Quarter column: blank past the Horizon (so the row is skipped), not INDEX of a label
 # cell the shorter spill left blank, which is 0
