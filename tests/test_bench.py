@@ -33,12 +33,12 @@ from talentneeds.model.archetypes import ARCHETYPES  # noqa: E402
 # Needs calls the *_NEEDED functions at low, mid and high (Cohort reads them there); COHORT_MIX
 # three times (from outside by heads and by value, gross); five plans (Base and four
 # scenarios), each with its PLAN_HEADLINE and PLAN_COST; the plan start's QUARTER_LABELS and
-# the Base plan's PLAN_DISTRIBUTION
+# the Base plan's PLAN_DISTRIBUTION; the Checks sheet's UNKNOWN_TITLES
 DEMO_CALLS = {
     "ARCHETYPE": 20, "TEAM_NEEDS": 1, "INTERNAL_AMPLIFIERS": 1, "AMPLIFIERS_NEEDED": 3, "AMPLIFIER_HIRES": 3,
     "ITERATORS_NEEDED": 3, "ITERATOR_HIRES": 3, "CONNECTORS_NEEDED": 3, "MANAGER_LEVERAGE": 3,
     "ITERATOR_CAPACITY": 3, "BOTTLENECK": 1, "COHORT_MIX": 3, "HIRING_PLAN": 5, "PLAN_HEADLINE": 5,
-    "PLAN_COST": 5, "QUARTER_LABELS": 1, "PLAN_DISTRIBUTION": 1,
+    "PLAN_COST": 5, "QUARTER_LABELS": 1, "PLAN_DISTRIBUTION": 1, "UNKNOWN_TITLES": 1,
 }
 
 

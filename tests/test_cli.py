@@ -107,7 +107,7 @@ def test_compute_exits_non_zero_naming_a_failed_check(tmp_path, capsys):
     # needs built on it and the candidates check fail too, and the plans that read the
     # roster (the plan and scenario checks), and the cohort of the heads from outside: 6 checks
     assert err == ("talentneeds: check failed: Checks!B8 (Every role on Staff has an archetype (Staff, column F; "
-                   "compute names the titles)); Checks!B9 (The needs compute); Checks!B10 (The promotion "
+                   "titles not on Roles: D8)); Checks!B9 (The needs compute); Checks!B10 (The promotion "
                    "candidates compute); Checks!B11 (Cohort seats add up to the cohort size); Checks!B12 (The plan "
                    "computes); Checks!B13 (Every scenario computes); 6 check(s) fail in all; "
                    '1 title not in the catalogue on Roles: "Chief Vibes Officer" (add each on Roles with its archetype)')

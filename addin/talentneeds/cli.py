@@ -135,7 +135,11 @@ def compute_command(input_: str, output: str | None, in_place: bool, force: bool
 
     evaluate = _evaluator(input_, source, engine, for_stream(sys.stderr))  # a bar on a terminal only
     if in_place:  # the exact bytes evaluated are the ones copied, and still the file's when renamed
-        values = update_in_place(source, evaluate)
+        def evaluate_read(data: bytes):  # the bytes evaluated are kept: the checks are read from them
+            values, write = evaluate(data)
+            return (values, data), write
+
+        values, data = update_in_place(source, evaluate_read)
     else:
         data = read_regular(source, limit=MAX_UNCOMPRESSED_BYTES)
         values, write = evaluate(data)
@@ -144,9 +148,10 @@ def compute_command(input_: str, output: str | None, in_place: bool, force: bool
 
     print(summary(values))
     print(f"\nwrote {target}")
-    failures = failed_checks(values)
-    if failures:
-        return fail(describe_failed_checks(failures, source))
+    with _reading(input_):  # the workbook's own checks and titles, from the bytes evaluated
+        failures = failed_checks(values, data)
+        if failures:
+            return fail(describe_failed_checks(failures, data))
     return 0
 
 

@@ -19,14 +19,14 @@ from talentneeds.excel.arguments import POINT_DOC
 from talentneeds.excel.boundary import excel_function, frame_rows
 from talentneeds.model import assumptions as A
 from talentneeds.model import bottleneck as bottleneck_model
-from talentneeds.model import cohort, limits, needs, pipeline
+from talentneeds.model import cohort, limits, needs, pipeline, roles
 from talentneeds.model.archetypes import Archetype
 
 __all__ = [
     "AMPLIFIERS_NEEDED", "ITERATORS_NEEDED", "CONNECTORS_NEEDED", "TEAM_NEEDS",
     "ITERATOR_CAPACITY", "ITERATOR_HEADROOM", "AMPLIFIERS_FOR", "MANAGER_LEVERAGE",
     "INTERNAL_AMPLIFIERS", "AMPLIFIER_HIRES", "ITERATOR_HIRES", "BOTTLENECK", "COHORT_MIX",
-    "ARCHETYPE", "HIRING_PLAN", "NEEDS_DISTRIBUTION", "PLAN_DISTRIBUTION", "PLAN_HEADLINE",
+    "ARCHETYPE", "UNKNOWN_TITLES", "HIRING_PLAN", "NEEDS_DISTRIBUTION", "PLAN_DISTRIBUTION", "PLAN_HEADLINE",
     "QUARTER_LABELS", "PROMOTION_CANDIDATES", "PLAN_COST",
 ]
 
@@ -296,6 +296,25 @@ def ARCHETYPE(role_title, catalog=None):
     """The archetype of a role title: "Amplifier", "Iterator", "Connector" or "Not counted" (non-research)."""
     title = cells.single_cell(role_title, "role_title")
     return tables.catalog(catalog).archetype(title)
+
+
+UNKNOWN_TITLES_COLUMNS = ("Unknown title", "People")
+# one cell, not an empty-looking header: what the list says when the catalogue knows every title
+NO_UNKNOWN_TITLES = "No unknown titles"
+
+
+@excel_function(
+    tables=("roster", "catalog"),
+    returns_table=True,
+    roster="Roster range with a header row and a Role column (or Title, Job title); other columns ignored.",
+    catalog="Optional Role, Archetype range that maps titles to archetypes (default: the built-in catalogue).",
+)
+def UNKNOWN_TITLES(roster, catalog=None):
+    """Table of the roster's role titles the catalogue does not know, with how many people hold each ("No unknown titles" if none)."""
+    found = roles.unknown_titles(tables.roster_titles(roster), tables.catalog(catalog))
+    if not found:
+        return NO_UNKNOWN_TITLES
+    return [list(UNKNOWN_TITLES_COLUMNS), *([title.title, title.people] for title in found)]
 
 
 # ---------------------------------------------------------------- when: the quarterly plan, and uncertainty

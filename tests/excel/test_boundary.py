@@ -35,6 +35,8 @@ DESIGN_CATALOGUE = {
     "QUARTER_LABELS": ["start", "quarters"],
     "PROMOTION_CANDIDATES": ["roster", "as_of", "min_tenure_years", "soft_skills_required", "catalog"],
     "PLAN_COST": ["plan", "annual_cost", "hire_cost"],
+    # issue 15's mistakes caught: the titles the catalogue does not know, by name
+    "UNKNOWN_TITLES": ["roster", "catalog"],
 }
 
 
@@ -105,5 +107,5 @@ def test_every_runtime_lists_the_functions_in_one_order():
     assert [spec.name for spec in boundary.specs(udfs)] == [
         "AMPLIFIERS_NEEDED", "ITERATORS_NEEDED", "CONNECTORS_NEEDED", "TEAM_NEEDS", "ITERATOR_CAPACITY",
         "ITERATOR_HEADROOM", "AMPLIFIERS_FOR", "MANAGER_LEVERAGE", "INTERNAL_AMPLIFIERS", "PROMOTION_CANDIDATES",
-        "AMPLIFIER_HIRES", "ITERATOR_HIRES", "BOTTLENECK", "COHORT_MIX", "ARCHETYPE", "HIRING_PLAN",
+        "AMPLIFIER_HIRES", "ITERATOR_HIRES", "BOTTLENECK", "COHORT_MIX", "ARCHETYPE", "UNKNOWN_TITLES", "HIRING_PLAN",
         "NEEDS_DISTRIBUTION", "PLAN_DISTRIBUTION", "PLAN_HEADLINE", "QUARTER_LABELS", "PLAN_COST"]

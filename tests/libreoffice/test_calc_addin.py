@@ -35,7 +35,7 @@ def test_idl_has_one_method_per_function_with_camel_case_arguments():
 def test_the_configuration_carries_every_function_and_argument_description():
     root = ElementTree.fromstring(calc_addins_xcu(specs(udfs)))
     functions = root.find("node/node/node")
-    assert len(specs(udfs)) == len(functions) == 21
+    assert len(specs(udfs)) == len(functions) == 22
     for spec, node in zip(specs(udfs), functions):
         props = {p.get(f"{OOR}name"): p.find("value").text for p in node.findall("prop")}
         assert props["DisplayName"] == props["CompatibilityName"] == spec.name

@@ -1,4 +1,4 @@
-"""Calls of all 21 Excel functions, run the same way in CPython and in Pyodide.
+"""Calls of all 22 Excel functions, run the same way in CPython and in Pyodide.
 
 This file is copied into Pyodide's file system as it is, so it imports nothing outside
 the standard library; :func:`run_plain` and :func:`run_office_js` take the ``udfs``
@@ -92,6 +92,10 @@ CASES: list[tuple[str, str, list]] = [
     ("candidates_bad_tenure", "PROMOTION_CANDIDATES", [ROSTER, 45352, -1]),
     ("cost", "PLAN_COST", [{"result": "plan_schedule"}, [[200000, 160000, 240000]], 25000]),
     ("cost_blank", "PLAN_COST", [{"result": "plan_schedule"}, None]),
+    ("unknown_titles", "UNKNOWN_TITLES", [[*ROSTER_UNKNOWN_ROLE, ["Ed", "chef", 44000, "no"]]]),
+    ("unknown_titles_none", "UNKNOWN_TITLES", [ROSTER]),
+    ("unknown_titles_catalog", "UNKNOWN_TITLES", [ROSTER, [["Role", "Archetype"], ["Research Engineer", "Iterator"]]]),
+    ("unknown_titles_no_role", "UNKNOWN_TITLES", [[["Name"], ["Ada"]]]),
 ]
 
 

@@ -13,7 +13,7 @@ from talentneeds.model.archetypes import ARCHETYPES, Archetype, NotCounted, pars
 from talentneeds.model.limits import MAX_EXACT_WHOLE
 from talentneeds.model.pipeline import Person
 from talentneeds.model.ranges import Range
-from talentneeds.model.roles import DEFAULT_CATALOG, Catalog
+from talentneeds.model.roles import DEFAULT_CATALOG, Catalog, check_title
 from talentneeds.roster.schema import CATALOG_FIELDS, find_columns, roster_columns
 
 _ROW_END = object()
@@ -127,6 +127,30 @@ def _parse_roster(value: object, catalog: Catalog, name: str) -> list[Person]:
         people.append(Person(archetype, start, soft, label=where,
                              **{field: _shown_cell(cell(field)) for field in ("name", "role", "team")}))
     return people
+
+
+def roster_titles(value: object, name: str = "roster") -> list[str]:
+    """The titles in a roster range's Role column (found by header, as for :func:`roster`),
+    one per row that has one; blank rows and blank titles skipped. A Role cell that
+    shows an error or is not a title (a control character ...) is an error naming its row."""
+    rows = cells.non_blank_rows(value)
+    if not rows:
+        return []
+    column = roster_columns(rows[0][1], ("role",)).get("role")
+    if column is None:
+        raise InvalidInput(f"{name} needs a Role column in its header row (a header such as Role, "
+                           "Title or Job title)")
+    titles = []
+    for number, row in rows[1:]:
+        try:
+            title = cells.single_cell(row[column] if column < len(row) else None, "Role")
+            if not cells.is_blank(title):
+                title = str(title)  # as the roster's lookup has it (a number is its text)
+                check_title(title, "Role")
+                titles.append(title)
+        except InvalidInput as error:
+            raise error.at(f"{name} row {number}") from None
+    return titles
 
 
 def _shown_cell(value: object) -> object:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from talentneeds.errors import InvalidInput, UnknownRole, shown
 from talentneeds.excel_text import INVISIBLE, control_problem, utf16_length
@@ -110,6 +111,16 @@ def _variants(title: str, longest: int) -> Iterator[str]:
         yield " ".join(words[start:])
 
 
+def check_title(title: object, name: str = "role_title") -> None:
+    """Refuse what is not a role title: not text, nothing but spaces and punctuation, or
+    holding a control character (a damaged cell)."""
+    if not isinstance(title, str) or not normalise_title(title):
+        raise InvalidInput(f"{name} must be a role title (text), got {shown(title)}")
+    control = control_problem(title)
+    if control is not None:
+        raise InvalidInput(f"{name} {control}")
+
+
 class Catalog:
     """An editable mapping of role titles to archetypes."""
 
@@ -136,11 +147,7 @@ class Catalog:
         found = self._memo.get(title) if type(title) is str else None
         if found is not None:
             return found
-        if not isinstance(title, str) or not normalise_title(title):
-            raise InvalidInput(f"role_title must be a role title (text), got {shown(title)}")
-        control = control_problem(title)
-        if control is not None:
-            raise InvalidInput(f"role_title {control}")
+        check_title(title)
         for variant in _variants(title, self._longest):
             if variant in self._by_title:
                 if len(self._memo) >= _MEMO_SIZE:
@@ -159,3 +166,29 @@ DEFAULT_CATALOG = Catalog(DEFAULT_ROLES + NOT_COUNTED_ROLES)
 
 def archetype(title: object, catalog: Catalog = DEFAULT_CATALOG) -> Archetype | NotCounted:
     return catalog.archetype(title)
+
+
+@dataclass(frozen=True)
+class UnknownTitle:
+    title: str   # as first met, without surrounding spaces
+    people: int  # how many of the titles given are this one
+
+
+def unknown_titles(titles: Iterable[str], catalog: Catalog = DEFAULT_CATALOG) -> list[UnknownTitle]:
+    """Each title ``catalog`` does not know, once, in the order first met, with how many
+    of ``titles`` are it. Unknown titles that differ only where the lookup ignores (case,
+    spacing, punctuation) are one: a single catalogue row fixes them all. A title that is
+    not a title at all (blank, a control character) is an :class:`InvalidInput`."""
+    looked_up: dict[str, str | None] = {}  # title as given -> None if known, else its normalised form
+    unknown: dict[str, list] = {}           # normalised title -> [title as first met, people]
+    for title in titles:
+        if title not in looked_up:
+            try:
+                catalog.archetype(title)
+                looked_up[title] = None
+            except UnknownRole:
+                looked_up[title] = normalise_title(title)
+        key = looked_up[title]
+        if key is not None:
+            unknown.setdefault(key, [title.strip(), 0])[1] += 1
+    return [UnknownTitle(title, people) for title, people in unknown.values()]

@@ -17,7 +17,7 @@ from talentneeds.ooxml.names import (
 )
 from talentneeds.ooxml.package import (
     entry, main_part, parse_relationships, present_sheet_titles, relationships, rewrite, workbook_sheets,
-    worksheet_parts, write_package,
+    worksheet_parts, worksheet_tables, write_package,
 )
 from talentneeds.ooxml.scan import Element, PackageError, close, parser, scan, start_tags, tag_end
 from talentneeds.ooxml.worksheet import (
@@ -33,5 +33,5 @@ __all__ = [
     "entry", "escape_attr", "escape_text", "insert_cells", "main_part", "parse_relationships", "parser",
     "present_sheet_titles", "relationships", "rels_part", "resolve", "rewrite", "scan", "scan_worksheet",
     "set_attributes", "splice", "start_tag", "start_tags", "tag_end", "with_spans", "workbook_sheets",
-    "worksheet_parts", "write_package", "xstring",
+    "worksheet_parts", "worksheet_tables", "write_package", "xstring",
 ]

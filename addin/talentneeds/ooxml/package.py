@@ -9,7 +9,7 @@ from collections.abc import Collection, Iterable
 
 from talentneeds.ooxml.names import (
     DEFAULT_WORKBOOK_PART, MAIN_NS, OFFICE_DOCUMENT, PACKAGE, PKG_REL_NS, REL_NS, STRICT_NS, STRICT_OFFICE_DOCUMENT,
-    Relationship, rels_part,
+    TABLE, Relationship, rels_part,
 )
 from talentneeds.ooxml.scan import PackageError, start_tags
 
@@ -57,6 +57,17 @@ def worksheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     workbook = main_part(archive)
     targets = {r.id: r.part(workbook) for r in relationships(archive, workbook)}
     return {title: targets[rid] for title, rid in workbook_sheets(archive, workbook)}
+
+
+def worksheet_tables(archive: zipfile.ZipFile) -> list[tuple[str, str, str]]:
+    """(sheet title, sheet part, table part) of every table part a worksheet relates to
+    and the package holds, sheet by sheet in tab order."""
+    found = []
+    for title, part in worksheet_parts(archive).items():
+        for rel in relationships(archive, part):
+            if rel.type == TABLE and not rel.external and rel.part(part) in archive.NameToInfo:
+                found.append((title, part, rel.part(part)))
+    return found
 
 
 def present_sheet_titles(archive: zipfile.ZipFile) -> list[str]:

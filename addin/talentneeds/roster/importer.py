@@ -61,12 +61,13 @@ def _reading(workbook: str | Path):
         raise RosterFileError(f"{workbook}: cannot read the workbook ({type(error).__name__}: {error})") from None
 
 
-def _unknown_titles(people, workbook_path: Path) -> str | None:
-    """The roster's titles that the workbook's Roles table does not know, described; None if none."""
-    from talentneeds.workbook.titles import describe_unknown, unknown_titles, workbook_titles
+def _unknown_titles(people, data: bytes, workbook: str | Path) -> str | None:
+    """The roster's titles that the Roles table of the workbook whose bytes are ``data``
+    does not know, described; None if none."""
+    from talentneeds.workbook.titles import describe_unknown, unknown_titles, workbook_catalog
 
-    with _reading(workbook_path):
-        _, catalog = workbook_titles(workbook_path)
+    with _reading(workbook):
+        catalog = workbook_catalog(data)
     unknown = unknown_titles((p.role for p in people if isinstance(p.role, str)), catalog)
     return describe_unknown(unknown, "Roles") if unknown else None
 
@@ -123,13 +124,13 @@ def import_roster(roster_path: str | Path, workbook: str | Path, output: str | P
         progress.stage("writing the people into the workbook", total=len(roster.people), unit="people")
         with _reading(workbook):
             written, write = write_roster(workbook_path, roster.people, data, plan)
-        return (written, plan, duplicates), write
+        return (written, plan, duplicates, _unknown_titles(roster.people, data, workbook)), write
 
     try:
         if output is None:  # under a lock, from the bytes read, refused if the file changed meanwhile
-            written, plan, duplicates = update_in_place(workbook_path, prepare)
+            written, plan, duplicates, unknown = update_in_place(workbook_path, prepare)
         else:
-            (written, plan, duplicates), write = prepare(read_regular(workbook_path))
+            (written, plan, duplicates, unknown), write = prepare(read_regular(workbook_path))
             write_output(output, write, force)
     except OutputError as error:
         raise RosterFileError(str(error)) from None
@@ -139,7 +140,6 @@ def import_roster(roster_path: str | Path, workbook: str | Path, output: str | P
     if duplicates:
         notes.append(f"kept {len(duplicates)} duplicate name{'s' if len(duplicates) > 1 else ''} "
                      f"(--allow-duplicates), e.g. {duplicates[0].message.split(' (the same')[0]}")
-    unknown = _unknown_titles(roster.people, workbook_path)
     if unknown:
         notes.append(f"warning: {unknown}; add each on Roles with its archetype (Amplifier, Iterator, Connector "
                      "or Not counted), or the counts that read Staff show #N/A")

@@ -160,16 +160,9 @@ class StaffTable:
 def find_staff_table(archive: zipfile.ZipFile) -> StaffTable:
     """The workbook's table named Staff (any sheet)."""
     try:
-        parts = ooxml.worksheet_parts(archive)
+        tables = ooxml.worksheet_tables(archive)
     except ooxml.PackageError as error:
         raise StaffTableError(str(error)) from None
-    tables = []
-    for title, part in parts.items():
-        for rel in ooxml.relationships(archive, part):
-            if rel.type == ooxml.TABLE and not rel.external:
-                table_part = rel.part(part)
-                if table_part in archive.namelist():
-                    tables.append((title, part, table_part))
     for title, part, table_part in tables:
         data = archive.read(table_part)
         root = ooxml.scan(data, depth=3)

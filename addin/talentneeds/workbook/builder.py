@@ -149,7 +149,8 @@ def _place(workbook: Workbook, ws, item, styles) -> None:
     elif isinstance(item, RangeValidation):
         _validate(ws, item.ref, item.validation)
     elif isinstance(item, Formula):
-        cells = ws[item.spill] if item.spill else ((ws[item.cell],),)
+        min_col, min_row, max_col, max_row = range_boundaries(item.spill or item.cell)  # ws["D8"] is no block
+        cells = tuple(ws.iter_rows(min_row=min_row, max_row=max_row, min_col=min_col, max_col=max_col))
         by_column = dict(item.column_formats)
         for row in cells:
             for cell in row:

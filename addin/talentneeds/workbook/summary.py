@@ -18,24 +18,31 @@ def block(values: Values, sheet: str, ref: str) -> list[list]:
             for r in range(min_row, max_row + 1)]
 
 
-def failed_checks(values: Values) -> list[tuple[str, str]]:
-    """(cell, label) of every check on the Checks sheet that is not TRUE."""
-    labels = dict((item.cell, item.value) for item in T.CHECKS.items if getattr(item, "style", "") == "Label")
-    return [(f"B{row}", labels.get(f"A{row}", "")) for row in T.CHECK_ROWS
-            if values.get(("Checks", f"B{row}")) is not True]
+def failed_checks(values: Values, data: bytes) -> list[tuple[str, str]]:
+    """(cell, label) of every check of the workbook whose bytes are ``data`` that is not
+    TRUE in ``values``: its own checks, where it has them (:mod:`.checks`), whichever
+    template made it."""
+    from talentneeds.workbook.checks import workbook_checks
+
+    return [(_cell_name(check.sheet, check.cell), check.label) for check in workbook_checks(data).failed(values)]
 
 
-def describe_failed_checks(failures: list[tuple[str, str]], workbook) -> str:
+def _cell_name(sheet: str, cell: str) -> str:
+    quoted = sheet if sheet.replace("_", "").isalnum() else "'" + sheet.replace("'", "''") + "'"
+    return f"{quoted}!{cell}"
+
+
+def describe_failed_checks(failures: list[tuple[str, str]], data: bytes) -> str:
     """One line: every failing check by cell and label, then the role titles the workbook's
-    catalogue does not know (the usual cause of several failing checks at once)."""
+    catalogue does not know (the usual cause of several failing checks at once), read
+    from the workbook's bytes ``data``."""
+    from talentneeds.untrusted import is_reading_error
     from talentneeds.workbook.titles import describe_unknown, unknown_titles, workbook_titles
 
-    named = "; ".join(f"Checks!{cell} ({label})" for cell, label in failures)
+    named = "; ".join(f"{cell} ({label})" for cell, label in failures)
     line = f"check failed: {named}; {len(failures)} check(s) fail in all"
-    from talentneeds.untrusted import is_reading_error
-
     try:
-        unknown = unknown_titles(*workbook_titles(workbook))
+        unknown = unknown_titles(*workbook_titles(data))
     except Exception as error:  # the checks are named either way; a bug is re-raised
         if not is_reading_error(error):
             raise

@@ -127,6 +127,11 @@ COHORT = Sheet("Cohort", (
 
 _SCENARIO_RESULTS = f"B{HEADLINE_ROWS.start}:{SCENARIO_COLUMNS[-1]}{COST_ROW}"
 
+_FIRST_CHECK_ROW = 4
+# UNKNOWN_TITLES of Staff beside the check that every role has an archetype (the fifth), its
+# label pointing at it; it spills down: a header and one row per title, or one cell if none
+UNKNOWN_TITLES_CELL = f"D{_FIRST_CHECK_ROW + 4}"
+
 _CHECKS = (
     ("Amplifiers per team: low <= high", "=AmplifiersLow<=AmplifiersHigh"),
     ("Iterators per team: low <= high", "=IteratorsLow<=IteratorsHigh"),
@@ -134,7 +139,7 @@ _CHECKS = (
     ("Span of control: low <= high", "=SpanLow<=SpanHigh"),
     # an unknown title shows as an error value (xlwings Lite) or as "#N/A ..." text
     # (classic xlwings passes errors as text): count both
-    ("Every role on Staff has an archetype (Staff, column F; compute names the titles)",
+    (f"Every role on Staff has an archetype (Staff, column F; titles not on Roles: {UNKNOWN_TITLES_CELL})",
      '=SUMPRODUCT(--ISERROR(Staff[Archetype]))+COUNTIF(Staff[Archetype],"#*")=0'),
     ("The needs compute", "=COUNT(Needs!B15:D22)=ROWS(Needs!B15:D22)*COLUMNS(Needs!B15:D22)"),
     ("The promotion candidates compute", "=ISNUMBER(InternalAmplifiers)"),
@@ -152,21 +157,24 @@ _CHECKS = (
      "=ROWS(Schedule[Quarter])>=Horizon"),
 )
 
-CHECK_ROWS = range(4, 4 + len(_CHECKS))
+CHECK_ROWS = range(_FIRST_CHECK_ROW, _FIRST_CHECK_ROW + len(_CHECKS))
 MASTER_CHECK = ("Checks", f"B{CHECK_ROWS.stop + 1}")
 _CHECK_CELLS = f"B{CHECK_ROWS.start}:B{CHECK_ROWS.stop - 1} {MASTER_CHECK[1]}"  # the blank row between left out
 
 CHECKS = Sheet("Checks", (
     Text("A1", "Checks", "Title"),
     Text("A3", "Check", "Heading"), Text("B3", "OK", "NumberHeading"),
-    *(item for i, (label, text) in enumerate(_CHECKS, start=4)
+    *(item for i, (label, text) in enumerate(_CHECKS, start=CHECK_ROWS.start)
       for item in (Text(f"A{i}", label, "Label"), Formula(f"B{i}", text))),
     Text(f"A{CHECK_ROWS.stop + 1}", "All checks pass", "Heading"),
     Formula(MASTER_CHECK[1], f"=AND(B{CHECK_ROWS.start}:B{CHECK_ROWS.stop - 1})", name="AllChecksOK"),
     # green where a check holds, red where it fails or cannot be worked out (an error)
     Highlight(_CHECK_CELLS, f"=AND(ISLOGICAL(B{CHECK_ROWS.start}),B{CHECK_ROWS.start})", GOOD, GOOD_TEXT),
     Highlight(_CHECK_CELLS, f"=NOT(AND(ISLOGICAL(B{CHECK_ROWS.start}),B{CHECK_ROWS.start}))", BAD, BAD_TEXT),
-), column_widths={"A": 42, "B": 10})
+    Text(f"D{_FIRST_CHECK_ROW + 3}", "Titles on Staff that Roles does not list", "Heading"),
+    # no header styling: a spill grows with its last row's style, and here that is the one cell
+    Formula(UNKNOWN_TITLES_CELL, "=UNKNOWN_TITLES(Staff[[#All],[Role]],Roles[#All])", spill=UNKNOWN_TITLES_CELL),
+), column_widths={"A": 42, "B": 10, "C": 3, "D": 30, "E": 10})
 
 XLWINGS_CONF = Sheet("xlwings.conf", (
     Text("A1", "UDF Modules", "Label"), Text("B1", UDF_MODULE, "Label"),

@@ -3,68 +3,103 @@
 An unknown title turns its person's Archetype, and every count that reads it, into an
 error: the messages of ``compute`` and ``import-roster`` name the titles themselves
 rather than only a failing check. Titles are read from the workbook's Staff table
-(its Role column) and looked up in its Roles table, by table name, wherever they are.
+(its Role column) and looked up in its Roles table, by table name, wherever they are,
+from the bytes the command already read (the file is not read again).
 """
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import Iterable
-from pathlib import Path
 
-from talentneeds.errors import InvalidInput, UnknownRole
-from talentneeds.model.roles import DEFAULT_CATALOG, Catalog
+from talentneeds import ooxml
+from talentneeds.errors import InvalidInput
+from talentneeds.model.roles import DEFAULT_CATALOG, Catalog, check_title
+from talentneeds.model.roles import unknown_titles as unknown_in_catalog
 from talentneeds.roster.schema import roster_columns
 
 # Titles named in one message, at most; beyond, the message says how many more.
 SHOWN_TITLES = 20
 
 
-def _table_rows(workbook, name: str) -> list[list] | None:
-    """The cells of the table ``name`` (header first), or None if the workbook has none."""
-    for sheet in workbook.worksheets:
-        if name in sheet.tables:
-            return [[cell.value for cell in row] for row in sheet[sheet.tables[name].ref]]
-    return None
+def _table_refs(archive: zipfile.ZipFile, names: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """{name: (sheet title, ref)} of the tables called ``names`` (case ignored, as Excel does)."""
+    wanted = {name.casefold(): name for name in names}
+    found = {}
+    for title, _, table_part in ooxml.worksheet_tables(archive):
+        root = ooxml.scan(archive.read(table_part), depth=0)
+        name = (root.attr("displayName") or root.attr("name") or "").casefold()
+        if name in wanted and root.attr("ref"):
+            found[wanted[name]] = (title, root.attr("ref"))
+    return found
 
 
-def workbook_titles(path: str | Path) -> tuple[list[str], Catalog]:
-    """The Role titles on the Staff table and the catalogue of the Roles table (the
-    built-in one if the workbook has no Roles table or it cannot be read)."""
+def table_rows(data: bytes, names: Iterable[str]) -> dict[str, list[list]]:
+    """{name: the values of the table's cells, header row first} for each of ``names`` the
+    workbook whose bytes are ``data`` has (a formula cell as its formula's text)."""
     from openpyxl import load_workbook
+    from openpyxl.utils import range_boundaries
 
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        refs = _table_refs(archive, names)
+    if not refs:
+        return {}
+    book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)  # parses only the sheets read
+    try:
+        found = {}
+        for name, (sheet, ref) in refs.items():
+            min_col, min_row, max_col, max_row = range_boundaries(ref)
+            found[name] = [list(row) for row in book[sheet].iter_rows(
+                min_row=min_row, max_row=max_row, min_col=min_col, max_col=max_col, values_only=True)]
+        return found
+    finally:
+        book.close()
+
+
+def workbook_titles(data: bytes) -> tuple[list[str], Catalog]:
+    """The Role titles on the Staff table and the catalogue of the Roles table (the
+    built-in one if the workbook has no Roles table or it cannot be read), from the
+    workbook's bytes."""
+    tables = table_rows(data, ("Staff", "Roles"))
+    staff = tables.get("Staff")
+    column = roster_columns(staff[0], ("role",)).get("role") if staff else None
+    titles = [] if column is None else [row[column] for row in staff[1:]
+                                        if isinstance(row[column], str) and row[column].strip()]
+    return titles, catalog_of(tables.get("Roles"))
+
+
+def workbook_catalog(data: bytes) -> Catalog:
+    """The catalogue of the Roles table of the workbook whose bytes are ``data``."""
+    return catalog_of(table_rows(data, ("Roles",)).get("Roles"))
+
+
+def catalog_of(roles: list[list] | None) -> Catalog:
+    """The catalogue of a Roles table's cells; the built-in one if there are none or they
+    cannot be read (a damaged catalogue is a check of its own)."""
     from talentneeds.excel import tables
 
-    workbook = load_workbook(path, data_only=False)
+    if not roles:
+        return DEFAULT_CATALOG
     try:
-        staff, roles = _table_rows(workbook, "Staff"), _table_rows(workbook, "Roles")
-    finally:
-        workbook.close()
-    catalog = DEFAULT_CATALOG
-    if roles:
-        try:
-            catalog = tables.catalog(roles, "Roles")
-        except InvalidInput:
-            pass  # a damaged catalogue is a check of its own; titles are then looked up in the default
-    titles = []
-    column = roster_columns(staff[0], ("role",)).get("role") if staff else None
-    if column is not None:
-        titles = [row[column] for row in staff[1:] if isinstance(row[column], str) and row[column].strip()]
-    return titles, catalog
+        return tables.catalog(roles, "Roles")
+    except InvalidInput:
+        return DEFAULT_CATALOG
 
 
 def unknown_titles(titles: Iterable[str], catalog: Catalog) -> list[str]:
-    """The titles ``catalog`` does not know, each once, in the order first met."""
-    unknown: dict[str, None] = {}
+    """The titles ``catalog`` does not know, each once, in the order first met; what is
+    not a title at all (a control character ...) is left to the roster's own check."""
+    return [found.title for found in unknown_in_catalog(_titles_only(titles), catalog)]
+
+
+def _titles_only(titles: Iterable[str]) -> Iterable[str]:
     for title in titles:
-        if title.strip() in unknown:
-            continue
         try:
-            catalog.archetype(title)
-        except UnknownRole:
-            unknown[title.strip()] = None
+            check_title(title)
         except InvalidInput:
-            pass  # not a title at all (a control character ...): the roster's own check names it
-    return list(unknown)
+            continue
+        yield title
 
 
 def describe_unknown(titles: list[str], where: str) -> str:
