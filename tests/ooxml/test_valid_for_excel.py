@@ -72,6 +72,12 @@ def written(tmp_path_factory) -> dict[str, Path]:
     files["import-roster output"] = folder / "imported.xlsx"
     assert cli.main(["compute", str(folder / "imported.xlsx"), "-o", str(folder / "imported-computed.xlsx")]) == 0
     files["import-roster output, computed"] = folder / "imported-computed.xlsx"
+    unknown = folder / "unknown.csv"  # two titles Roles lacks: Checks' list of them spills from one cell
+    unknown.write_text("Name,Role,Start date\nAnn,Chef,2023-01-01\nBob,Pilot,2023-01-01\n", encoding="utf-8")
+    assert cli.main(["import-roster", str(unknown), "--into", str(files["template (.xlsx)"]),
+                     "-o", str(folder / "unknown.xlsx")]) == 0
+    assert cli.main(["compute", str(folder / "unknown.xlsx"), "-o", str(folder / "unknown-computed.xlsx")]) == 1
+    files["unknown titles listed, computed"] = folder / "unknown-computed.xlsx"
     assert cli.main(["compute", str(files["macro-enabled template (.xlsm)"]),
                      "-o", str(folder / "computed.xlsm")]) == 0
     files["macro-enabled template, computed"] = folder / "computed.xlsm"
