@@ -22,14 +22,11 @@ def failed_checks(values: Values, data: bytes) -> list[tuple[str, str]]:
     """(cell, label) of every check of the workbook whose bytes are ``data`` that is not
     TRUE in ``values``: its own checks, where it has them (:mod:`.checks`), whichever
     template made it."""
+    from talentneeds.roster.staff_table import quoted_sheet_name
     from talentneeds.workbook.checks import workbook_checks
 
-    return [(_cell_name(check.sheet, check.cell), check.label) for check in workbook_checks(data).failed(values)]
-
-
-def _cell_name(sheet: str, cell: str) -> str:
-    quoted = sheet if sheet.replace("_", "").isalnum() else "'" + sheet.replace("'", "''") + "'"
-    return f"{quoted}!{cell}"
+    return [(f"{quoted_sheet_name(check.sheet)}!{check.cell}", check.label)
+            for check in workbook_checks(data).failed(values)]
 
 
 def describe_failed_checks(failures: list[tuple[str, str]], data: bytes) -> str:
