@@ -13,7 +13,7 @@ from talentneeds.workbook import template as T
 from talentneeds.workbook.builder import build_template
 from talentneeds.workbook.summary import plan_labels, summary
 
-TEAM_START_CHECK, LABELS_CHECK, HORIZON_CHECK = (f"B{row}" for row in T.CHECK_ROWS[-3:])
+TEAM_START_CHECK, LABELS_CHECK = (f"B{row}" for row in T.CHECK_ROWS[-3:-1])
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +48,7 @@ def test_a_team_start_typed_as_an_old_template_label_fails_a_check_naming_the_ce
     path = _edited(template, tmp_path, {("Teams", "C7"): "2027-Q1"})
     err = _compute_error(path, capsys)
     assert err == ("talentneeds: check failed: Checks!" + TEAM_START_CHECK + " (Every team starts in a quarter of "
-                   "the plan (Teams, column C: one of Plan!S5:S12)); 1 check(s) fail in all")
+                   "the plan (Teams, column C: one of Plan!S5:S44)); 1 check(s) fail in all")
 
 
 def test_quarter_labels_that_are_not_the_plan_starts_fail_a_check_naming_the_cell(template, tmp_path, capsys):
@@ -109,18 +109,20 @@ def test_managers_hard_to_hire_is_a_scenario_with_its_own_time_to_hire(engine):
     assert ("Scenarios", f"G{row}") not in values and values[("Scenarios", f"H{row}")] == 1
 
 
-def test_a_shorter_horizon_gives_a_shorter_plan(template, tmp_path, capsys):
-    from workbook_edits import edited
+def _computed_with_horizon(template, tmp_path, quarters, capsys):
+    """The template with its Horizon (Assumptions!B36) typed as ``quarters``, computed by
+    the CLI (which resizes the spills); its values and what compute printed."""
+    from workbook_edits import edited, horizon
 
-    def six_quarters(parts):  # Assumptions!B36, typed as Excel saves it (openpyxl would drop the spills)
-        parts["xl/worksheets/sheet2.xml"] = parts["xl/worksheets/sheet2.xml"].replace(
-            b'<c r="B36" s="4" t="n"><v>8</v></c>', b'<c r="B36" s="4" t="n"><v>6</v></c>')
-
-    path = edited(template, tmp_path / "six.xlsx", six_quarters)
-    out = tmp_path / "six-computed.xlsx"
+    path = edited(template, tmp_path / f"horizon-{quarters}.xlsx", horizon(quarters))
+    out = tmp_path / f"horizon-{quarters}-computed.xlsx"
     assert cli.main(["compute", str(path), "-o", str(out)]) == 0
-    assert "Plan over 6 quarters from Q3 2026:" in capsys.readouterr().out
-    values = openpyxl.load_workbook(out, data_only=True)
+    return openpyxl.load_workbook(out, data_only=True), capsys.readouterr().out
+
+
+def test_a_shorter_horizon_gives_a_shorter_plan(template, tmp_path, capsys):
+    values, printed = _computed_with_horizon(template, tmp_path, 6, capsys)
+    assert "Plan over 6 quarters from Q3 2026:" in printed
     plan = values["Plan"]
     assert [plan[f"A{row}"].value for row in range(16, 23)] == [
         "Q3 2026", "Q4 2026", "Q1 2027", "Q2 2027", "Q3 2027", "Q4 2027", None]
@@ -128,9 +130,69 @@ def test_a_shorter_horizon_gives_a_shorter_plan(template, tmp_path, capsys):
     assert values["Checks"][T.MASTER_CHECK[1]].value is True
 
 
-def test_a_horizon_longer_than_the_schedule_fails_a_check_naming_the_cell(engine):
-    values = engine.calculate(inputs={("Assumptions", "B36"): 12})
-    assert values[("Checks", HORIZON_CHECK)] is False
-    label = dict(T._CHECKS)  # label -> formula
-    assert [text for text in label if "Horizon" in text] == [
-        "The Schedule has a row for each quarter of the Horizon (Assumptions!B36)"]
+def _column(sheet, column: str, rows) -> list:
+    return [sheet[f"{column}{row}"].value for row in rows]
+
+
+def test_a_horizon_of_12_quarters_gives_a_12_quarter_plan_cost_and_scenarios(template, tmp_path, capsys):
+    values, printed = _computed_with_horizon(template, tmp_path, 12, capsys)
+    # the plan starts 2026-07-01: quarters start 1 Jul, 1 Oct, 1 Jan, 1 Apr ... -> Q3 2026
+    # to Q2 2029, the twelfth starting 2029-04-01
+    labels = ["Q3 2026", "Q4 2026", "Q1 2027", "Q2 2027", "Q3 2027", "Q4 2027",
+              "Q1 2028", "Q2 2028", "Q3 2028", "Q4 2028", "Q1 2029", "Q2 2029"]
+    plan, scenarios = values["Plan"], values["Scenarios"]
+    assert _column(plan, "A", range(16, 29)) == [*labels, None]
+    assert "Plan over 12 quarters from Q3 2026:" in printed
+    # the teams start in the first three quarters, and ramp over 2: no new team after Q1
+    # 2027, so no target moves after its quarter 4 (Q2 2027) and quarters 9-12 add none
+    assert _column(plan, "B", range(24, 28)) == [3] * 4
+    targets = [_column(plan, column, range(19, 28)) for column in "OPQ"]
+    assert all(len(set(column)) == 1 for column in targets)
+    # the cost: one row per quarter, then Total
+    assert _column(plan, "Y", range(5, 19)) == [*labels, "Total", None]
+    # every scenario's plan is 12 quarters long and labelled, Fast growth's too
+    for name, first in T.SCENARIO_PLAN_COLUMNS.items():
+        column = openpyxl.utils.get_column_letter(first)
+        assert _column(scenarios, column, range(T.SCENARIO_PLAN_ROW + 1, T.SCENARIO_PLAN_ROW + 14)) == [*labels, None], name
+    fast = T.SCENARIO_COLUMNS[[name for name, *_ in T.SCENARIOS].index("Fast growth")]
+    assert scenarios[f"{fast}{T.HEADLINE_ROWS[0]}"].value in labels
+    assert values["Checks"][T.MASTER_CHECK[1]].value is True
+
+
+def test_a_horizon_of_40_quarters_gives_a_40_quarter_plan(template, tmp_path, capsys):
+    values, printed = _computed_with_horizon(template, tmp_path, 40, capsys)
+    plan = values["Plan"]
+    # 40 quarters from Q3 2026: ten years, the last Q2 2036
+    assert _column(plan, "A", (16, 55, 56)) == ["Q3 2026", "Q2 2036", None]
+    assert len([v for v in _column(plan, "S", range(5, 45)) if v]) == 40
+    assert "Plan over 40 quarters from Q3 2026:" in printed
+    assert values["Checks"][T.MASTER_CHECK[1]].value is True
+
+
+def test_the_heads_charts_follow_the_horizon(template, tmp_path, capsys):
+    """The charts read defined names that reach down the plan as far as the Horizon; a
+    rendering copy for LibreOffice (which draws nothing from a name) gets those cells."""
+    import zipfile
+
+    from talentneeds import render
+    from workbook_edits import edited, horizon
+
+    with zipfile.ZipFile(template) as archive:
+        charts = [archive.read(name) for name in archive.namelist() if name.startswith("xl/charts/")]
+    heads = [chart for chart in charts if b"Heads per quarter" in chart]
+    assert len(heads) == 2  # Plan and Dashboard
+    assert all(b"<f>[0]!PlanChartQuarters</f>" in chart and b"<f>[0]!PlanChartCapacity</f>" in chart
+               for chart in heads)
+    book = openpyxl.load_workbook(template)
+    assert book.defined_names["PlanChartAmplifiers"].attr_text == "OFFSET(Plan!$C$16,0,0,Horizon,1)"
+    path = edited(template, tmp_path / "twelve.xlsx", horizon(12))
+    out = tmp_path / "twelve-computed.xlsx"
+    assert cli.main(["compute", str(path), "-o", str(out)]) == 0
+    # the engine leaves the names no formula uses alone (formulas printed "Missing Reference")
+    assert "Missing Reference" not in capsys.readouterr().out
+    with zipfile.ZipFile(out) as archive:
+        resolved = render._charts_by_range(out, archive)
+    assert len(resolved) == 2
+    for chart in resolved.values():  # 12 quarters from row 16
+        assert b"<f>Plan!$A$16:$A$27</f>" in chart and b"<f>Plan!$K$16:$K$27</f>" in chart
+        assert b"[0]!" not in chart

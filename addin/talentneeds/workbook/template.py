@@ -14,7 +14,7 @@ from talentneeds.workbook.spec import Chart, Formula, Highlight, Sheet, Text
 from talentneeds.workbook.template_layout import *  # noqa: F403  (the layout is read as template.X)
 from talentneeds.workbook.template_layout import _check_status
 from talentneeds.workbook.template_inputs import ASSUMPTIONS, ROLES, STAFF, START, TEAMS
-from talentneeds.workbook.template_plan import PLAN, SCENARIOS_SHEET, _plan_reach
+from talentneeds.workbook.template_plan import PLAN, SCENARIOS_SHEET, _plan_reach, heads_chart
 from talentneeds.workbook.template_plan import SCENARIO_INPUT_ROWS  # noqa: F401 (read as template.X)
 
 # (row, label, formula, shown in the summary of `talentneeds compute`)
@@ -178,7 +178,7 @@ EXTRA_NAMES = {"PerTeam": "Assumptions!$B$5:$C$7", "TimeToHire": "Assumptions!$B
                # the labels of the plan's quarters (QUARTER_LABELS' reach) and the Schedule's quarters:
                # the Teams' Start is chosen from these
                "QuarterLabels": f"Plan!{absolute_coordinate(LABELS_REACH)}",
-               "PlanQuarters": f"Plan!{absolute_coordinate(SCHEDULE_LABELS)}"}
+               "PlanQuarters": f"Plan!{absolute_coordinate(SCHEDULE_LABELS)}", **CHART_NAMES}
 
 def _headline(row: int, label: str, formula: str, number_format: str = "0") -> tuple:
     return Text(f"A{row}", label, "Label"), Formula(f"B{row}", formula, number_format=number_format)
@@ -216,10 +216,7 @@ DASHBOARD = Sheet("Dashboard", (
     Chart("bar", "Needs of the new teams (FTE)", "D3", "A7:A9",
           (("B6", "B7:B9"), ("C6", "C7:C9"), ("D6", "D7:D9")), y_title="FTE", data_sheet="Needs",
           size=(16, 7)),
-    Chart("bar", "Heads per quarter, and management capacity", "D18", f"A16:A{15 + len(QUARTERS)}",
-          tuple((f"{column}15", f"{column}16:{column}{15 + len(QUARTERS)}") for column in "CDE"),
-          y_title="Heads", stacked=True, size=(16, 7), data_sheet="Plan",
-          lines=(("K15", f"K16:K{15 + len(QUARTERS)}"),)),
+    heads_chart("D18", (16, 7), data_sheet="Plan"),
 ), column_widths={"A": 34, "B": 24, "C": 3}, tab_color="1F4E79", first_tab=True)
 
 TEMPLATE = (START, ASSUMPTIONS, TEAMS, STAFF, ROLES, NEEDS, COHORT, PLAN, SCENARIOS_SHEET, CHECKS, XLWINGS_CONF,

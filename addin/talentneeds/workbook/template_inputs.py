@@ -146,8 +146,8 @@ ASSUMPTIONS = Sheet("Assumptions", (
         "Choice", "the Plan sheet shows the plan's totals at these percentiles (Monte Carlo over every range)",
         Validation("decimal", "0", "100", "between", "A percentile must be a number from 0 to 100"))),
     *_value_row(36, "Horizon", "Horizon", len(QUARTERS), "quarters", "Choice",
-                "quarters labelled from the plan start; the Schedule (Plan) has a row for each (add rows "
-                "at its bottom for more)", Validation("whole", str(MIN_HORIZON_QUARTERS), str(MAX_HORIZON_QUARTERS),
+                "quarters labelled from the plan start; the plan, its cost, the scenarios and the charts "
+                "follow it", Validation("whole", str(MIN_HORIZON_QUARTERS), str(MAX_HORIZON_QUARTERS),
                                                       "between", f"Horizon must be a whole number of quarters, "
                                                                  f"{MIN_HORIZON_QUARTERS}-{MAX_HORIZON_QUARTERS}")),
     Text("A38", "Cost (assumptions beyond the source, which gives no figures)", "Heading"),
