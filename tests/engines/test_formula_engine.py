@@ -93,10 +93,10 @@ def test_where_the_amplifiers_come_from(base):
 def test_bottleneck(base):
     assert grid(base, "Needs", "ABCDE", range(25, 30)) == [
         ["Archetype", "Available", "Per team", "Teams staffable", "Binding"],
-        ["Amplifier", 3, 1.5, 2, True],          # floor(3 / 1.5)
-        ["Iterator", 25, 7.5, 3, False],         # floor(25 / 7.5)
+        ["Amplifier", 5, 1.5, 3, True],          # 3 candidates + 2 hires available: floor(5 / 1.5)
+        ["Iterator", 25, 7.5, 3, True],          # floor(25 / 7.5)
         ["Connector", 1, 0, "no limit", False],  # none needed per team
-        ["Bottleneck", "", "", 2, "Amplifier"],
+        ["Bottleneck", "", "", 3, "Amplifier, Iterator"],
     ]
 
 
@@ -185,7 +185,7 @@ def test_the_dashboard_shows_the_cells_it_names(base):
         source_sheet, source = formula[1:].split("!")
         assert base[(sheet, cell)] == base[(source_sheet, source)], (cell, formula)
     assert base[("Dashboard", "B4")] == base[("Needs", "B3")] == 3  # =NewTeams
-    assert base[("Dashboard", "B15")] == "Amplifier" and base[("Dashboard", "B16")] == 2
+    assert base[("Dashboard", "B15")] == "Amplifier, Iterator" and base[("Dashboard", "B16")] == 3
 
 
 def model_plan(schedule, roster, **options):
@@ -217,7 +217,8 @@ def assert_plans_are_the_models(values, schedule, roster):
         "No internal promotion": model_plan(schedule, roster, promote=False),
         "Restructure": model_plan(schedule, roster, candidate_pool_factor=2, connectors_shared_by=2),
         "Fast growth": model_plan([2 * n for n in schedule], roster),  # labelled like the Base
-        "Managers hard to hire": model_plan(schedule, roster, time_to_hire={**plan_model.TIME_TO_HIRE, Archetype.AMPLIFIER: 4}),
+        "Managers hard to hire": model_plan(schedule, roster, promote=False,
+                                            time_to_hire={**plan_model.TIME_TO_HIRE, Archetype.AMPLIFIER: 4}),
     }
     shown = workbook_plans(values)
     # the template's plan table shows the model's first columns (the Target columns that
@@ -264,7 +265,7 @@ def test_two_more_teams_change_exactly_what_depends_on_new_teams(engine, base):
     }
     # unchanged: the promotion candidates, the bottleneck (it does not read NewTeams), the
     # cohort seats (shares are the same 1/6 : 5/6 and 3/7 : 4/7), every check
-    assert five[("Needs", "B12")] == 3 and five[("Needs", "D29")] == 2
+    assert five[("Needs", "B12")] == 3 and five[("Needs", "D29")] == 3
     assert five[("Checks", "B18")] is True  # the master check
     # the first quarter's Schedule row: 3 new teams (SUMIFS over Teams), 6 in fast growth
     fast = get_column_letter(T.FAST_SCHEDULE_COLUMN + 1)  # the Fast growth schedule's New teams
@@ -282,7 +283,9 @@ def test_a_promotable_iterator_with_soft_skills_is_one_more_internal_amplifier(e
         ("Needs", "C16"): 4, ("Needs", "D16"): 4,        # MIN(4, 4.5), MIN(4, 6); low stays MIN(4, 3)
         ("Needs", "C17"): 0.5, ("Needs", "D17"): 2,      # 4.5 - 4, 6 - 4; low stays 0
         ("Needs", "C19"): 26.5, ("Needs", "D19"): 34,    # backfills: low stays 15 + 3
-        ("Needs", "B26"): 4,                             # floor(4 / 1.5) is still 2 teams
+        ("Needs", "B26"): 6,                             # + 2 hires: floor(6 / 1.5) = 4 teams,
+        ("Needs", "D26"): 4, ("Needs", "E26"): False,    # so only the Iterators bind (3 teams)
+        ("Needs", "E29"): "Iterator",
         # from outside: 4.5 - 4 = 0.5 Amplifiers, 22.5 + 4 = 26.5 Iterators; by heads 0.5 / 27 of
         # 30 = 0.56 -> 1 seat (Sainte-Laguë), 29; by value 1.875 : 26.5 -> 1.98 -> 2, 28
         ("Cohort", "B4"): 0.5, ("Cohort", "B5"): 26.5,

@@ -107,6 +107,65 @@ def test_managers_hard_to_hire_is_a_scenario_with_its_own_time_to_hire(engine):
     # every scenario takes the Assumptions' time to hire, but this one's Amplifiers (an input: 4)
     assert [values[("Scenarios", f"G{r}")] for r in T.SCENARIO_INPUT_ROWS.values() if r != row] == [3] * 4
     assert ("Scenarios", f"G{row}") not in values and values[("Scenarios", f"H{row}")] == 1
+    # and it promotes nobody (its Promote input), so that the slow hire shows
+    assert [name for name, _, promote, *_ in T.SCENARIOS if not promote] == [
+        "No internal promotion", "Managers hard to hire"]
+
+
+def _scenario_plan(values, name: str, column: str) -> list:
+    """A column of a scenario's plan (below its header), one value per quarter."""
+    from openpyxl.utils import get_column_letter
+
+    first = T.SCENARIO_PLAN_COLUMNS[name] + T.PLAN_HEADER.index(column)
+    return [values[("Scenarios", f"{get_column_letter(first)}{row}")]
+            for row in range(T.SCENARIO_PLAN_ROW + 1, T.SCENARIO_PLAN_ROW + 1 + len(T.QUARTERS))]
+
+
+# All three teams start in Q3 2026, at once (ramp 1 quarter), nobody leaves (attrition 0).
+_THREE_TEAMS_AT_ONCE = {("Teams", "D5"): 3, ("Teams", "D6"): 0, ("Teams", "D7"): 0, ("Assumptions", "B31"): 1,
+                        **{("Assumptions", f"B{row}"): 0 for row in (28, 29, 30)}}
+
+
+@pytest.mark.parametrize("scenario, time_to_hire_cell", [
+    ("Managers hard to hire", ("Scenarios", f"G{T.SCENARIO_INPUT_ROWS['Managers hard to hire']}")),
+    ("No internal promotion", ("Assumptions", "B25")),  # the Assumptions' time to hire Amplifiers
+])
+def test_an_amplifier_time_to_hire_of_2_makes_a_quarter_management_bound_that_1_does_not(
+        engine, scenario, time_to_hire_cell):
+    # By hand, from the model's rules (model/plan.py), with no promotion: Staff starts with 3
+    # Amplifiers, 15 Iterators, 2 Connectors; 3 teams need 3 x 1.5 = 4.5 -> 5 Amplifiers and
+    # 3 x 7.5 = 22.5 -> 23 Iterators (span 7.5 at mid), all asked for in quarter 1 (Q3 2026),
+    # when the managers have room for floor(3 x 7.5) = 22 Iterators, 7 more than the 15.
+    # Iterators arrive a quarter later, in Q4 2026. Time to hire Amplifiers 1: the 5 arrive with
+    # them, room for floor(8 x 7.5) = 60, all 23 join (38): nothing waits.
+    # Time to hire 2: in Q4 2026 the managers are still 3: 7 of the 23 join (22), 16 wait --
+    # management-bound; in Q1 2027 the 5 Amplifiers arrive (room 60 - 22 = 38) and the 16
+    # join: 38 Iterators.
+    one = engine.calculate(inputs={**_THREE_TEAMS_AT_ONCE, time_to_hire_cell: 1})
+    two = engine.calculate(inputs={**_THREE_TEAMS_AT_ONCE, time_to_hire_cell: 2})
+    assert _scenario_plan(one, scenario, "Amplifiers")[:3] == [3, 8, 8]
+    assert _scenario_plan(one, scenario, "Iterators")[:3] == [15, 38, 38]
+    assert _scenario_plan(one, scenario, "Management-bound") == [False] * 8
+    assert _scenario_plan(two, scenario, "Amplifiers")[:3] == [3, 3, 8]
+    assert _scenario_plan(two, scenario, "Iterators")[:3] == [15, 22, 38]
+    assert _scenario_plan(two, scenario, "Management-bound") == [False, True] + [False] * 6
+    column = T.SCENARIO_COLUMNS[[name for name, *_ in T.SCENARIOS].index(scenario)]
+    headline = [two[("Scenarios", f"{column}{row}")] for row in T.HEADLINE_ROWS]
+    assert headline[0] == "Q1 2027" and headline[2] == 1  # fully staffed from Q1 2027; 1 bound quarter
+    assert [one[("Scenarios", f"{column}{row}")] for row in T.HEADLINE_ROWS][::2] == ["Q4 2026", 0]
+
+
+@pytest.mark.parametrize("hires, amplifiers, teams, binding", [
+    (0, 3, 2, "Amplifier"),              # 3 promotion candidates / 1.5 per team = 2 teams
+    (1, 4, 2, "Amplifier"),              # 4 / 1.5 = 2.67 -> 2
+    (2, 5, 3, "Amplifier, Iterator"),    # 5 / 1.5 = 3.33 -> 3, as the 25 Iterators / 7.5 -> 3
+    (4, 7, 3, "Iterator"),               # 7 / 1.5 = 4.67 -> 4: the Iterators bind at 3
+])
+def test_the_bottleneck_counts_the_amplifier_hires_available(engine, hires, amplifiers, teams, binding):
+    values = engine.calculate(inputs={("Assumptions", "B23"): hires})
+    assert values[("Needs", "B26")] == amplifiers and values[("Needs", "B12")] == 3
+    assert (values[("Needs", f"D{T.BOTTLENECK_ROW}")], values[("Needs", f"E{T.BOTTLENECK_ROW}")]) == (teams, binding)
+    assert f"Amplifiers: 3 promotion candidates + {hires} hires available" in summary(values)
 
 
 def _computed_with_horizon(template, tmp_path, quarters, capsys):

@@ -44,7 +44,8 @@ _BESIDE_THE_PLAN = (
     ("Promoted over the plan", _plan_sum("Promotions"),
      "Needs counts the candidates on the plan start; the plan also promotes people who become eligible later"),
     ("Amplifier hires over the plan", _plan_sum("Hires Amplifiers"),
-     "the plan hires only the Amplifiers promotion does not give it, and replaces leavers"),
+     "the plan hires the Amplifiers promotion does not give it, when they are needed, and replaces leavers; "
+     "the Bottleneck counts the Amplifier hires available (Assumptions)"),
     ("Management-bound quarters", f"=Scenarios!B{HEADLINE_ROWS[2]}",
      "quarters in which Iterators wait for a manager: the Bottleneck above counts heads, the plan when they arrive"),
 )
@@ -70,10 +71,13 @@ NEEDS = Sheet("Needs", (
         *(Formula(f"{c}{row}", text.format(p=f"{c}$14", c=c), number_format=NEEDS_ROW_FORMATS.get(row, "0.0"))
           for c in POINT_COLUMNS.values()))),
     Text("A24", "Bottleneck: whole teams each archetype can staff (at the planning point)", "Heading"),
-    Formula("A25", "=BOTTLENECK(InternalAmplifiers,IteratorsAvailable,ConnectorsAvailable,Point,PerTeam)",
+    Formula("A25", "=BOTTLENECK(InternalAmplifiers+AmplifiersAvailable,IteratorsAvailable,ConnectorsAvailable,"
+                   "Point,PerTeam)",
             spill=BOTTLENECK_TABLE, number_format="0.0", header=BOTTLENECK_HEADER,
             column_formats=(("D", "0"), ("E", "General"))),  # whole teams; TRUE/FALSE
     Highlight("A26:E28", "=$E26=TRUE", ATTENTION, ATTENTION_TEXT),  # the binding archetype
+    Text(f"A{BOTTLENECK_ROW + 1}", "Available: Amplifiers = the promotion candidates (B12) + the Amplifier hires "
+                                   "available; Iterators, Connectors = the hires available (Assumptions, rows 21-23)"),
     Text("A31", "Beside the plan (Base scenario, over its quarters)", "Heading"),
     *(item for row, (label, formula, note) in enumerate(_BESIDE_THE_PLAN, start=32) for item in (
         Text(f"A{row}", label, "Label"), Formula(f"B{row}", formula, number_format="0"), Text(f"C{row}", note))),

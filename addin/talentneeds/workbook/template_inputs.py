@@ -117,6 +117,10 @@ ASSUMPTIONS = Sheet("Assumptions", (
     *_value_row(22, "Connector hires available", "ConnectorsAvailable", examples.CONNECTORS_AVAILABLE,
                 "heads", "Example", "Connectors you can hire for the new teams",
                 _non_negative("Connectors available must be a number >= 0")),
+    *_value_row(23, "Amplifier hires available", "AmplifiersAvailable", examples.AMPLIFIERS_AVAILABLE,
+                "heads", "Example", "Amplifiers you can hire from outside for the new teams; the Bottleneck "
+                "(Needs) adds them to the promotion candidates", _non_negative(
+                    "Amplifier hires available must be a number >= 0")),
     Text("A24", "The quarterly plan", "Heading"), Text("B24", "Value", "Heading"),
     Text("D24", "Unit", "Heading"), Text("E24", "Source", "Heading"), Text("F24", "Note", "Heading"),
     *(item for row, archetype, label in ((25, Archetype.AMPLIFIER, "Amplifiers"),

@@ -163,7 +163,8 @@ SCENARIOS_SHEET = Sheet("Scenarios", (
     Text("A1", "Scenarios", "Title"),
     Text("A2", "The Plan sheet's plan under other choices: no promotion from within, the restructure "
                "(wider candidate pool, research leads shared), fast growth (more teams each quarter), "
-               "managers hard to hire (a longer time to hire Amplifiers: type it in column G)."),
+               "managers hard to hire (a longer time to hire Amplifiers, column G, and none promoted: with "
+               "promotion the candidates fill the Amplifier seats and a slow hire changes nothing)."),
     Text("A4", "Scenario", "Heading"),
     *(Text(f"{get_column_letter(2 + i)}4", heading, "Heading" if heading == "Schedule" else "NumberHeading")
       for i, heading in enumerate(_SCENARIO_HEADINGS)),
