@@ -151,7 +151,7 @@ def test_teams_start_is_chosen_from_the_plans_quarters(built):
     assert (sheet, ref) == ("Plan", "$S$5:$S$44")
     assert [wb["Plan"][f"S{r}"].value for r in (5, 6, 12, 44)] == [
         '=IF(ROW()-ROW(Schedule[[#Headers],[Quarter]])>Horizon,"",'
-        'INDEX(QuarterLabels,ROW()-ROW(Schedule[[#Headers],[Quarter]]))&"")'] * 4
+        'T(INDEX(QuarterLabels,ROW()-ROW(Schedule[[#Headers],[Quarter]]))))'] * 4
     assert [wb["Teams"][f"C{r}"].value for r in (5, 6, 7)] == ["Q3 2026", "Q4 2026", "Q1 2027"]
 
 
@@ -172,7 +172,7 @@ def test_every_function_the_template_calls_exists(built):
     # ISLOGICAL only in conditional formats and OFFSET only in the charts' names (drawn by Excel
     # and LibreOffice, never computed by us)
     assert native <= {"SUM", "ROUNDUP", "MIN", "IF", "AND", "COUNTIF", "COUNT", "ROWS", "COLUMNS", "ISNUMBER",
-                      "SUMPRODUCT", "ISERROR", "SUMIFS", "ISLOGICAL", "INDEX", "MATCH", "OFFSET"}
+                      "SUMPRODUCT", "ISERROR", "SUMIFS", "ISLOGICAL", "INDEX", "MATCH", "OFFSET", "T"}
 
 
 def test_cli_template_refuses_to_overwrite_and_needs_xlsx(tmp_path, capsys):

@@ -76,8 +76,9 @@ def heads_chart(anchor: str, size: tuple[float, float], data_sheet: str | None =
 SCENARIO_INPUT_ROWS = {name: 5 + i for i, (name, *_) in enumerate(SCENARIOS)}
 _SCHEDULE_ROW = "ROW()-ROW(Schedule[[#Headers],[Quarter]])"  # 1 for the Schedule's first quarter
 # The Quarter column: blank past the Horizon (so the row is skipped); a label cell that a
-# shorter spill left blank is "" too, not 0 (so while compute resizes the labels' spill
-# to a longer Horizon, the plan is the shorter one, not an error)
+# shorter spill left blank is "" too (T), not 0, so while compute resizes the labels' spill
+# to a longer Horizon the plan is the shorter one, not an error. (INDEX(...)&"" did the same
+# for our engine, but LibreOffice then found Plan!S5 unequal to the label it shows.)
 
 PLAN = Sheet("Plan", (
     Text("A1", "Quarterly hiring plan", "Title"),
@@ -89,7 +90,7 @@ PLAN = Sheet("Plan", (
                "hires are arrivals."),
     Table("Schedule", SCHEDULE_CELL, ("Quarter", "New teams"),
           tuple((None, None) for _ in range(SCHEDULE_ROWS)),
-          formulas={"Quarter": f'=IF({_SCHEDULE_ROW}>Horizon,"",INDEX(QuarterLabels,{_SCHEDULE_ROW})&"")',
+          formulas={"Quarter": f'=IF({_SCHEDULE_ROW}>Horizon,"",T(INDEX(QuarterLabels,{_SCHEDULE_ROW})))',
                     "New teams": '=IF(Schedule[[#This Row],[Quarter]]="","",'
                                  'SUMIFS(Teams[Count],Teams[Start],Schedule[[#This Row],[Quarter]]))'},
           number_formats={"New teams": "0"}),
