@@ -76,7 +76,7 @@ SCENARIOS = (
     ("Base", "Schedule", True, 1, 1, None),
     ("No internal promotion", "Schedule", False, 1, 1, None),
     ("Restructure", "Schedule", True, 2, 2, None),
-    ("Fast growth", "FastGrowthSchedule", True, 1, 1, None),
+    ("Fast growth", "Fast growth schedule", True, 1, 1, None),
     ("Managers hard to hire", "Schedule", False, 1, 1, 2 * plan_model.TIME_TO_HIRE[Archetype.AMPLIFIER]),
 )
 SCENARIO_COLUMNS = ("B", "C", "D", "E", "F")

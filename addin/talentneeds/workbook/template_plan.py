@@ -42,7 +42,8 @@ def _hiring_plan(schedule: str, scenario_row: int, time_to_hire: str = "TimeToHi
 
 
 def _schedule(table: str) -> str:
-    """A scenario's schedule: a table's Quarter and New teams columns under their header."""
+    """A scenario's schedule: the Schedule's, or the Fast growth schedule's, Quarter and New
+    teams columns under their header."""
     return BASE_SCHEDULE if table == "Schedule" else FAST_SCHEDULE
 
 
