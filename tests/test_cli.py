@@ -24,7 +24,9 @@ def test_demo_computes_the_template_and_prints_the_plan(capsys, tmp_path):
     # 3 promotable (Carmen, Esi, Mateo): external Amplifier hires 0 / 1.5 / 3; leverage 2.5-5
     assert next(l for l in out.splitlines() if l.startswith("Amplifier hires")).split()[-3:] == ["0", "1.5", "3"]
     assert next(l for l in out.splitlines() if l.startswith("Manager leverage")).split()[-3:] == ["2.5", "3.75", "5"]
-    assert "Bottleneck: Amplifier (2 whole teams staffable)" in out
+    # 3 promotion candidates + 2 Amplifier hires available: 5 / 1.5 = 3 teams, as 25 / 7.5 Iterators
+    assert ("Bottleneck: Amplifier, Iterator (3 whole teams staffable; Amplifiers: 3 promotion candidates "
+            "+ 2 hires available)") in out
     # the plan's headline is the model's for the example: a team starting in each of the
     # first three quarters, the example roster, the plan assumptions' defaults
     import datetime as dt

@@ -1,6 +1,6 @@
-"""Edits to a built template made as Excel saves them (the sheet's and the Schedule
-table's XML), never through openpyxl, which would drop the dynamic-array markup: for the
-spill tests and the validator's files."""
+"""Edits to a built template made as Excel saves them (the sheets' XML), never through
+openpyxl, which would drop the dynamic-array markup: for the spill tests and the
+validator's files."""
 
 from __future__ import annotations
 
@@ -8,11 +8,10 @@ import re
 import zipfile
 from pathlib import Path
 
-PLAN_PART, SCHEDULE_PART = "xl/worksheets/sheet8.xml", "xl/tables/table4.xml"
+PLAN_PART = "xl/worksheets/sheet8.xml"
 ASSUMPTIONS_PART = "xl/worksheets/sheet2.xml"
-MORE_QUARTERS = ("2028-Q3", "2028-Q4", "2029-Q1", "2029-Q2")
-NEW_TEAMS = "SUMIFS(Teams[Count],Teams[Start],Schedule[[#This Row],[Quarter]])"
-FAST_GROWTH = "Schedule[[#This Row],[New teams]]*FastGrowth"
+# the quarters after the template's eight (2026-07-01 to 2028-06-30), worked out by hand
+MORE_QUARTERS = ("Q3 2028", "Q4 2028", "Q1 2029", "Q2 2029")
 
 
 def edited(source: Path, target: Path, edit) -> Path:
@@ -22,11 +21,6 @@ def edited(source: Path, target: Path, edit) -> Path:
         for name, data in parts.items():
             out.writestr(name, data)
     return target
-
-
-def _schedule_rows(parts: dict[str, bytes], last_row: int) -> None:
-    """The Schedule table ends at ``last_row`` (its ref and its filter)."""
-    parts[SCHEDULE_PART] = re.sub(rb'ref="S4:U\d+"', f'ref="S4:U{last_row}"'.encode(), parts[SCHEDULE_PART])
 
 
 def put_cells(xml: bytes, row: int, cells: str) -> bytes:
@@ -39,19 +33,15 @@ def put_cells(xml: bytes, row: int, cells: str) -> bytes:
     return xml[:later] + f'<row r="{row}">{cells}</row>'.encode() + xml[later:]
 
 
-def lengthen(parts: dict[str, bytes]) -> None:
-    """Four more quarters typed below the Schedule table, as Excel extends a table."""
-    for row, quarter in enumerate(MORE_QUARTERS, start=13):
-        parts[PLAN_PART] = put_cells(parts[PLAN_PART], row, (
-            f'<c r="S{row}" s="4" t="inlineStr"><is><t>{quarter}</t></is></c>'
-            f'<c r="T{row}" s="10"><f>{NEW_TEAMS}</f></c><c r="U{row}" s="10"><f>{FAST_GROWTH}</f></c>'))
-    _schedule_rows(parts, 16)
+def horizon(quarters: int):
+    """An edit: the Horizon (Assumptions!B36) typed as ``quarters``."""
+    def edit(parts: dict[str, bytes]) -> None:
+        xml, count = re.subn(rb'(<c r="B36"[^>]*>)<v>8</v>', rf"\g<1><v>{quarters}</v>".encode(),
+                             parts[ASSUMPTIONS_PART])
+        assert count == 1, "the template's Horizon (Assumptions!B36, 8) was not found"
+        parts[ASSUMPTIONS_PART] = xml
+    return edit
 
 
-def shorten(parts: dict[str, bytes]) -> None:
-    """The Schedule's last two quarters (rows 11 and 12) deleted, and the Horizon
-    (Assumptions!B36) made 6 quarters to match (a check fails otherwise)."""
-    for row in (11, 12):
-        parts[PLAN_PART] = re.sub(rf'<c r="[STU]{row}"[^>]*>.*?</c>'.encode(), b"", parts[PLAN_PART])
-    _schedule_rows(parts, 10)
-    parts[ASSUMPTIONS_PART] = re.sub(rb'(<c r="B36"[^>]*>)<v>8</v>', rb"\1<v>6</v>", parts[ASSUMPTIONS_PART])
+lengthen = horizon(12)  # four more quarters: the Schedule's rows 9-12 get their labels
+shorten = horizon(6)    # the Schedule's rows 7 and 8 become blank

@@ -13,6 +13,7 @@ AS_OF = dt.date(2026, 7, 1)
 COHORT_SIZE = 30
 # Heads the org could put into the new teams: its promotable Iterators become the
 # Amplifiers; the Iterators and Connectors are its hiring budget for the year.
+AMPLIFIERS_AVAILABLE = 2  # Amplifier hires from outside in the period, besides promotion
 ITERATORS_AVAILABLE = 25
 CONNECTORS_AVAILABLE = 1
 

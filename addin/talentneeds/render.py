@@ -138,7 +138,42 @@ def _only_sheet(source: Path, target: Path, sheet: str) -> None:
             if shown:
                 edits.append(ooxml.set_attributes(data, view.start, shown))
         with open(target, "wb") as handle:
-            ooxml.rewrite(archive, handle, {part: ooxml.splice(data, edits)})
+            ooxml.rewrite(archive, handle, {part: ooxml.splice(data, edits), **_charts_by_range(source, archive)})
+
+
+# a chart range given as a defined name, as Excel writes it, and the names the template
+# gives its charts: a column from a cell down as many rows as a number or a one-cell name
+_NAMED_CHART_RANGE = re.compile(rb"<f>\[0\]!([A-Za-z_][\w.]*)</f>")
+_OFFSET_DOWN = re.compile(r"OFFSET\((?P<sheet>[^!]+)!\$(?P<column>[A-Z]+)\$(?P<row>\d+),0,0,(?P<rows>\w+),1\)")
+
+
+def _charts_by_range(source: Path, archive: zipfile.ZipFile) -> dict[str, bytes]:
+    """The chart parts whose ranges are defined names, each name replaced by the cells it
+    stands for now: LibreOffice draws nothing from a defined name (an empty chart)."""
+    charts = {name: archive.read(name) for name in archive.namelist()
+              if name.startswith("xl/charts/") and name.endswith(".xml")}
+    charts = {name: data for name, data in charts.items() if _NAMED_CHART_RANGE.search(data)}
+    if not charts:
+        return {}
+    import openpyxl
+
+    book = openpyxl.load_workbook(source, data_only=True)
+
+    def cells(found: re.Match) -> bytes:
+        defined = book.defined_names.get(found.group(1).decode())
+        shape = _OFFSET_DOWN.fullmatch(defined.attr_text or "") if defined is not None else None
+        if shape is None:
+            return found.group(0)
+        rows = shape["rows"]
+        if not rows.isdigit():
+            (sheet, cell), = book.defined_names[rows].destinations
+            rows = book[sheet][cell.replace("$", "")].value
+        if not isinstance(rows, (int, float)) or rows < 1:
+            return found.group(0)
+        last = int(shape["row"]) + int(rows) - 1
+        return f"<f>{shape['sheet']}!${shape['column']}${shape['row']}:${shape['column']}${last}</f>".encode()
+
+    return {name: _NAMED_CHART_RANGE.sub(cells, data) for name, data in charts.items()}
 
 
 def _to_pdf(soffice: str, source: Path, folder: Path) -> Path:

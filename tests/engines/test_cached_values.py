@@ -67,7 +67,7 @@ def test_data_only_reads_back_every_computed_value(computed):
     expected = {key: (None if value == "" else value) for key, value in computed["values"].items()}
     assert read == expected
     assert read[("Needs", "C17")] == 1.5 and read[("Checks", "B18")] is True
-    assert read[("Needs", "E29")] == "Amplifier" and read[("Staff", "F14")] == "Iterator"
+    assert read[("Needs", "E29")] == "Amplifier, Iterator" and read[("Staff", "F14")] == "Iterator"
 
 
 def test_every_formula_array_range_table_name_validation_and_chart_is_kept(computed):

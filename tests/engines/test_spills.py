@@ -1,8 +1,8 @@
-"""compute resizes spills as Excel 365 does: a longer schedule makes a longer plan, a
+"""compute resizes spills as Excel 365 does: a longer Horizon makes a longer plan, a
 shorter one leaves no stale rows, and a spill that would cover a filled cell is #SPILL!.
 
-The workbooks are edited the way Excel saves an edit (the XML of the sheet and of the
-Schedule table), never through openpyxl, which would drop the dynamic-array markup."""
+The workbooks are edited the way Excel saves an edit (the XML of the sheet), never
+through openpyxl, which would drop the dynamic-array markup."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def template(tmp_path_factory) -> Path:
 def model_plan(quarters: int) -> list[list]:
     """The Base plan straight from the model: the Teams table starts one team in each of
     the first three quarters; the template's defaults; its quarters labelled as the
-    Schedule labels them (the quarters typed below it after the template's)."""
+    Schedule labels them."""
     schedule = [1, 1, 1] + [0] * (quarters - 3)
     frame = plan_model.hiring_plan(schedule, "mid", roster=tables.roster(examples.roster_range()),
                                    as_of=dt.date(2026, 7, 1), labels=[*T.QUARTERS, *MORE_QUARTERS][:quarters])
@@ -43,13 +43,13 @@ def plan_grid(path: Path, rows: range) -> list[list]:
     return [[ws.cell(r, c).value for c in range(1, 1 + len(plan_model.PLAN_COLUMNS))] for r in rows]
 
 
-def test_a_schedule_of_12_quarters_spills_a_12_row_plan(template, tmp_path):
+def test_a_horizon_of_12_quarters_spills_a_12_row_plan(template, tmp_path):
     longer = edited(template, tmp_path / "longer.xlsx", lengthen)
     values = compute(longer, tmp_path / "computed.xlsx")
     out = tmp_path / "computed.xlsx"
     spills = {(s.sheet, s.anchor): s.ref for s in dynamic_arrays(out)}
     assert spills[("Plan", "A15")] == "A15:Q27"           # header + 12 quarters
-    assert spills[("Scenarios", "A19")] == "A19:Q31"       # every plan of the schedule
+    assert spills[("Scenarios", "A19")] == "A19:Q31"       # every plan of the Horizon
     assert spills[("Scenarios", "AU19")] == "AU19:BK31"     # Fast growth
     assert spills[("Plan", "Y4")] == "Y4:AB17"              # the plan's cost: header, 12 quarters, Total
     assert spills[("Needs", "A6")] == "A6:D9"              # untouched by the schedule
@@ -67,7 +67,7 @@ def test_a_schedule_of_12_quarters_spills_a_12_row_plan(template, tmp_path):
         assert re.search(rb'<c r="A15"[^>]* cm="1"', archive.read(PLAN_PART))
 
 
-def test_a_shorter_schedule_leaves_no_stale_rows_below_the_plan(template, tmp_path):
+def test_a_shorter_horizon_leaves_no_stale_rows_below_the_plan(template, tmp_path):
     shorter = edited(template, tmp_path / "shorter.xlsx", shorten)
     compute(shorter, tmp_path / "computed.xlsx")
     out = tmp_path / "computed.xlsx"

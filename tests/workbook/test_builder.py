@@ -99,7 +99,9 @@ def test_array_functions_fill_their_whole_range_and_never_show_as_implicit_inter
     # TEAM_NEEDS is 4x4, BOTTLENECK 5x5 (header, 3 archetypes, Bottleneck), COHORT_MIX 5x4 (net
     # by heads, by value; gross), HIRING_PLAN 9x17 (header + 8 quarters; Plan and four scenarios),
     # each with its PLAN_COST 10x4 (header, 8 quarters, Total), PLAN_HEADLINE 3x1 (five scenarios),
-    # QUARTER_LABELS 8x1, PLAN_DISTRIBUTION 4x4; UNKNOWN_TITLES one cell (the example's titles are all on Roles)
+    # QUARTER_LABELS 8x1, PLAN_DISTRIBUTION 4x4; UNKNOWN_TITLES one cell (the example's titles are
+    # all on Roles); the Fast growth schedule's New teams, IF over the Schedule's 40 rows (its
+    # Quarter column, =Schedule[Quarter], calls no function)
     assert arrays == {"D8": "UNKNOWN_TITLES", "A6:D9": "TEAM_NEEDS", "A25:E29": "BOTTLENECK", "A9:D13": "COHORT_MIX",
                       "F9:I13": "COHORT_MIX", "K9:N13": "COHORT_MIX", "A15:Q23": "HIRING_PLAN",
                       "A19:Q27": "HIRING_PLAN", "X19:AN27": "HIRING_PLAN", "AU19:BK27": "HIRING_PLAN",
@@ -107,7 +109,7 @@ def test_array_functions_fill_their_whole_range_and_never_show_as_implicit_inter
                       "Y4:AB13": "PLAN_COST", "S19:V28": "PLAN_COST", "AP19:AS28": "PLAN_COST",
                       "BM19:BP28": "PLAN_COST", "CJ19:CM28": "PLAN_COST",
                       "W5:W12": "QUARTER_LABELS", "M4:P7": "PLAN_DISTRIBUTION",
-                      **{f"{c}13:{c}15": "PLAN_HEADLINE" for c in "BCDEF"}}
+                      "AE5:AE44": "IF", **{f"{c}13:{c}15": "PLAN_HEADLINE" for c in "BCDEF"}}
     for table_function in ("TEAM_NEEDS", "BOTTLENECK", "COHORT_MIX", "HIRING_PLAN", "PLAN_HEADLINE", "UNKNOWN_TITLES"):
         plain = re.findall(rf"<f>[^<]*{table_function}\(", xml)
         assert not plain, f"{table_function} written as an ordinary formula"
@@ -131,11 +133,13 @@ def test_charts_on_needs_cohort_and_plan(built):
     line = plan_chart[plan_chart.index("<lineChart>"):plan_chart.index("</lineChart>")]
     assert '<grouping val="stacked" />' in bar and '<overlap val="100" />' in bar
     # series: title cell, categories (the quarters' labels: the plan's Quarter column), values --
-    # Amplifiers, Iterators, Connectors
+    # Amplifiers, Iterators, Connectors -- as names reaching down the plan as far as the Horizon
     assert re.findall(r"<f>([^<]*)</f>", bar) == [
-        f"{ref}" for column in "CDE"
-        for ref in (f"Plan!${column}$15", "'Plan'!$A$16:$A$23", f"'Plan'!${column}$16:${column}$23")]
-    assert re.findall(r"<f>([^<]*)</f>", line) == ["Plan!$K$15", "'Plan'!$A$16:$A$23", "'Plan'!$K$16:$K$23"]
+        f"{ref}" for column, name in zip("CDE", ("Amplifiers", "Iterators", "Connectors"))
+        for ref in (f"Plan!${column}$15", "[0]!PlanChartQuarters", f"[0]!PlanChart{name}")]
+    assert re.findall(r"<f>([^<]*)</f>", line) == ["Plan!$K$15", "[0]!PlanChartQuarters", "[0]!PlanChartCapacity"]
+    assert {name: wb.defined_names[name].attr_text for name in ("PlanChartQuarters", "PlanChartCapacity")} == {
+        "PlanChartQuarters": "OFFSET(Plan!$A$16,0,0,Horizon,1)", "PlanChartCapacity": "OFFSET(Plan!$K$16,0,0,Horizon,1)"}
 
 
 def test_teams_start_is_chosen_from_the_plans_quarters(built):
@@ -143,11 +147,12 @@ def test_teams_start_is_chosen_from_the_plans_quarters(built):
     (rule,) = [dv for dv in wb["Teams"].data_validations.dataValidation if "C5" in str(dv.sqref)]
     assert (rule.type, rule.formula1, str(rule.sqref)) == ("list", "PlanQuarters", "C5:C7")
     (sheet, ref), = wb.defined_names["PlanQuarters"].destinations
-    # the Schedule's Quarter column, labelled from the plan start 2026-07-01: Q3 2026 ... Q2 2028
-    assert (sheet, ref) == ("Plan", "$S$5:$S$12")
-    assert [wb["Plan"][f"S{r}"].value for r in (5, 6, 12)] == [
+    # the Schedule's Quarter column, labelled from the plan start 2026-07-01: Q3 2026 ... Q2 2028,
+    # then blank up to the 40 quarters the Horizon can ask for
+    assert (sheet, ref) == ("Plan", "$S$5:$S$44")
+    assert [wb["Plan"][f"S{r}"].value for r in (5, 6, 12, 44)] == [
         '=IF(ROW()-ROW(Schedule[[#Headers],[Quarter]])>Horizon,"",'
-        'INDEX(QuarterLabels,ROW()-ROW(Schedule[[#Headers],[Quarter]])))'] * 3
+        'T(INDEX(QuarterLabels,ROW()-ROW(Schedule[[#Headers],[Quarter]]))))'] * 4
     assert [wb["Teams"][f"C{r}"].value for r in (5, 6, 7)] == ["Q3 2026", "Q4 2026", "Q1 2027"]
 
 
@@ -165,9 +170,10 @@ def test_every_function_the_template_calls_exists(built):
     ours = called & {name for name in udfs.__all__}
     native = called - ours
     assert len(ours) >= 10
-    # ISLOGICAL only in conditional formats (drawn by Excel and LibreOffice, never computed by us)
+    # ISLOGICAL only in conditional formats and OFFSET only in the charts' names (drawn by Excel
+    # and LibreOffice, never computed by us)
     assert native <= {"SUM", "ROUNDUP", "MIN", "IF", "AND", "COUNTIF", "COUNT", "ROWS", "COLUMNS", "ISNUMBER",
-                      "SUMPRODUCT", "ISERROR", "SUMIFS", "ISLOGICAL", "INDEX", "MATCH"}
+                      "SUMPRODUCT", "ISERROR", "SUMIFS", "ISLOGICAL", "INDEX", "MATCH", "OFFSET", "T"}
 
 
 def test_cli_template_refuses_to_overwrite_and_needs_xlsx(tmp_path, capsys):

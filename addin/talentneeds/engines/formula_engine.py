@@ -31,6 +31,7 @@ import contextvars
 import gc
 import io
 import logging
+import re
 from pathlib import Path
 
 import numpy as np
@@ -197,6 +198,7 @@ class WorkbookEngine:
         _mark_omitted_arguments(workbook, frozenset(self.function_names + row_functions))
         self._blocks = take_constant_blocks(workbook)
         _drop_blank_cells(workbook)
+        _drop_unused_names(workbook)
         self._load_messages: dict[str, list[str]] = self._link_messages
         self.model = self._load(workbook, progress)
         self._formula_count = self._wrap_cells()
@@ -338,6 +340,24 @@ def _drop_blank_cells(workbook) -> None:
             del cells[key]
 
 
+def _formula_texts(workbook) -> list[str]:
+    """Every cell formula's text and every workbook-level defined name's."""
+    return ([c.value.text if isinstance(c.value, ArrayFormula) else str(c.value)
+             for ws in workbook.worksheets for c in cells_in_order(ws) if c.data_type == "f"]
+            + [d.attr_text or "" for d in workbook.defined_names.values()])
+
+
+def _drop_unused_names(workbook) -> None:
+    """Remove the workbook-level defined names that no formula and no other name uses,
+    such as a chart's ranges (the template's PlanChart names, OFFSET(...)): formulas
+    compiles every name it is given, and cannot parse a name that is a function returning
+    a reference (it prints "Missing Reference" for each). Nothing computed reads them."""
+    texts = _formula_texts(workbook)
+    words = {word.upper() for text in texts for word in re.findall(r"[A-Za-z_\\][\w.\\]*", text)}
+    for name in [name for name in workbook.defined_names if name.upper() not in words]:
+        del workbook.defined_names[name]
+
+
 def _drop_cached_array_values(workbook) -> None:
     """Remove the values stored in the cells of an array formula's range (all but its
     top-left cell): openpyxl reads them as constants, and formulas would hand a stale
@@ -406,9 +426,7 @@ def _check_sheet_names(workbook) -> None:
     quoted = [ws for ws in workbook.worksheets if "'" in ws.title]
     if not quoted:
         return
-    texts = [c.value.text if isinstance(c.value, ArrayFormula) else str(c.value)
-             for ws in workbook.worksheets for c in cells_in_order(ws) if c.data_type == "f"]
-    texts += [d.attr_text or "" for d in workbook.defined_names.values()]
+    texts = _formula_texts(workbook)
     for ws in quoted:
         own = any(c.data_type == "f" for c in cells_in_order(ws))
         if own or any(ws.title.replace("'", "''").upper() in t.upper() for t in texts):

@@ -10,9 +10,9 @@ import zipfile
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, LineChart, Reference, Series
-from openpyxl.chart.data_source import StrRef
-from openpyxl.chart.series import SeriesLabel
+from openpyxl.chart import BarChart, LineChart
+from openpyxl.chart.data_source import AxDataSource, NumDataSource, NumRef, StrRef
+from openpyxl.chart.series import Series, SeriesLabel
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill, Protection
 from openpyxl.styles.differential import DifferentialStyle
@@ -246,10 +246,27 @@ def _table(ws, table: Table, styles) -> None:
     ws.add_table(xl_table)
 
 
+def _is_name(ref: str) -> bool:
+    """A chart range given as a defined name (a word), not as cells ("A16:A23")."""
+    try:
+        range_boundaries(ref)
+    except ValueError:
+        return True
+    return False
+
+
+def _chart_ref(ws, ref: str) -> str:
+    # a workbook-level name, as Excel writes it in a chart ("[0]" is this workbook): the
+    # chart then follows the name's range when it changes, a range of cells does not
+    if _is_name(ref):
+        return f"[0]!{ref}"
+    min_col, min_row, max_col, max_row = range_boundaries(ref)
+    sheet = ws.title.replace("'", "''")
+    return f"'{sheet}'!${get_column_letter(min_col)}${min_row}:${get_column_letter(max_col)}${max_row}"
+
+
 def _series(ws, title_cell: str, values: str) -> Series:
-    min_col, min_row, max_col, max_row = range_boundaries(values)
-    series = Series(Reference(ws, min_col=min_col, min_row=min_row, max_col=max_col, max_row=max_row),
-                    title_from_data=False)
+    series = Series(val=NumDataSource(numRef=NumRef(f=_chart_ref(ws, values))))
     series.tx = SeriesLabel(strRef=StrRef(_absolute(ws.title, title_cell)))
     return series
 
@@ -265,14 +282,15 @@ def _chart(ws, chart: Chart) -> None:
         bar.grouping, bar.overlap = "stacked", 100
     for title_cell, values in chart.series:
         bar.series.append(_series(data, title_cell, values))
-    min_col, min_row, max_col, max_row = range_boundaries(chart.categories)
-    categories = Reference(data, min_col=min_col, min_row=min_row, max_col=max_col, max_row=max_row)
-    bar.set_categories(categories)
+    categories = _chart_ref(data, chart.categories)
+    for series in bar.series:
+        series.cat = AxDataSource(numRef=NumRef(f=categories))
     if chart.lines:
         line = LineChart()
         for title_cell, values in chart.lines:
             line.series.append(_series(data, title_cell, values))
-        line.set_categories(categories)
+        for series in line.series:
+            series.cat = AxDataSource(numRef=NumRef(f=categories))
         bar += line  # drawn on the same axes as the columns
     ws.add_chart(bar, chart.anchor)
 

@@ -62,9 +62,14 @@ def summary(values: Values) -> str:
         if in_summary:
             hires.append([label, *(values.get(("Needs", f"{column}{row}"))
                                    for column in T.POINT_COLUMNS.values())])
-    bottleneck = block(values, "Needs", T.BOTTLENECK_TABLE)[-1]
+    table = block(values, "Needs", T.BOTTLENECK_TABLE)
+    bottleneck = table[-1]
     teams = bottleneck[3]
     staffable = f"{teams:g} whole teams staffable" if isinstance(teams, float) else str(teams)
+    internal, amplifiers = values.get(("Needs", T.INTERNAL_AMPLIFIERS_CELL)), table[1][1]
+    if isinstance(internal, float) and isinstance(amplifiers, float):  # the Bottleneck's Amplifiers available
+        staffable += (f"; Amplifiers: {_number(internal)} promotion candidates + "
+                      f"{_number(amplifiers - internal)} hires available")
     heads = block(values, "Cohort", T.COHORT_BY_HEADS)
     value = block(values, "Cohort", T.COHORT_BY_VALUE)
     cohort = [["Archetype", "Seats by heads", "Seats by value"]]

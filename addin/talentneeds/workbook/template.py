@@ -14,7 +14,7 @@ from talentneeds.workbook.spec import Chart, Formula, Highlight, Sheet, Text
 from talentneeds.workbook.template_layout import *  # noqa: F403  (the layout is read as template.X)
 from talentneeds.workbook.template_layout import _check_status
 from talentneeds.workbook.template_inputs import ASSUMPTIONS, ROLES, STAFF, START, TEAMS
-from talentneeds.workbook.template_plan import PLAN, SCENARIOS_SHEET, _plan_reach
+from talentneeds.workbook.template_plan import PLAN, SCENARIOS_SHEET, _plan_reach, heads_chart
 from talentneeds.workbook.template_plan import SCENARIO_INPUT_ROWS  # noqa: F401 (read as template.X)
 
 # (row, label, formula, shown in the summary of `talentneeds compute`)
@@ -44,7 +44,8 @@ _BESIDE_THE_PLAN = (
     ("Promoted over the plan", _plan_sum("Promotions"),
      "Needs counts the candidates on the plan start; the plan also promotes people who become eligible later"),
     ("Amplifier hires over the plan", _plan_sum("Hires Amplifiers"),
-     "the plan hires only the Amplifiers promotion does not give it, and replaces leavers"),
+     "the plan hires the Amplifiers promotion does not give it, when they are needed, and replaces leavers; "
+     "the Bottleneck counts the Amplifier hires available (Assumptions)"),
     ("Management-bound quarters", f"=Scenarios!B{HEADLINE_ROWS[2]}",
      "quarters in which Iterators wait for a manager: the Bottleneck above counts heads, the plan when they arrive"),
 )
@@ -70,10 +71,13 @@ NEEDS = Sheet("Needs", (
         *(Formula(f"{c}{row}", text.format(p=f"{c}$14", c=c), number_format=NEEDS_ROW_FORMATS.get(row, "0.0"))
           for c in POINT_COLUMNS.values()))),
     Text("A24", "Bottleneck: whole teams each archetype can staff (at the planning point)", "Heading"),
-    Formula("A25", "=BOTTLENECK(InternalAmplifiers,IteratorsAvailable,ConnectorsAvailable,Point,PerTeam)",
+    Formula("A25", "=BOTTLENECK(InternalAmplifiers+AmplifiersAvailable,IteratorsAvailable,ConnectorsAvailable,"
+                   "Point,PerTeam)",
             spill=BOTTLENECK_TABLE, number_format="0.0", header=BOTTLENECK_HEADER,
             column_formats=(("D", "0"), ("E", "General"))),  # whole teams; TRUE/FALSE
     Highlight("A26:E28", "=$E26=TRUE", ATTENTION, ATTENTION_TEXT),  # the binding archetype
+    Text(f"A{BOTTLENECK_ROW + 1}", "Available: Amplifiers = the promotion candidates (B12) + the Amplifier hires "
+                                   "available; Iterators, Connectors = the hires available (Assumptions, rows 21-23)"),
     Text("A31", "Beside the plan (Base scenario, over its quarters)", "Heading"),
     *(item for row, (label, formula, note) in enumerate(_BESIDE_THE_PLAN, start=32) for item in (
         Text(f"A{row}", label, "Label"), Formula(f"B{row}", formula, number_format="0"), Text(f"C{row}", note))),
@@ -186,7 +190,7 @@ EXTRA_NAMES = {"PerTeam": "Assumptions!$B$5:$C$7", "TimeToHire": "Assumptions!$B
                # the labels of the plan's quarters (QUARTER_LABELS' reach) and the Schedule's quarters:
                # the Teams' Start is chosen from these
                "QuarterLabels": f"Plan!{absolute_coordinate(LABELS_REACH)}",
-               "PlanQuarters": f"Plan!{absolute_coordinate(SCHEDULE_LABELS)}"}
+               "PlanQuarters": f"Plan!{absolute_coordinate(SCHEDULE_LABELS)}", **CHART_NAMES}
 
 def _headline(row: int, label: str, formula: str, number_format: str = "0") -> tuple:
     return Text(f"A{row}", label, "Label"), Formula(f"B{row}", formula, number_format=number_format)
@@ -224,10 +228,7 @@ DASHBOARD = Sheet("Dashboard", (
     Chart("bar", "Needs of the new teams (FTE)", "D3", "A7:A9",
           (("B6", "B7:B9"), ("C6", "C7:C9"), ("D6", "D7:D9")), y_title="FTE", data_sheet="Needs",
           size=(16, 7)),
-    Chart("bar", "Heads per quarter, and management capacity", "D18", f"A16:A{15 + len(QUARTERS)}",
-          tuple((f"{column}15", f"{column}16:{column}{15 + len(QUARTERS)}") for column in "CDE"),
-          y_title="Heads", stacked=True, size=(16, 7), data_sheet="Plan",
-          lines=(("K15", f"K16:K{15 + len(QUARTERS)}"),)),
+    heads_chart("D18", (16, 7), data_sheet="Plan"),
 ), column_widths={"A": 34, "B": 24, "C": 3}, tab_color="1F4E79", first_tab=True)
 
 TEMPLATE = (START, ASSUMPTIONS, TEAMS, STAFF, ROLES, NEEDS, COHORT, PLAN, SCENARIOS_SHEET, CHECKS, XLWINGS_CONF,

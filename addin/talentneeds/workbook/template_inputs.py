@@ -117,6 +117,10 @@ ASSUMPTIONS = Sheet("Assumptions", (
     *_value_row(22, "Connector hires available", "ConnectorsAvailable", examples.CONNECTORS_AVAILABLE,
                 "heads", "Example", "Connectors you can hire for the new teams",
                 _non_negative("Connectors available must be a number >= 0")),
+    *_value_row(23, "Amplifier hires available", "AmplifiersAvailable", examples.AMPLIFIERS_AVAILABLE,
+                "heads", "Example", "Amplifiers you can hire from outside for the new teams; the Bottleneck "
+                "(Needs) adds them to the promotion candidates", _non_negative(
+                    "Amplifier hires available must be a number >= 0")),
     Text("A24", "The quarterly plan", "Heading"), Text("B24", "Value", "Heading"),
     Text("D24", "Unit", "Heading"), Text("E24", "Source", "Heading"), Text("F24", "Note", "Heading"),
     *(item for row, archetype, label in ((25, Archetype.AMPLIFIER, "Amplifiers"),
@@ -146,8 +150,8 @@ ASSUMPTIONS = Sheet("Assumptions", (
         "Choice", "the Plan sheet shows the plan's totals at these percentiles (Monte Carlo over every range)",
         Validation("decimal", "0", "100", "between", "A percentile must be a number from 0 to 100"))),
     *_value_row(36, "Horizon", "Horizon", len(QUARTERS), "quarters", "Choice",
-                "quarters labelled from the plan start; the Schedule (Plan) has a row for each (add rows "
-                "at its bottom for more)", Validation("whole", str(MIN_HORIZON_QUARTERS), str(MAX_HORIZON_QUARTERS),
+                "quarters labelled from the plan start; the plan, its cost, the scenarios and the charts "
+                "follow it", Validation("whole", str(MIN_HORIZON_QUARTERS), str(MAX_HORIZON_QUARTERS),
                                                       "between", f"Horizon must be a whole number of quarters, "
                                                                  f"{MIN_HORIZON_QUARTERS}-{MAX_HORIZON_QUARTERS}")),
     Text("A38", "Cost (assumptions beyond the source, which gives no figures)", "Heading"),

@@ -41,9 +41,17 @@ PLAN_COLUMN = {name: get_column_letter(1 + i) for i, name in enumerate(plan_mode
 # read a plan read this whole reach (blank rows are skipped), so they follow its spill
 # when the schedule grows or shrinks; nothing else is placed in it.
 PLAN_REACH_ROWS = 1 + plan_model.MAX_QUARTERS
+# The Schedule has a row for every quarter the Horizon can ask for; the rows past the
+# Horizon are blank, and a plan skips blank rows, so the plan follows the Horizon
+SCHEDULE_ROWS = MAX_HORIZON_QUARTERS
 SCHEDULE_COLUMN = PLAN_WIDTH + 2  # the Schedule table: beside the plan, so both grow downwards freely
 SCHEDULE_CELL = f"{get_column_letter(SCHEDULE_COLUMN)}4"
-SCHEDULE_LABELS = f"{get_column_letter(SCHEDULE_COLUMN)}5:{get_column_letter(SCHEDULE_COLUMN)}{4 + len(QUARTERS)}"
+SCHEDULE_LABELS = f"{get_column_letter(SCHEDULE_COLUMN)}5:{get_column_letter(SCHEDULE_COLUMN)}{4 + SCHEDULE_ROWS}"
+# The heads chart's ranges: defined names reaching down the Base plan as far as the
+# Horizon, so the chart shows the plan's quarters and no empty ones, whatever the Horizon
+_CHART_SERIES = {"Quarters": "Quarter", "Amplifiers": "Amplifiers", "Iterators": "Iterators",
+                 "Connectors": "Connectors", "Capacity": "Management capacity"}
+CHART_NAMES = {f"PlanChart{name}": f"OFFSET(Plan!${PLAN_COLUMN[column]}$16,0,0,Horizon,1)" for name, column in _CHART_SERIES.items()}
 # QUARTER_LABELS of the plan start, one per Schedule row: the Schedule's Quarter column reads them
 LABELS_COLUMN = SCHEDULE_COLUMN + 4
 LABELS_CELL = f"{get_column_letter(LABELS_COLUMN)}5"
@@ -51,18 +59,25 @@ LABELS_REACH = f"{LABELS_CELL}:{get_column_letter(LABELS_COLUMN)}{4 + MAX_HORIZO
 # PLAN_COST of the Base plan, beside the labels: header, one row per quarter, Total
 COST_COLUMN = LABELS_COLUMN + 2
 PLAN_COST_HEADER = tuple(udfs.PLAN_COST([["Quarter", "Amplifiers", "Iterators", "Connectors", "Hires Amplifiers", "Hires Iterators", "Hires Connectors", "Promotions"], [1, 0, 0, 0, 0, 0, 0, 0]], 0)[0])
+# The Fast growth scenario's schedule, right of the cost table: labelled like the Schedule
+# (a Quarter and a New teams column under their header), so that its plan names quarters too
+FAST_SCHEDULE_COLUMN = COST_COLUMN + len(PLAN_COST_HEADER) + 1
+FAST_SCHEDULE_CELL = f"{get_column_letter(FAST_SCHEDULE_COLUMN)}4"
 # PLAN_DISTRIBUTION of the Base plan: header + three outcomes at three percentiles, right of the chart
 DISTRIBUTION_TABLE = "M4:P7"
 DISTRIBUTION_HEADER = ("Outcome", "P10", "P50", "P90")
-# Scenarios: (name, schedule column, promote, pool factor, research leads shared by, the
+# Scenarios: (name, schedule table, promote, pool factor, research leads shared by, the
 # Amplifiers' time to hire: None for the Assumptions' one); the plans of all but Base sit
-# below the comparison, Base is the Plan sheet's
+# below the comparison, Base is the Plan sheet's. Managers hard to hire promotes nobody:
+# with promotion, the candidates on Staff and those becoming eligible fill every Amplifier
+# seat as it opens, so a slower hire changes nothing (the example's plan is the Base's);
+# against No internal promotion it shows what the slow hire alone costs
 SCENARIOS = (
-    ("Base", "New teams", True, 1, 1, None),
-    ("No internal promotion", "New teams", False, 1, 1, None),
-    ("Restructure", "New teams", True, 2, 2, None),
-    ("Fast growth", "Fast growth", True, 1, 1, None),
-    ("Managers hard to hire", "New teams", True, 1, 1, 2 * plan_model.TIME_TO_HIRE[Archetype.AMPLIFIER]),
+    ("Base", "Schedule", True, 1, 1, None),
+    ("No internal promotion", "Schedule", False, 1, 1, None),
+    ("Restructure", "Schedule", True, 2, 2, None),
+    ("Fast growth", "Fast growth schedule", True, 1, 1, None),
+    ("Managers hard to hire", "Schedule", False, 1, 1, 2 * plan_model.TIME_TO_HIRE[Archetype.AMPLIFIER]),
 )
 SCENARIO_COLUMNS = ("B", "C", "D", "E", "F")
 HEADLINE_ROWS = range(13, 16)  # PLAN_HEADLINE values (fully staffed, peak backlog, bound quarters)

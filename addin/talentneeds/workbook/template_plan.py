@@ -15,6 +15,9 @@ _PLAN_ARGUMENTS = ("Staff[#All],AsOf,Point,PerTeam,SpanLow,SpanHigh,{time_to_hir
 # the Base plan's schedule: labelled (a Quarter and a New teams column under their header),
 # so that the plan, its headline and its cost name quarters by their labels
 BASE_SCHEDULE = "Schedule[[#All],[Quarter]:[New teams]]"
+FAST_SCHEDULE = f"Plan!${get_column_letter(FAST_SCHEDULE_COLUMN)}$4:${get_column_letter(FAST_SCHEDULE_COLUMN + 1)}${4 + SCHEDULE_ROWS}"
+_FAST_LABELS = f"{get_column_letter(FAST_SCHEDULE_COLUMN)}5:{get_column_letter(FAST_SCHEDULE_COLUMN)}{4 + SCHEDULE_ROWS}"
+_FAST_TEAMS = f"{get_column_letter(FAST_SCHEDULE_COLUMN + 1)}5:{get_column_letter(FAST_SCHEDULE_COLUMN + 1)}{4 + SCHEDULE_ROWS}"
 
 
 def _plan_reach(column: int, row: int) -> str:
@@ -38,9 +41,10 @@ def _hiring_plan(schedule: str, scenario_row: int, time_to_hire: str = "TimeToHi
     return f"=HIRING_PLAN({schedule},{arguments})"
 
 
-def _schedule(column: str) -> str:
-    """A scenario's schedule: the Base's, labelled, or a column of the Schedule (numbered)."""
-    return BASE_SCHEDULE if column == "New teams" else f"Schedule[{column}]"
+def _schedule(table: str) -> str:
+    """A scenario's schedule: the Schedule's, or the Fast growth schedule's, Quarter and New
+    teams columns under their header."""
+    return BASE_SCHEDULE if table == "Schedule" else FAST_SCHEDULE
 
 
 def _cost_table(column: int, row: int, plan: str) -> Formula:
@@ -61,26 +65,43 @@ def _cost_total(column: int, row: int, sheet: str = "") -> str:
     return f"=SUM({cells})-MAX({cells})"
 
 
+def heads_chart(anchor: str, size: tuple[float, float], data_sheet: str | None = None) -> Chart:
+    """The Base plan's heads per quarter (stacked) and its management capacity (a line),
+    over the Horizon's quarters (the PlanChart names)."""
+    return Chart("bar", "Heads per quarter, and management capacity", anchor, "PlanChartQuarters",
+                 tuple((f"{PLAN_COLUMN[name]}15", f"PlanChart{name}") for name in ("Amplifiers", "Iterators", "Connectors")),
+                 y_title="Heads", stacked=True, size=size, data_sheet=data_sheet,
+                 lines=((f"{PLAN_COLUMN['Management capacity']}15", "PlanChartCapacity"),))
+
+
 SCENARIO_INPUT_ROWS = {name: 5 + i for i, (name, *_) in enumerate(SCENARIOS)}
 _SCHEDULE_ROW = "ROW()-ROW(Schedule[[#Headers],[Quarter]])"  # 1 for the Schedule's first quarter
-# The Quarter column: blank past the Horizon (so the row is skipped), not INDEX of a label
-# cell the shorter spill left blank, which is 0
+# The Quarter column: blank past the Horizon (so the row is skipped); a label cell that a
+# shorter spill left blank is "" too (T), not 0, so while compute resizes the labels' spill
+# to a longer Horizon the plan is the shorter one, not an error. (INDEX(...)&"" did the same
+# for our engine, but LibreOffice then found Plan!S5 unequal to the label it shows.)
 
 PLAN = Sheet("Plan", (
     Text("A1", "Quarterly hiring plan", "Title"),
     Text("A2", "New teams per quarter come from the Teams table (its Start column), through the Schedule "
                f"(column {get_column_letter(SCHEDULE_COLUMN)}), labelled by the quarters of the plan start "
-               f"(Assumptions); the Schedule has a row for each of the Horizon's quarters."),
+               f"(Assumptions); the Schedule's rows past the Horizon (up to {SCHEDULE_ROWS}) stay blank and "
+               "the plan skips them."),
     Text("A3", "Quarter 1 starts on the plan start on Assumptions. Heads are at the end of each quarter; "
                "hires are arrivals."),
-    Table("Schedule", SCHEDULE_CELL, ("Quarter", "New teams", "Fast growth"),
-          tuple((None, None, None) for _ in QUARTERS),
-          formulas={"Quarter": f'=IF({_SCHEDULE_ROW}>Horizon,"",INDEX(QuarterLabels,{_SCHEDULE_ROW}))',
+    Table("Schedule", SCHEDULE_CELL, ("Quarter", "New teams"),
+          tuple((None, None) for _ in range(SCHEDULE_ROWS)),
+          formulas={"Quarter": f'=IF({_SCHEDULE_ROW}>Horizon,"",T(INDEX(QuarterLabels,{_SCHEDULE_ROW})))',
                     "New teams": '=IF(Schedule[[#This Row],[Quarter]]="","",'
-                                 'SUMIFS(Teams[Count],Teams[Start],Schedule[[#This Row],[Quarter]]))',
-                    "Fast growth": '=IF(Schedule[[#This Row],[Quarter]]="","",'
-                                   'Schedule[[#This Row],[New teams]]*FastGrowth)'},
-          number_formats={"New teams": "0", "Fast growth": "0"}),
+                                 'SUMIFS(Teams[Count],Teams[Start],Schedule[[#This Row],[Quarter]]))'},
+          number_formats={"New teams": "0"}),
+    Text(f"{get_column_letter(FAST_SCHEDULE_COLUMN)}3", "Fast growth (Scenarios): the Schedule's teams x "
+                                                        "Fast growth (Assumptions)", "Heading"),
+    Text(FAST_SCHEDULE_CELL, "Quarter", "Heading"),
+    Text(f"{get_column_letter(FAST_SCHEDULE_COLUMN + 1)}4", "New teams", "NumberHeading"),
+    Formula(f"{get_column_letter(FAST_SCHEDULE_COLUMN)}5", "=Schedule[Quarter]", spill=_FAST_LABELS),
+    Formula(f"{get_column_letter(FAST_SCHEDULE_COLUMN + 1)}5",
+            '=IF(Schedule[Quarter]="","",Schedule[New teams]*FastGrowth)', spill=_FAST_TEAMS, number_format="0"),
     Text(f"{get_column_letter(LABELS_COLUMN)}4", "Quarters", "Heading"),
     Formula(LABELS_CELL, "=QUARTER_LABELS(AsOf,Horizon)",
             spill=f"{LABELS_CELL}:{get_column_letter(LABELS_COLUMN)}{4 + len(QUARTERS)}"),
@@ -96,14 +117,12 @@ PLAN = Sheet("Plan", (
             column_formats=(("N", "General"),), header=PLAN_HEADER),
     *_plan_highlights(1, 15),
     *_check_status("F1"),
-    Chart("bar", "Heads per quarter, and management capacity", "B4", f"A16:A{15 + len(QUARTERS)}",
-          tuple((f"{column}15", f"{column}16:{column}{15 + len(QUARTERS)}") for column in "CDE"),
-          y_title="Heads", stacked=True, size=(20, 5.2),
-          lines=(("K15", f"K16:K{15 + len(QUARTERS)}"),)),
+    heads_chart("B4", (20, 5.2)),
 ), column_widths={"A": 12, "B": 11, "C": 12, **{c: 12 for c in "DEFGHIJM"}, "K": 20, "L": 16, "N": 17, "O": 18, "P": 17, "Q": 18,
                   get_column_letter(PLAN_WIDTH + 1): 3, get_column_letter(SCHEDULE_COLUMN): 12,
-                  get_column_letter(SCHEDULE_COLUMN + 1): 11, get_column_letter(SCHEDULE_COLUMN + 2): 12,
-                  get_column_letter(LABELS_COLUMN): 10, get_column_letter(COST_COLUMN): 10}, freeze="A16")
+                  get_column_letter(SCHEDULE_COLUMN + 1): 11, get_column_letter(LABELS_COLUMN): 10,
+                  get_column_letter(COST_COLUMN): 10, get_column_letter(FAST_SCHEDULE_COLUMN): 12,
+                  get_column_letter(FAST_SCHEDULE_COLUMN + 1): 11}, freeze="A16")
 
 _SCENARIO_HEADINGS = ("Promote", "Pool factor", "Leads shared by", "Schedule", "Time to hire: Amplifiers",
                       "Iterators", "Connectors")
@@ -146,7 +165,8 @@ SCENARIOS_SHEET = Sheet("Scenarios", (
     Text("A1", "Scenarios", "Title"),
     Text("A2", "The Plan sheet's plan under other choices: no promotion from within, the restructure "
                "(wider candidate pool, research leads shared), fast growth (more teams each quarter), "
-               "managers hard to hire (a longer time to hire Amplifiers: type it in column G)."),
+               "managers hard to hire (a longer time to hire Amplifiers, column G, and none promoted: with "
+               "promotion the candidates fill the Amplifier seats and a slow hire changes nothing)."),
     Text("A4", "Scenario", "Heading"),
     *(Text(f"{get_column_letter(2 + i)}4", heading, "Heading" if heading == "Schedule" else "NumberHeading")
       for i, heading in enumerate(_SCENARIO_HEADINGS)),
