@@ -171,20 +171,26 @@ def _target(spill: Spill, shape: tuple[int, int], taken: set[tuple[int, int]]) -
     return replace(spill, ref=ref, blocked=False)
 
 
-def _resized_copy(source: Path, target: Path, moves: list[tuple[Spill, Spill]]) -> None:
-    """``source`` with each spill's ref moved and the cells only its old range covered emptied."""
+def _resized_copy(source: Path, target: Path, moves: list[tuple[Spill, Spill]],
+                  fill: bool = True) -> dict[str, list[tuple[tuple[int, int, int, int], dict[int, str | None]]]]:
+    """``source`` with each spill's ref moved and the cells only its old range covered emptied;
+    the cells the new ranges add created empty, with their styles (``fill``), or left for the
+    values to create. Returns {sheet: [(new range's bounds, {column: style of its new cells})]}."""
+    styles: dict[str, list] = {}
     with zipfile.ZipFile(source) as archive:
         parts = ooxml.worksheet_parts(archive)
         patched: dict[str, bytes] = {}
         for old, new in moves:
             part = parts[old.sheet]
             data = patched.get(part, archive.read(part))
-            patched[part] = _move_spill(data, old, new)
+            patched[part], column_styles = _move_spill(data, old, new, fill)
+            styles.setdefault(old.sheet, []).append((new.bounds(), column_styles))
         with open(target, "wb") as handle:
             ooxml.rewrite(archive, handle, patched)
+    return styles
 
 
-def _move_spill(data: bytes, old: Spill, new: Spill) -> bytes:
+def _move_spill(data: bytes, old: Spill, new: Spill, fill: bool = True) -> tuple[bytes, dict[int, str | None]]:
     sheet = ooxml.scan_worksheet(data)
     o1, p1, o2, p2 = old.bounds()
     n1, q1, n2, q2 = new.bounds()
@@ -197,23 +203,26 @@ def _move_spill(data: bytes, old: Spill, new: Spill) -> bytes:
         elif not (n1 <= col <= n2 and q1 <= row <= q2) or new.blocked:
             edits.append((cell.start, cell.end, _empty_cell(sheet, col, row, cell.attr("s"), closed=True)))
     data = ooxml.splice(data, edits)
-    return data if new.blocked else _styled_new_cells(data, old, new)
+    return (data, {}) if new.blocked else _styled_new_cells(data, old, new, fill)
 
 
-def _styled_new_cells(data: bytes, old: Spill, new: Spill) -> bytes:
-    """The cells the new range covers that the file lacks, created empty with the style of
-    the old range's last row in their column (so a longer plan keeps its number formats)."""
+def _styled_new_cells(data: bytes, old: Spill, new: Spill, fill: bool = True) -> tuple[bytes, dict[int, str | None]]:
+    """The cells the new range covers that the file lacks, created empty (``fill``) with the
+    style of the old range's last row in their column (so a longer plan keeps its number
+    formats); and those styles, {column: style}."""
     sheet = ooxml.scan_worksheet(data)
     _, _, _, last = old.bounds()
     n1, q1, n2, q2 = new.bounds()
     styles = {col: sheet.cells[(col, last)].attr("s") for col in range(n1, n2 + 1) if (col, last) in sheet.cells}
+    if not fill:
+        return data, styles
     missing: dict[int, list[tuple[int, bytes]]] = {}
     for row in range(q1, q2 + 1):
         cells = [(col, _empty_cell(sheet, col, row, styles.get(col))) for col in range(n1, n2 + 1)
                  if (col, row) not in sheet.cells]
         if cells:
             missing[row] = cells
-    return ooxml.splice(data, list(ooxml.insert_cells(sheet, data, missing)))
+    return ooxml.splice(data, list(ooxml.insert_cells(sheet, data, missing))), styles
 
 
 def _empty_cell(sheet: ooxml.Worksheet, col: int, row: int, style: str | None, closed: bool = False) -> bytes:
@@ -234,6 +243,7 @@ def compute_spilling(in_path: str | Path, out_path: str | Path, spills: list[Spi
     again (False: the work copy is always loaded and calculated again, as before; for the
     benchmark and the test that the two agree)."""
     in_path = Path(in_path)
+    styles = None
     with tempfile.TemporaryDirectory(prefix="talentneeds-spills-") as folder:
         current = in_path
         for number in range(PASSES):
@@ -256,18 +266,20 @@ def compute_spilling(in_path: str | Path, out_path: str | Path, spills: list[Spi
             if not moves:
                 break
             resized = Path(folder) / f"pass-{number + 1}.xlsx"
-            _resized_copy(current, resized, moves)
             if settle_in_place and _unread(engine, moves) and all(
                     results[old].shape == _shape(new) for old, new in moves):
+                # the new cells are created once, with their values, when the values are stored
+                styles = _resized_copy(current, resized, moves, fill=False)
                 values = _placed(engine, values, moves, results)
                 current, spills = resized, settled
                 break
+            _resized_copy(current, resized, moves)
             current, spills, engine = resized, settled, None
         for spill in spills:
             if spill.blocked:
                 values[(spill.sheet, spill.anchor)] = CellError(SPILL_ERROR, "the cells this array would spill into "
                                                                              "are not blank")
-        write_cached_values(current, out_path, values)
+        write_cached_values(current, out_path, values, new_cell_styles=styles)
     return values
 
 
