@@ -152,8 +152,16 @@ def _patch_sheet(data: bytes, cells: dict[tuple[int, int], object],
     sheet = ooxml.scan_worksheet(data, cells.keys())
     arrays = sheet.arrays
 
+    last: list[tuple[int, int, int, int]] = []  # the array the previous cell was in: cells come row by row
+
     def in_array(col: int, row: int) -> bool:
-        return any(c1 <= col <= c2 and r1 <= row <= r2 for c1, r1, c2, r2 in arrays)
+        if last and last[0][0] <= col <= last[0][2] and last[0][1] <= row <= last[0][3]:
+            return True
+        for box in arrays:
+            if box[0] <= col <= box[2] and box[1] <= row <= box[3]:
+                last[:] = [box]
+                return True
+        return False
 
     edits: list[tuple[int, int, bytes]] = []
     new_cells: dict[int, list[tuple[int, object]]] = {}

@@ -156,9 +156,11 @@ def _cells(ref: str) -> set[tuple[int, int]]:
     return {(c, r) for c in range(c1, c2 + 1) for r in range(r1, r2 + 1)}
 
 
-def _target(spill: Spill, shape: tuple[int, int], taken: set[tuple[int, int]]) -> Spill:
+def _target(spill: Spill, shape: tuple[int, int], taken: set[tuple[int, int]],
+            placed: list[tuple[int, int, int, int]] = ()) -> Spill:
     """Where the spill goes for a result of ``shape``: its new range, or blocked when that
-    would cover a cell that is taken (its own present range aside)."""
+    would cover a cell that is taken or in a range ``placed`` (other spills' new ranges),
+    its own present range aside."""
     rows, cols = max(shape[0], 1), max(shape[1], 1)
     c1, r1, _, _ = range_boundaries(spill.anchor)
     c2, r2 = c1 + cols - 1, r1 + rows - 1
@@ -166,7 +168,8 @@ def _target(spill: Spill, shape: tuple[int, int], taken: set[tuple[int, int]]) -
         return replace(spill, ref=spill.anchor, blocked=True)
     ref = spill.anchor if (rows, cols) == (1, 1) else f"{spill.anchor}:{get_column_letter(c2)}{r2}"
     o1, p1, o2, p2 = spill.bounds()
-    if any(c1 <= c <= c2 and r1 <= r <= r2 and not (o1 <= c <= o2 and p1 <= r <= p2) for c, r in taken):
+    if any(c1 <= c <= c2 and r1 <= r <= r2 and not (o1 <= c <= o2 and p1 <= r <= p2) for c, r in taken) or any(
+            _covers_beyond(box, (c1, r1, c2, r2), (o1, p1, o2, p2)) for box in placed):
         return replace(spill, ref=spill.anchor, blocked=True)
     return replace(spill, ref=ref, blocked=False)
 
@@ -254,12 +257,13 @@ def compute_spilling(in_path: str | Path, out_path: str | Path, spills: list[Spi
             changing = [s for s in spills if s in results and (results[s].shape != _shape(s) or s.blocked)]
             taken = _occupied(current, spills, {s.sheet for s in changing}) if changing else {}
             moves, settled = [], []
+            placed: dict[str, list[tuple[int, int, int, int]]] = {}
             for spill in spills:
                 target = spill
                 if spill in changing:
-                    target = _target(spill, results[spill].shape, taken[spill.sheet])
+                    target = _target(spill, results[spill].shape, taken[spill.sheet], placed.get(spill.sheet, []))
                     # what this spill now fills, no other may fill
-                    taken[spill.sheet] |= _cells(target.ref)
+                    placed.setdefault(spill.sheet, []).append(target.bounds())
                 if target != spill:
                     moves.append((spill, target))
                 settled.append(target)
@@ -307,14 +311,15 @@ def _unread(engine: WorkbookEngine, moves: list[tuple[Spill, Spill]]) -> bool:
 def _reaches_changed(held: tuple, old: tuple, new: tuple) -> bool:
     """Whether the range ``held`` covers a cell of ``old`` that ``new`` does not, or of
     ``new`` that ``old`` does not (each (min col, min row, max col, max row))."""
-    def within(box, outer):
-        return outer[0] <= box[0] and outer[1] <= box[1] and box[2] <= outer[2] and box[3] <= outer[3]
+    return _covers_beyond(held, old, new) or _covers_beyond(held, new, old)
 
-    for area, other in ((old, new), (new, old)):
-        common = (max(held[0], area[0]), max(held[1], area[1]), min(held[2], area[2]), min(held[3], area[3]))
-        if common[0] <= common[2] and common[1] <= common[3] and not within(common, other):
-            return True
-    return False
+
+def _covers_beyond(box: tuple, area: tuple, kept: tuple) -> bool:
+    """Whether ``box`` covers a cell of ``area`` that is not in ``kept`` (bounds, as above)."""
+    common = (max(box[0], area[0]), max(box[1], area[1]), min(box[2], area[2]), min(box[3], area[3]))
+    if common[0] > common[2] or common[1] > common[3]:
+        return False
+    return not (kept[0] <= common[0] and kept[1] <= common[1] and common[2] <= kept[2] and common[3] <= kept[3])
 
 
 def _placed(engine: WorkbookEngine, values: dict[Address, object], moves: list[tuple[Spill, Spill]],
