@@ -196,3 +196,32 @@ def test_a_range_reaches_a_resize_where_it_covers_a_cell_filled_or_emptied(held,
     assert _reaches_changed(range_boundaries(held), old, new) is reaches
     # and the other way round, the list shrinking back: the same cells change
     assert _reaches_changed(range_boundaries(held), new, old) is reaches
+
+
+def test_a_spill_reference_to_the_list_reads_its_new_size_when_resized_in_place(tmp_path):
+    """=ROWS(A6#) (Excel writes _xlfn.ANCHORARRAY(A6)) beside the list: the engine reads the
+    spill's whole array there, so resizing in place gives what loading again gives: a header
+    and a row per Iterator of the 60 people."""
+    import dataclasses
+
+    from talentneeds.engines.spills import compute_spilling
+    from talentneeds.model.archetypes import Archetype
+    from talentneeds.model.roles import DEFAULT_ROLES
+    from talentneeds.workbook.spec import Formula
+    from talentneeds.workbook.synthetic import synthetic_roster, synthetic_workbook
+
+    with_reference = tuple(
+        dataclasses.replace(sheet, items=sheet.items + (Formula("H4", "=ROWS(_xlfn.ANCHORARRAY(A6))"),))
+        if sheet.title == "Candidates" else sheet for sheet in T.TEMPLATE)
+    original = T.TEMPLATE
+    try:
+        T.TEMPLATE = with_reference
+        source = synthetic_workbook(tmp_path / "reference.xlsx", teams=3, people=60)
+    finally:
+        T.TEMPLATE = original
+    found = dynamic_arrays(source)
+    in_place = compute_spilling(source, tmp_path / "in-place.xlsx", found)
+    again = compute_spilling(source, tmp_path / "again.xlsx", found, settle_in_place=False)
+    iterators = {title for title, kind in DEFAULT_ROLES if kind is Archetype.ITERATOR}
+    rows = 1 + sum(person[1] in iterators for person in synthetic_roster(60))
+    assert in_place[("Candidates", "H4")] == again[("Candidates", "H4")] == rows

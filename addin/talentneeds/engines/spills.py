@@ -290,7 +290,11 @@ def compute_spilling(in_path: str | Path, out_path: str | Path, spills: list[Spi
 def _unread(engine: WorkbookEngine, moves: list[tuple[Spill, Spill]]) -> bool:
     """Whether the resizes change nothing a formula reads: none is blocked (its anchor
     becomes #SPILL!), and no range the model holds, other than the moving spills' own,
-    covers a cell that a resize fills or empties."""
+    covers a cell that a resize fills or empties. The model's ranges are every cell a
+    formula can read: formulas reads INDIRECT of a literal address as that range and
+    evaluates no other INDIRECT and no OFFSET (#NAME?), so no reference is made while
+    calculating; a spill reference (A6#) reads the spill's own range, whose value is the
+    whole array."""
     if any(new.blocked for _, new in moves):
         return False
     own = {(old.sheet.upper(), _canonical(old.ref)) for old, _ in moves}
