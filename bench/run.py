@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import calls, lite, montecarlo, profiling, startup, workbooks
+from bench import calls, lite, montecarlo, profiling, spills, startup, workbooks
 from bench.common import ROOT, fmt_ratio, fmt_time, machine, met, progress, table
 
 #: Goals of issue 17, as ratios within one run.
@@ -86,6 +86,15 @@ def headline(summary: dict) -> str:
                              f"{f['ours_wall']:.1f} s, {f['ours_peak']:,.0f} MiB",
                              f"<= {GOAL_BIG_SECONDS:g} s, <= {GOAL_BIG_MIB:g} MB",
                              met(f["ours_wall"] <= GOAL_BIG_SECONDS and f["ours_peak"] * 1.048576 <= GOAL_BIG_MIB)])
+    s4 = summary.get("spills")
+    if s4:
+        rows.append(["`compute` with the Candidates list (resized in place) vs without it",
+                     f"{fmt_ratio(s4['list_vs_none'])} ({s4['cells']:,} cells, {s4['per_cell'] * 1e6:,.0f} µs a cell)",
+                     f"<= {spills.GOAL_LIST_VS_NONE:g}x", met(s4["list_vs_none"] <= spills.GOAL_LIST_VS_NONE)])
+        rows.append(["... loading the resized workbook again vs resizing in place",
+                     fmt_ratio(s4["reload_vs_in_place"]), f">= {spills.GOAL_RELOAD_VS_IN_PLACE:g}x",
+                     met(s4["reload_vs_in_place"] >= spills.GOAL_RELOAD_VS_IN_PLACE)])
+    if s3:
         counts = list(s3["calls"].items())
         rows.append(["Excel-function calls per full recalculation",
                      ", ".join(f"{label}: {sum(c.values()):,}" for label, c in counts),
@@ -156,7 +165,7 @@ def run(argv: list[str] | None = None) -> dict:
     parser.add_argument("--out", type=Path, default=RESULTS, help="where to write the results (bench/results.md)")
     parser.add_argument("--quick", action="store_true", help="a tiny configuration, for tests")
     parser.add_argument("--repeats", type=int, default=None, help="repeats of every figure (default 5; quick 1)")
-    parser.add_argument("--skip", action="append", default=[], choices=["calls", "montecarlo", "workbooks", "lite"],
+    parser.add_argument("--skip", action="append", default=[], choices=["calls", "montecarlo", "workbooks", "spills", "lite"],
                         help="leave a section out")
     options = parser.parse_args(argv)
     repeats = options.repeats or (1 if options.quick else 5)
@@ -192,6 +201,12 @@ def run(argv: list[str] | None = None) -> dict:
             sections.append(profiling.run(profile, facts(summary)))
     else:
         sections.append(profiling.run(None, facts(summary)))
+    if "spills" not in options.skip:
+        if options.quick:
+            text, summary["spills"] = spills.run(1, teams=3, people=300)
+        else:
+            text, summary["spills"] = spills.run(repeats)
+        sections.append(text)
     if "lite" not in options.skip and not options.quick:  # Pyodide takes a while to start: not in --quick
         text, summary["lite"] = lite.run(repeats)
         sections.append(text)

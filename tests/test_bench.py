@@ -33,12 +33,13 @@ from talentneeds.model.archetypes import ARCHETYPES  # noqa: E402
 # Needs calls the *_NEEDED functions at low, mid and high (Cohort reads them there); COHORT_MIX
 # three times (from outside by heads and by value, gross); five plans (Base and four
 # scenarios), each with its PLAN_HEADLINE and PLAN_COST; the plan start's QUARTER_LABELS and
-# the Base plan's PLAN_DISTRIBUTION; the Checks sheet's UNKNOWN_TITLES
+# the Base plan's PLAN_DISTRIBUTION; the Checks sheet's UNKNOWN_TITLES; the Candidates sheet's
+# list and its count of candidates
 DEMO_CALLS = {
-    "ARCHETYPE": 20, "TEAM_NEEDS": 1, "INTERNAL_AMPLIFIERS": 1, "AMPLIFIERS_NEEDED": 3, "AMPLIFIER_HIRES": 3,
+    "ARCHETYPE": 20, "TEAM_NEEDS": 1, "INTERNAL_AMPLIFIERS": 2, "AMPLIFIERS_NEEDED": 3, "AMPLIFIER_HIRES": 3,
     "ITERATORS_NEEDED": 3, "ITERATOR_HIRES": 3, "CONNECTORS_NEEDED": 3, "MANAGER_LEVERAGE": 3,
     "ITERATOR_CAPACITY": 3, "BOTTLENECK": 1, "COHORT_MIX": 3, "HIRING_PLAN": 5, "PLAN_HEADLINE": 5,
-    "PLAN_COST": 5, "QUARTER_LABELS": 1, "PLAN_DISTRIBUTION": 1, "UNKNOWN_TITLES": 1,
+    "PLAN_COST": 5, "QUARTER_LABELS": 1, "PLAN_DISTRIBUTION": 1, "UNKNOWN_TITLES": 1, "PROMOTION_CANDIDATES": 1,
 }
 
 
@@ -110,7 +111,8 @@ def test_a_quick_run_writes_every_section_and_counts_the_demos_calls(tmp_path):
     text = out.read_text()
     for heading in ("## Headline", "## 1. Per-call overhead", "## 2. Table functions and Monte Carlo",
                     "### Start-up: the floor", "### Where our time goes, stage by stage",
-                    "## 3. Evaluating whole workbooks", "## 4. Profile", "## What the profile showed"):
+                    "## 3. Evaluating whole workbooks", "## 4. Profile", "## What the profile showed",
+                    "## Spills: a long list"):
         assert heading in text
     assert "cores" in text and "GiB total" in text
     calls = summary["workbooks"]["calls"]
@@ -126,3 +128,10 @@ def test_a_quick_run_writes_every_section_and_counts_the_demos_calls(tmp_path):
                             "linking ranges", "calculating", "writing the values"]
     assert set(summary["startup"]) == {"floor", "help", "functions"}
     assert "The floor: `python -c 'import numpy, pandas'`" in text
+    # the quick spills section's 300 people: a header and a row per Iterator, 6 columns
+    from talentneeds.model.archetypes import Archetype
+    from talentneeds.model.roles import DEFAULT_ROLES
+    from talentneeds.workbook.synthetic import synthetic_roster
+
+    iterators = {title for title, kind in DEFAULT_ROLES if kind is Archetype.ITERATOR}
+    assert summary["spills"]["cells"] == 6 * (1 + sum(p[1] in iterators for p in synthetic_roster(300)))

@@ -180,12 +180,17 @@ def _evaluator(input_: str, source, engine: str = "formulas", progress=None):
     return evaluate
 
 
+# sheets that only show results: a workbook without them (one built before the Candidates
+# sheet) is still a Talent Needs workbook
+OPTIONAL_SHEETS = ("Start", "Dashboard", "Candidates")
+
+
 def _missing_template_sheets(data: bytes) -> list[str]:
     from talentneeds.engines.cached_values import sheet_titles
     from talentneeds.workbook.template import SHEET_NAMES
 
     present = set(sheet_titles(data))
-    return [name for name in SHEET_NAMES if name not in present and name not in ("Start", "Dashboard")]
+    return [name for name in SHEET_NAMES if name not in present and name not in OPTIONAL_SHEETS]
 
 
 def demo_command(output: str, force: bool) -> int:

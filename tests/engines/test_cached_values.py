@@ -98,8 +98,8 @@ def test_only_the_sheets_with_formulas_change_in_the_zip(computed):
     with zipfile.ZipFile(computed["in"]) as before, zipfile.ZipFile(computed["out"]) as after:
         assert after.namelist() == before.namelist()
         changed = {n for n in before.namelist() if before.read(n) != after.read(n)}
-        # Start Staff Needs Cohort Plan Scenarios Checks Dashboard, and the workbook part's calcPr
-        assert changed == {f"xl/worksheets/sheet{i}.xml" for i in (1, 4, 6, 7, 8, 9, 10, 12)} | {"xl/workbook.xml"}
+        # Start Staff Needs Cohort Plan Scenarios Checks Dashboard Candidates, and the workbook part's calcPr
+        assert changed == {f"xl/worksheets/sheet{i}.xml" for i in (1, 4, 6, 7, 8, 9, 10, 12, 13)} | {"xl/workbook.xml"}
         needs = after.read("xl/worksheets/sheet6.xml").decode()
     # the dynamic array's cell metadata (cm) is kept: it stays a spill
     assert re.search(r'<c r="A6" s="\d+" cm="1" t="str"><f t="array" ref="A6:D9">TEAM_NEEDS\(NewTeams,TRUE,PerTeam\)'

@@ -233,6 +233,23 @@ def test_precedents_lead_from_a_formula_cell_to_the_cells_it_reads(tmp_path):
     assert "'[tiny.xlsx]SHEET'!A1" in graph[formula]      # ... which reads A1
 
 
+def test_data_ranges_are_the_cells_and_ranges_a_model_holds_without_names(tmp_path):
+    book = Workbook()
+    ws = book.active
+    ws.title = "Sheet"
+    ws["A1"], ws["A2"], ws["B1"], ws["C1"] = 2, 3, "=SUM(A1:A2)", "=Total*2"
+    book.create_sheet("Other")["A1"] = "=Sheet!B1"
+    from openpyxl.workbook.defined_name import DefinedName
+
+    book.defined_names["Total"] = DefinedName("Total", attr_text="Sheet!$B$1")
+    book.save(tmp_path / "ranges.xlsx")
+    found = set(compat.data_ranges(_loaded(tmp_path / "ranges.xlsx")))
+    # the range SUM reads, each formula's cell, the cell the name and the other sheet read; the
+    # name itself is no range of its own (its value is B1's)
+    assert {("SHEET", "A1:A2"), ("SHEET", "B1"), ("SHEET", "C1"), ("OTHER", "A1")} <= found
+    assert None not in found and all(sheet in ("SHEET", "OTHER") for sheet, _ in found)
+
+
 def test_value_at_reads_ranges_and_plain_values(tmp_path):
     solution = _loaded(_tiny_book(tmp_path)).calculate()
     assert value_at(solution["'[tiny.xlsx]SHEET'!B1"], 0, 0) == 6

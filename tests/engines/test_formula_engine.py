@@ -159,8 +159,10 @@ def test_every_formula_cell_has_a_value_and_none_is_an_error(engine, base):
     # tables (160); 3 checks; the Dashboard's plan cost (1): 1252
     # any Horizon up to 40 adds 136: the Schedule has 40 rows (its 2 columns: 80 cells, not
     # 24) and the Fast growth scenario's labelled schedule spills 2 x 40 (80): 1388;
-    # UNKNOWN_TITLES on Checks, one cell for the example (every title is on Roles): 1389
-    assert set(base) == expected and len(base) == 150 + 16 + 153 + 12 + 3 * 153 + 2 + 4 + 2 + 16 + 438 + 136 + 1
+    # UNKNOWN_TITLES on Checks, one cell for the example (every title is on Roles): 1389;
+    # the Candidates sheet adds 98: its master check, the count of candidates and
+    # PROMOTION_CANDIDATES 16 x 6 (header + the 15 Iterators on Staff): 1487
+    assert set(base) == expected and len(base) == 150 + 16 + 153 + 12 + 3 * 153 + 2 + 4 + 2 + 16 + 438 + 136 + 1 + 98
     assert [k for k, v in base.items() if isinstance(v, str) and v.startswith("#")] == []
     assert engine.messages == {}
 
@@ -295,6 +297,8 @@ def test_a_promotable_iterator_with_soft_skills_is_one_more_internal_amplifier(e
         ("Cohort", "G10"): 1.875, ("Cohort", "H10"): 1.875 / 28.375, ("Cohort", "I10"): 2,
         ("Cohort", "G11"): 26.5, ("Cohort", "H11"): 26.5 / 28.375, ("Cohort", "I11"): 28, ("Cohort", "G13"): 28.375,
         ("Cohort", "D16"): 2, ("Cohort", "D17"): 28,
+        # Jasmine, the 6th Iterator on Staff, is row 12 of the list: soft skills, a candidate; 4 of them
+        ("Candidates", "E12"): True, ("Candidates", "F12"): True, ("Candidates", "B4"): 4,
     }
     roster = examples.roster_range()
     jasmine = next(row for row in roster if row[0] == "Jasmine Okafor")

@@ -46,7 +46,7 @@ def computed(tmp_path_factory):
     report = json.loads(run.stdout.strip().splitlines()[-1])
     workbook = load_workbook(target, read_only=True, data_only=True)
     values = {title: [list(row) for row in workbook[title].iter_rows(values_only=True)]
-              for title in ("Staff", "Needs", "Plan", "Checks")}
+              for title in ("Staff", "Needs", "Plan", "Checks", "Candidates")}
     workbook.close()
     return report, values
 
@@ -82,3 +82,16 @@ def test_needs_promotions_and_the_plan_are_the_models(computed):
     shown = [row[:14] for row in plan[first - 1:last]]
     assert shown == [row[:14] for row in [list(frame.columns), *frame.to_numpy(dtype=object).tolist()]]
     assert values["Checks"][17][1] is True  # Checks!B18, every check passes
+
+
+def test_the_candidates_list_has_a_row_for_each_iterator_on_the_roster(computed):
+    """The list spills from the template's 16 rows to one per Iterator among the 50,000 people,
+    counted here by plain Python: the synthetic titles are the catalogue's own."""
+    from talentneeds.model.archetypes import Archetype
+    from talentneeds.model.roles import DEFAULT_ROLES
+
+    _, values = computed
+    iterator_titles = {title for title, kind in DEFAULT_ROLES if kind is Archetype.ITERATOR}
+    iterators = [person[0] for person in synthetic_roster(PEOPLE) if person[1] in iterator_titles]
+    listed = [row[0] for row in values["Candidates"][6:] if row and row[0] is not None]  # rows 7..
+    assert listed == iterators and len(iterators) > 20_000

@@ -127,3 +127,101 @@ def test_dynamic_arrays_are_the_array_formulas_whose_cm_names_the_xldapr_type(tm
             '<c r="B1" cm="1"><f t="array" ref="B1:B2">SEQUENCE(2)</f><v>1</v></c>'
             '<c r="C1" cm="2"><f>1+1</f><v>2</v></c></row></sheetData></worksheet>'))
     assert dynamic_arrays(path) == [Spill("Plan", "A1", "A1:A3")]
+
+
+def _eligible_from(start: dt.date) -> dt.date:
+    """The day after the first anniversary (a 29 February start has its anniversary on 28 February)."""
+    try:
+        anniversary = start.replace(year=start.year + 1)
+    except ValueError:
+        anniversary = dt.date(start.year + 1, 2, 28)
+    return anniversary + dt.timedelta(days=1)
+
+
+@pytest.mark.parametrize("people", [400, 5])
+def test_a_candidates_list_resized_in_place_is_the_one_a_second_load_computes(tmp_path, monkeypatch, people):
+    """Nothing reads the Candidates list, so the list takes the size of its result from the array
+    just computed, without loading the workbook again; the file is the one the old way (load the
+    resized copy, calculate it again) writes, byte for byte. 400 people lengthen the template's
+    16-row list, 5 shorten it."""
+    from talentneeds.engines import spills as spills_module
+    from talentneeds.engines.formula_engine import WorkbookEngine
+    from talentneeds.engines.spills import compute_spilling
+    from talentneeds.model.archetypes import Archetype
+    from talentneeds.model.roles import DEFAULT_ROLES
+    from talentneeds.workbook.synthetic import synthetic_roster, synthetic_workbook
+
+    loads = []
+
+    class Counted(WorkbookEngine):
+        def __init__(self, *args, **kwargs):
+            loads.append(args[0])
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(spills_module, "WorkbookEngine", Counted)
+    source = synthetic_workbook(tmp_path / "people.xlsx", teams=3, people=people)
+    found = dynamic_arrays(source)
+    in_place = compute_spilling(source, tmp_path / "in-place.xlsx", found)
+    assert len(loads) == 1
+    again = compute_spilling(source, tmp_path / "again.xlsx", found, settle_in_place=False)
+    assert len(loads) == 3
+    assert in_place == again
+    assert (tmp_path / "in-place.xlsx").read_bytes() == (tmp_path / "again.xlsx").read_bytes()
+    # the list by plain Python: the roster's Iterators (the synthetic titles are the catalogue's own)
+    iterator_titles = {title for title, kind in DEFAULT_ROLES if kind is Archetype.ITERATOR}
+    iterators = [p for p in synthetic_roster(people) if p[1] in iterator_titles]
+    spill = {(s.sheet, s.anchor): s.ref for s in dynamic_arrays(tmp_path / "in-place.xlsx")}
+    assert spill[("Candidates", "A6")] == f"A6:F{6 + len(iterators)}"
+    ws = load_workbook(tmp_path / "in-place.xlsx", data_only=True)["Candidates"]
+    shown = [[c.value for c in row] for row in ws.iter_rows(min_row=7, max_row=6 + len(iterators) + 3, max_col=6)]
+    assert shown[:len(iterators)] == [
+        [name, role, team, dt.datetime.combine(_eligible_from(start), dt.time()), soft,
+         soft and _eligible_from(start) <= examples.AS_OF]
+        for name, role, team, start, soft in iterators]
+    assert shown[len(iterators):] == [[None] * 6] * 3
+    assert in_place[("Candidates", "B4")] == sum(row[5] for row in shown[:len(iterators)])
+
+
+@pytest.mark.parametrize("held, reaches", [
+    ("F7:F100", True),    # rows the list grows into
+    ("A6:F21", False),    # the list as it was: those cells are filled before and after
+    ("B3", False), ("G6:G3000", False),
+])
+def test_a_range_reaches_a_resize_where_it_covers_a_cell_filled_or_emptied(held, reaches):
+    from openpyxl.utils import range_boundaries
+
+    from talentneeds.engines.spills import _reaches_changed
+
+    old, new = range_boundaries("A6:F21"), range_boundaries("A6:F2142")
+    assert _reaches_changed(range_boundaries(held), old, new) is reaches
+    # and the other way round, the list shrinking back: the same cells change
+    assert _reaches_changed(range_boundaries(held), new, old) is reaches
+
+
+def test_a_spill_reference_to_the_list_reads_its_new_size_when_resized_in_place(tmp_path):
+    """=ROWS(A6#) (Excel writes _xlfn.ANCHORARRAY(A6)) beside the list: the engine reads the
+    spill's whole array there, so resizing in place gives what loading again gives: a header
+    and a row per Iterator of the 60 people."""
+    import dataclasses
+
+    from talentneeds.engines.spills import compute_spilling
+    from talentneeds.model.archetypes import Archetype
+    from talentneeds.model.roles import DEFAULT_ROLES
+    from talentneeds.workbook.spec import Formula
+    from talentneeds.workbook.synthetic import synthetic_roster, synthetic_workbook
+
+    with_reference = tuple(
+        dataclasses.replace(sheet, items=sheet.items + (Formula("H4", "=ROWS(_xlfn.ANCHORARRAY(A6))"),))
+        if sheet.title == "Candidates" else sheet for sheet in T.TEMPLATE)
+    original = T.TEMPLATE
+    try:
+        T.TEMPLATE = with_reference
+        source = synthetic_workbook(tmp_path / "reference.xlsx", teams=3, people=60)
+    finally:
+        T.TEMPLATE = original
+    found = dynamic_arrays(source)
+    in_place = compute_spilling(source, tmp_path / "in-place.xlsx", found)
+    again = compute_spilling(source, tmp_path / "again.xlsx", found, settle_in_place=False)
+    iterators = {title for title, kind in DEFAULT_ROLES if kind is Archetype.ITERATOR}
+    rows = 1 + sum(person[1] in iterators for person in synthetic_roster(60))
+    assert in_place[("Candidates", "H4")] == again[("Candidates", "H4")] == rows

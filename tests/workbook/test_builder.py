@@ -99,7 +99,7 @@ def test_array_functions_fill_their_whole_range_and_never_show_as_implicit_inter
     # TEAM_NEEDS is 4x4, BOTTLENECK 5x5 (header, 3 archetypes, Bottleneck), COHORT_MIX 5x4 (net
     # by heads, by value; gross), HIRING_PLAN 9x17 (header + 8 quarters; Plan and four scenarios),
     # each with its PLAN_COST 10x4 (header, 8 quarters, Total), PLAN_HEADLINE 3x1 (five scenarios),
-    # QUARTER_LABELS 8x1, PLAN_DISTRIBUTION 4x4; UNKNOWN_TITLES one cell (the example's titles are
+    # QUARTER_LABELS 8x1, PLAN_DISTRIBUTION 4x4, PROMOTION_CANDIDATES 16x6 (15 Iterators on Staff); UNKNOWN_TITLES one cell (the example's titles are
     # all on Roles); the Fast growth schedule's New teams, IF over the Schedule's 40 rows (its
     # Quarter column, =Schedule[Quarter], calls no function)
     assert arrays == {"D8": "UNKNOWN_TITLES", "A6:D9": "TEAM_NEEDS", "A25:E29": "BOTTLENECK", "A9:D13": "COHORT_MIX",
@@ -109,7 +109,7 @@ def test_array_functions_fill_their_whole_range_and_never_show_as_implicit_inter
                       "Y4:AB13": "PLAN_COST", "S19:V28": "PLAN_COST", "AP19:AS28": "PLAN_COST",
                       "BM19:BP28": "PLAN_COST", "CJ19:CM28": "PLAN_COST",
                       "W5:W12": "QUARTER_LABELS", "M4:P7": "PLAN_DISTRIBUTION",
-                      "AE5:AE44": "IF", **{f"{c}13:{c}15": "PLAN_HEADLINE" for c in "BCDEF"}}
+                      "AE5:AE44": "IF", "A6:F21": "PROMOTION_CANDIDATES", **{f"{c}13:{c}15": "PLAN_HEADLINE" for c in "BCDEF"}}
     for table_function in ("TEAM_NEEDS", "BOTTLENECK", "COHORT_MIX", "HIRING_PLAN", "PLAN_HEADLINE", "UNKNOWN_TITLES"):
         plain = re.findall(rf"<f>[^<]*{table_function}\(", xml)
         assert not plain, f"{table_function} written as an ordinary formula"

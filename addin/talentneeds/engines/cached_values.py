@@ -48,9 +48,14 @@ Address = tuple[str, str]
 
 # ---------------------------------------------------------------- public
 
+# {sheet: [((min col, min row, max col, max row), {column: style})]}: the style a cell the
+# file lacks is created with, where it falls in one of the ranges
+NewCellStyles = dict[str, list[tuple[tuple[int, int, int, int], dict[int, str | None]]]]
+
+
 def write_cached_values(in_path: str | Path, out_path: str | Path,
                         values: dict[Address, object], frozen: Collection[Address] = (),
-                        data: bytes | None = None) -> list[Address]:
+                        data: bytes | None = None, new_cell_styles: NewCellStyles | None = None) -> list[Address]:
     """Copy ``in_path`` to ``out_path`` with ``values`` stored as cached values.
 
     Only formula cells and cells inside an array formula's range are written; the
@@ -61,6 +66,8 @@ def write_cached_values(in_path: str | Path, out_path: str | Path,
     ``frozen``: cells whose formula is dropped, their value kept as a constant (the top-left
     cell of an array formula freezes the whole range). For showing a workbook in an
     application that lacks some of its functions; never for the user's own files.
+
+    ``new_cell_styles``: styles for the cells the file lacks (a spill's new rows), by range.
     """
     in_path, out_path = Path(in_path), Path(out_path)
     if out_path.exists() and os.path.samefile(in_path, out_path):
@@ -77,7 +84,8 @@ def write_cached_values(in_path: str | Path, out_path: str | Path,
         workbook = ooxml.main_part(source)
         patched = {workbook: _settle_calculation(source.read(workbook))}
         for title, cells in by_sheet.items():
-            data, missed = _patch_sheet(source.read(parts[title]), cells, freeze.get(title, set()))
+            data, missed = _patch_sheet(source.read(parts[title]), cells, freeze.get(title, set()),
+                                        (new_cell_styles or {}).get(title, []))
             patched[parts[title]] = data
             skipped += [(title, f"{get_column_letter(c)}{r}") for c, r in missed]
         atomic_write(out_path, lambda handle: _copy_zip(source, handle, patched))
@@ -129,13 +137,31 @@ def _copy_zip(source: zipfile.ZipFile, handle, patched: dict[str, bytes], remove
 # ---------------------------------------------------------------- patching a sheet
 
 def _patch_sheet(data: bytes, cells: dict[tuple[int, int], object],
-                 frozen: set[tuple[int, int]] = frozenset()) -> tuple[bytes, list[tuple[int, int]]]:
-    """The sheet XML with ``cells`` ({(col, row): value}) stored; and the cells skipped."""
+                 frozen: set[tuple[int, int]] = frozenset(),
+                 styles: list[tuple[tuple[int, int, int, int], dict[int, str | None]]] = ()
+                 ) -> tuple[bytes, list[tuple[int, int]]]:
+    """The sheet XML with ``cells`` ({(col, row): value}) stored; and the cells skipped.
+    ``styles``: the styles of cells the sheet lacks, by range (see :data:`NewCellStyles`)."""
+
+    def style_of(col: int, row: int) -> str | None:
+        for (c1, r1, c2, r2), by_column in styles:
+            if c1 <= col <= c2 and r1 <= row <= r2:
+                return by_column.get(col)
+        return None
+
     sheet = ooxml.scan_worksheet(data, cells.keys())
     arrays = sheet.arrays
 
+    last: list[tuple[int, int, int, int]] = []  # the array the previous cell was in: cells come row by row
+
     def in_array(col: int, row: int) -> bool:
-        return any(c1 <= col <= c2 and r1 <= row <= r2 for c1, r1, c2, r2 in arrays)
+        if last and last[0][0] <= col <= last[0][2] and last[0][1] <= row <= last[0][3]:
+            return True
+        for box in arrays:
+            if box[0] <= col <= box[2] and box[1] <= row <= box[3]:
+                last[:] = [box]
+                return True
+        return False
 
     edits: list[tuple[int, int, bytes]] = []
     new_cells: dict[int, list[tuple[int, object]]] = {}
@@ -150,7 +176,8 @@ def _patch_sheet(data: bytes, cells: dict[tuple[int, int], object],
                           _render_cell(sheet, data, element, value, (col, row) in frozen)))
         else:
             new_cells.setdefault(row, []).append((col, value))
-    edits += ooxml.insert_cells(sheet, data, {row: [(col, _new_cell(sheet, col, row, value)) for col, value in items]
+    edits += ooxml.insert_cells(sheet, data, {row: [(col, _new_cell(sheet, col, row, value, style_of(col, row)))
+                                                    for col, value in items]
                                               for row, items in new_cells.items()})
     not_written = set(skipped)
     written = [key for key in cells if key not in not_written]
@@ -204,9 +231,10 @@ def _render_cell(sheet: Worksheet, data: bytes, cell: Element, value: object, fr
     return start_tag(cell.name, attrs) + b"".join(kept) + f"</{cell.name}>".encode()
 
 
-def _new_cell(sheet: Worksheet, col: int, row: int, value: object) -> bytes:
+def _new_cell(sheet: Worksheet, col: int, row: int, value: object, style: str | None = None) -> bytes:
     kind, text = _encode(value)
-    attrs = [("r", f"{get_column_letter(col)}{row}")] + ([("t", kind)] if kind else [])
+    attrs = [("r", f"{get_column_letter(col)}{row}")] + ([("s", style)] if style else []) + (
+        [("t", kind)] if kind else [])
     tag = sheet.q("c")
     return start_tag(tag, attrs) + _value(sheet, text) + f"</{tag}>".encode()
 

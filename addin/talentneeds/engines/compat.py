@@ -20,8 +20,8 @@ The hooks:
   cells openpyxl's ``iter_rows`` makes for every position of a sheet's used rectangle);
   :func:`cell_node` and :func:`node_id` -- formulas' ids of cells and ranges.
 * :func:`add_constant_range` -- a block of constants added to a model as one range.
-* :func:`formula_wrappers`, :func:`has_node`, :func:`precedents` -- a loaded model's
-  compiled formulas, nodes and graph; :func:`value_at` -- a value of a calculated node;
+* :func:`formula_wrappers`, :func:`has_node`, :func:`precedents`, :func:`data_ranges` -- a
+  loaded model's compiled formulas, nodes, graph and the ranges it holds; :func:`value_at` -- a value of a calculated node;
   :func:`blank` and :func:`error_value` -- the engine's blank cell and error values,
   :func:`error_type` -- their class.
 * :func:`array_type` -- the class of a function's array result; :func:`wrap_ranges` -- a
@@ -394,6 +394,26 @@ def add_constant_range(model, node: str, values) -> None:
 def has_node(model, node: str) -> bool:
     """Whether a loaded model has ``node`` (a cell or range that is an input or a result)."""
     return node in model.dsp.nodes
+
+
+_NODE_ID = re.compile(r"^'\[[^\]]*\](?P<sheet>.+)'!(?P<ref>\$?[A-Z]{1,3}\$?\d+(?::\$?[A-Z]{1,3}\$?\d+)?)$")
+# a workbook-level defined name: its value is computed from the range it names, which is a node of its own
+_NAME_ID = re.compile(r"^'\[[^\]]*\]'![^!']+$")
+
+
+def data_ranges(model) -> Iterator[tuple[str, str] | None]:
+    """(upper-cased sheet, "A1" or "A1:B2") of every cell or range a loaded model holds as
+    a value (what a formula reads, what a formula or a block of constants gives); None for
+    one whose id is no single range (a caller must then assume it could be anywhere)."""
+    from schedula.utils.gen import Token
+
+    for node, attributes in model.dsp.nodes.items():
+        if attributes.get("type") != "data" or not isinstance(node, str):
+            continue
+        if isinstance(node, Token) or _NAME_ID.match(node):  # the dispatcher's own nodes (SELF), names
+            continue
+        match = _NODE_ID.match(node)
+        yield (match.group("sheet"), match.group("ref").replace("$", "")) if match else None
 
 
 def precedents(model) -> dict:

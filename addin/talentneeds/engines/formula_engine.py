@@ -206,6 +206,7 @@ class WorkbookEngine:
         if missing:
             raise FormulaEngineError(f"the formula engine made no result for {', '.join(missing[:10])}")
         self.messages: dict[Address, str] = {}
+        self._collected: dict[str, list[str]] = {}  # the messages our functions filed in the last calculate
         progress.close()
 
     def _cut_links(self, workbook) -> list[str]:
@@ -279,7 +280,31 @@ class WorkbookEngine:
                 messages[(sheet, cell)] = message
             values[(sheet, cell)] = cell_result(value, message)
         self.messages = messages
+        self._collected = collected
         progress.close()
+        return values
+
+    def array_values(self, sheet: str, ref: str, result: np.ndarray, computed_in: str) -> dict[Address, object]:
+        """The values of the cells of ``ref`` on ``sheet`` filled from ``result`` (a 2-D array
+        of the engine's values, the shape of ``ref``), as :meth:`calculate` gives a cell's
+        value: for a spill placed in a range of another size than the one it was computed
+        in (``computed_in``, the node id of that range). Their messages are added to
+        :attr:`messages`. Why: the cells of a grown spill take their values straight from
+        the one array, rather than from a model loaded again to calculate them."""
+        min_col, min_row, max_col, max_row = range_boundaries(ref)
+        if result.shape != (max_row - min_row + 1, max_col - min_col + 1):
+            raise ValueError(f"an array of shape {result.shape} does not fill {sheet}!{ref}")
+        values: dict[Address, object] = {}
+        for i, row in enumerate(result.tolist()):
+            r = min_row + i
+            for j, value in enumerate(row):
+                cell = f"{get_column_letter(min_col + j)}{r}"
+                message = None
+                if error_code(value) is not None:
+                    message = self._message(_node_id(sheet, cell), value, self._collected, computed_in)
+                    if message:
+                        self.messages[(sheet, cell)] = message
+                values[(sheet, cell)] = cell_result(value, message)
         return values
 
     def _check_circular(self, solution) -> None:

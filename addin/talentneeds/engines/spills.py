@@ -89,47 +89,63 @@ def dynamic_arrays(path: str | Path) -> list[Spill]:
 
 
 class _Recorder:
-    """A compiled formula that notes the shape of what it returns."""
+    """A compiled formula that keeps what it returns (the whole array, before the engine
+    fits it into the formula's range)."""
 
-    def __init__(self, func, shapes: dict[str, tuple[int, int]], node: str):
-        self.__wrapped__, self._shapes, self._node = func, shapes, node
+    def __init__(self, func, results: dict[str, object], node: str):
+        self.__wrapped__, self._results, self._node = func, results, node
 
     def __call__(self, *args, **kwargs):
         result = self.__wrapped__(*args, **kwargs)
-        shape = np.shape(result)
-        self._shapes[self._node] = (shape + (1, 1))[:2] if len(shape) < 2 else shape[:2]
+        self._results[self._node] = result
         return result
 
     def __getattr__(self, name):  # the engine reads .inputs, .dsp, ... of the formula
-        if name in ("__wrapped__", "_shapes", "_node"):
+        if name in ("__wrapped__", "_results", "_node"):
             raise AttributeError(name)
         return getattr(self.__wrapped__, name)
 
 
+def _grid(result) -> np.ndarray:
+    """A function's result as a 2-D object array: one value is 1 x 1, a 1-D array a column."""
+    grid = np.asarray(result, dtype=object)
+    if grid.ndim < 2:
+        grid = grid.reshape((grid.shape + (1, 1))[:2])
+    return grid
+
+
 def _result_shapes(engine: WorkbookEngine, spills: list[Spill], inputs,
-                   progress=None) -> tuple[dict, dict[Spill, tuple]]:
-    """Evaluate; the values and the shape of each spill's result (where it was computed)."""
+                   progress=None) -> tuple[dict, dict[Spill, np.ndarray]]:
+    """Evaluate; the values and each spill's result as a 2-D array (where it was computed)."""
     nodes = {_node_id(s.sheet, _canonical(s.ref)): s for s in spills}
-    shapes: dict[str, tuple[int, int]] = {}
+    results: dict[str, object] = {}
     for wrapper, node in compat.formula_wrappers(engine.model):
         if node in nodes:
-            wrapper.func = _Recorder(wrapper.func, shapes, node)
+            wrapper.func = _Recorder(wrapper.func, results, node)
     values = engine.calculate(inputs=inputs, progress=progress)
-    return values, {nodes[n]: shape for n, shape in shapes.items()}
+    return values, {nodes[n]: _grid(result) for n, result in results.items()}
 
 
-def _occupied(path: Path, spills: list[Spill]) -> dict[str, set[tuple[int, int]]]:
-    """{sheet: (col, row) of every cell a spill may not cover}: cells with a value or a
-    formula (the cells of spills as they are now included), and every table's cells."""
-    from openpyxl import load_workbook
-
-    workbook = load_workbook(path)
+def _occupied(path: Path, spills: list[Spill], sheets: set[str]) -> dict[str, set[tuple[int, int]]]:
+    """{sheet: (col, row) of every cell a spill may not cover}, for the ``sheets`` named:
+    cells with a value or a formula (the cells of spills as they are now included), and
+    every table's cells. Read from those sheets' parts alone (openpyxl read the whole
+    workbook for it: a second of a 5,000-person roster's compute)."""
     taken: dict[str, set[tuple[int, int]]] = {}
-    for ws in workbook.worksheets:
-        cells = {(c.column, c.row) for row in ws.iter_rows() for c in row if c.value is not None}
-        for table in ws.tables.values():
-            cells |= _cells(table.ref)
-        taken[ws.title] = cells
+    with zipfile.ZipFile(path) as archive:
+        for title, part in ooxml.worksheet_parts(archive).items():
+            if title not in sheets:
+                continue
+            sheet = ooxml.scan_worksheet(archive.read(part))
+            held = (sheet.q("v"), sheet.q("f"), sheet.q("is"))
+            cells = {position for position, cell in sheet.cells.items()
+                     if any(child.name in held for child in cell.children)}
+            for relationship in ooxml.relationships(archive, part):
+                if relationship.type == ooxml.TABLE and not relationship.external:
+                    table = ooxml.scan(archive.read(relationship.part(part)), depth=0)
+                    if table.attr("ref"):
+                        cells |= _cells(table.attr("ref"))
+            taken[title] = cells
     for spill in spills:
         taken.setdefault(spill.sheet, set()).update(_cells(spill.ref))
     return taken
@@ -140,34 +156,44 @@ def _cells(ref: str) -> set[tuple[int, int]]:
     return {(c, r) for c in range(c1, c2 + 1) for r in range(r1, r2 + 1)}
 
 
-def _target(spill: Spill, shape: tuple[int, int], taken: set[tuple[int, int]]) -> Spill:
+def _target(spill: Spill, shape: tuple[int, int], taken: set[tuple[int, int]],
+            placed: list[tuple[int, int, int, int]] = ()) -> Spill:
     """Where the spill goes for a result of ``shape``: its new range, or blocked when that
-    would cover a cell that is taken (its own present range aside)."""
+    would cover a cell that is taken or in a range ``placed`` (other spills' new ranges),
+    its own present range aside."""
     rows, cols = max(shape[0], 1), max(shape[1], 1)
     c1, r1, _, _ = range_boundaries(spill.anchor)
     c2, r2 = c1 + cols - 1, r1 + rows - 1
     if c2 > MAX_COLUMNS or r2 > MAX_ROWS:
         return replace(spill, ref=spill.anchor, blocked=True)
     ref = spill.anchor if (rows, cols) == (1, 1) else f"{spill.anchor}:{get_column_letter(c2)}{r2}"
-    if _cells(ref) & (taken - _cells(spill.ref)):
+    o1, p1, o2, p2 = spill.bounds()
+    if any(c1 <= c <= c2 and r1 <= r <= r2 and not (o1 <= c <= o2 and p1 <= r <= p2) for c, r in taken) or any(
+            _covers_beyond(box, (c1, r1, c2, r2), (o1, p1, o2, p2)) for box in placed):
         return replace(spill, ref=spill.anchor, blocked=True)
     return replace(spill, ref=ref, blocked=False)
 
 
-def _resized_copy(source: Path, target: Path, moves: list[tuple[Spill, Spill]]) -> None:
-    """``source`` with each spill's ref moved and the cells only its old range covered emptied."""
+def _resized_copy(source: Path, target: Path, moves: list[tuple[Spill, Spill]],
+                  fill: bool = True) -> dict[str, list[tuple[tuple[int, int, int, int], dict[int, str | None]]]]:
+    """``source`` with each spill's ref moved and the cells only its old range covered emptied;
+    the cells the new ranges add created empty, with their styles (``fill``), or left for the
+    values to create. Returns {sheet: [(new range's bounds, {column: style of its new cells})]}."""
+    styles: dict[str, list] = {}
     with zipfile.ZipFile(source) as archive:
         parts = ooxml.worksheet_parts(archive)
         patched: dict[str, bytes] = {}
         for old, new in moves:
             part = parts[old.sheet]
             data = patched.get(part, archive.read(part))
-            patched[part] = _move_spill(data, old, new)
+            patched[part], column_styles = _move_spill(data, old, new, fill)
+            styles.setdefault(old.sheet, []).append((new.bounds(), column_styles))
         with open(target, "wb") as handle:
             ooxml.rewrite(archive, handle, patched)
+    return styles
 
 
-def _move_spill(data: bytes, old: Spill, new: Spill) -> bytes:
+def _move_spill(data: bytes, old: Spill, new: Spill, fill: bool = True) -> tuple[bytes, dict[int, str | None]]:
     sheet = ooxml.scan_worksheet(data)
     o1, p1, o2, p2 = old.bounds()
     n1, q1, n2, q2 = new.bounds()
@@ -180,23 +206,26 @@ def _move_spill(data: bytes, old: Spill, new: Spill) -> bytes:
         elif not (n1 <= col <= n2 and q1 <= row <= q2) or new.blocked:
             edits.append((cell.start, cell.end, _empty_cell(sheet, col, row, cell.attr("s"), closed=True)))
     data = ooxml.splice(data, edits)
-    return data if new.blocked else _styled_new_cells(data, old, new)
+    return (data, {}) if new.blocked else _styled_new_cells(data, old, new, fill)
 
 
-def _styled_new_cells(data: bytes, old: Spill, new: Spill) -> bytes:
-    """The cells the new range covers that the file lacks, created empty with the style of
-    the old range's last row in their column (so a longer plan keeps its number formats)."""
+def _styled_new_cells(data: bytes, old: Spill, new: Spill, fill: bool = True) -> tuple[bytes, dict[int, str | None]]:
+    """The cells the new range covers that the file lacks, created empty (``fill``) with the
+    style of the old range's last row in their column (so a longer plan keeps its number
+    formats); and those styles, {column: style}."""
     sheet = ooxml.scan_worksheet(data)
     _, _, _, last = old.bounds()
     n1, q1, n2, q2 = new.bounds()
     styles = {col: sheet.cells[(col, last)].attr("s") for col in range(n1, n2 + 1) if (col, last) in sheet.cells}
+    if not fill:
+        return data, styles
     missing: dict[int, list[tuple[int, bytes]]] = {}
     for row in range(q1, q2 + 1):
         cells = [(col, _empty_cell(sheet, col, row, styles.get(col))) for col in range(n1, n2 + 1)
                  if (col, row) not in sheet.cells]
         if cells:
             missing[row] = cells
-    return ooxml.splice(data, list(ooxml.insert_cells(sheet, data, missing)))
+    return ooxml.splice(data, list(ooxml.insert_cells(sheet, data, missing))), styles
 
 
 def _empty_cell(sheet: ooxml.Worksheet, col: int, row: int, style: str | None, closed: bool = False) -> bytes:
@@ -207,40 +236,109 @@ def _empty_cell(sheet: ooxml.Worksheet, col: int, row: int, style: str | None, c
 
 
 def compute_spilling(in_path: str | Path, out_path: str | Path, spills: list[Spill],
-                     engine: WorkbookEngine | None = None, progress=None) -> dict[Address, object]:
+                     engine: WorkbookEngine | None = None, progress=None,
+                     settle_in_place: bool = True) -> dict[Address, object]:
     """:func:`talentneeds.engines.compute` with ``spills`` (:func:`dynamic_arrays` of the
-    input) resized (see the module doc); ``engine``: the input already loaded."""
+    input) resized (see the module doc); ``engine``: the input already loaded.
+
+    ``settle_in_place``: where no formula reads a cell that a resize fills or empties, the
+    resized spills take their values from the arrays just computed, and nothing is loaded
+    again (False: the work copy is always loaded and calculated again, as before; for the
+    benchmark and the test that the two agree)."""
     in_path = Path(in_path)
+    styles = None
     with tempfile.TemporaryDirectory(prefix="talentneeds-spills-") as folder:
         current = in_path
         for number in range(PASSES):
             if engine is None:
                 engine = WorkbookEngine(current)
             inputs = {(s.sheet, s.anchor): SPILL_ERROR for s in spills if s.blocked}
-            values, shapes = _result_shapes(engine, spills, inputs or None, progress)
-            changing = [s for s in spills if s in shapes and (shapes[s] != _shape(s) or s.blocked)]
-            taken = _occupied(current, spills) if changing else {}
+            values, results = _result_shapes(engine, spills, inputs or None, progress)
+            changing = [s for s in spills if s in results and (results[s].shape != _shape(s) or s.blocked)]
+            taken = _occupied(current, spills, {s.sheet for s in changing}) if changing else {}
             moves, settled = [], []
+            placed: dict[str, list[tuple[int, int, int, int]]] = {}
             for spill in spills:
                 target = spill
                 if spill in changing:
-                    target = _target(spill, shapes[spill], taken[spill.sheet])
+                    target = _target(spill, results[spill].shape, taken[spill.sheet], placed.get(spill.sheet, []))
                     # what this spill now fills, no other may fill
-                    taken[spill.sheet] |= _cells(target.ref)
+                    placed.setdefault(spill.sheet, []).append(target.bounds())
                 if target != spill:
                     moves.append((spill, target))
                 settled.append(target)
             if not moves:
                 break
             resized = Path(folder) / f"pass-{number + 1}.xlsx"
+            if settle_in_place and _unread(engine, moves) and all(
+                    results[old].shape == _shape(new) for old, new in moves):
+                # the new cells are created once, with their values, when the values are stored
+                styles = _resized_copy(current, resized, moves, fill=False)
+                values = _placed(engine, values, moves, results)
+                current, spills = resized, settled
+                break
             _resized_copy(current, resized, moves)
             current, spills, engine = resized, settled, None
         for spill in spills:
             if spill.blocked:
                 values[(spill.sheet, spill.anchor)] = CellError(SPILL_ERROR, "the cells this array would spill into "
                                                                              "are not blank")
-        write_cached_values(current, out_path, values)
+        write_cached_values(current, out_path, values, new_cell_styles=styles)
     return values
+
+
+def _unread(engine: WorkbookEngine, moves: list[tuple[Spill, Spill]]) -> bool:
+    """Whether the resizes change nothing a formula reads: none is blocked (its anchor
+    becomes #SPILL!), and no range the model holds, other than the moving spills' own,
+    covers a cell that a resize fills or empties. The model's ranges are every cell a
+    formula can read: formulas reads INDIRECT of a literal address as that range and
+    evaluates no other INDIRECT and no OFFSET (#NAME?), so no reference is made while
+    calculating; a spill reference (A6#) reads the spill's own range, whose value is the
+    whole array."""
+    if any(new.blocked for _, new in moves):
+        return False
+    own = {(old.sheet.upper(), _canonical(old.ref)) for old, _ in moves}
+    changed: dict[str, list[tuple[tuple, tuple]]] = {}
+    for old, new in moves:
+        changed.setdefault(old.sheet.upper(), []).append((old.bounds(), new.bounds()))
+    for found in compat.data_ranges(engine.model):
+        if found is None:
+            return False  # a range we cannot place: it might be anywhere
+        if found in own or found[0] not in changed:
+            continue
+        held = range_boundaries(found[1])
+        if any(_reaches_changed(held, old, new) for old, new in changed[found[0]]):
+            return False
+    return True
+
+
+def _reaches_changed(held: tuple, old: tuple, new: tuple) -> bool:
+    """Whether the range ``held`` covers a cell of ``old`` that ``new`` does not, or of
+    ``new`` that ``old`` does not (each (min col, min row, max col, max row))."""
+    return _covers_beyond(held, old, new) or _covers_beyond(held, new, old)
+
+
+def _covers_beyond(box: tuple, area: tuple, kept: tuple) -> bool:
+    """Whether ``box`` covers a cell of ``area`` that is not in ``kept`` (bounds, as above)."""
+    common = (max(box[0], area[0]), max(box[1], area[1]), min(box[2], area[2]), min(box[3], area[3]))
+    if common[0] > common[2] or common[1] > common[3]:
+        return False
+    return not (kept[0] <= common[0] and kept[1] <= common[1] and common[2] <= kept[2] and common[3] <= kept[3])
+
+
+def _placed(engine: WorkbookEngine, values: dict[Address, object], moves: list[tuple[Spill, Spill]],
+            results: dict[Spill, np.ndarray]) -> dict[Address, object]:
+    """``values`` with each moved spill's cells those of its new range, from its result."""
+    placed = dict(values)
+    for old, new in moves:
+        c1, r1, c2, r2 = old.bounds()
+        for r in range(r1, r2 + 1):
+            for c in range(c1, c2 + 1):
+                placed.pop((old.sheet, f"{get_column_letter(c)}{r}"), None)
+                engine.messages.pop((old.sheet, f"{get_column_letter(c)}{r}"), None)
+        placed.update(engine.array_values(new.sheet, new.ref, results[old],
+                                          _node_id(old.sheet, _canonical(old.ref))))
+    return placed
 
 
 def compute_spilling_data(data: bytes, suffix: str, spills: list[Spill], engine: WorkbookEngine | None = None,

@@ -106,8 +106,14 @@ def build(description: tuple[Sheet, ...], extra_names: dict[str, str]) -> Workbo
 
 
 def _tab_order(description: tuple[Sheet, ...]) -> list[str]:
-    """Sheet titles in the order their tabs show: those marked first_tab, then the rest."""
-    return [s.title for s in description if s.first_tab] + [s.title for s in description if not s.first_tab]
+    """Sheet titles in the order their tabs show: those marked first_tab, then the rest,
+    each sheet with a ``tab_after`` moved to just after that one."""
+    order = [s.title for s in description if s.first_tab] + [s.title for s in description if not s.first_tab]
+    for sheet in description:
+        if sheet.tab_after is not None:
+            order.remove(sheet.title)
+            order.insert(order.index(sheet.tab_after) + 1, sheet.title)
+    return order
 
 
 def _first_tabs(workbook_xml: bytes, titles: list[str]) -> bytes:
@@ -339,7 +345,7 @@ def build_template(path: Path, computed: bool = True) -> Path:
     path = Path(path)
     if path.suffix.lower() not in TEMPLATE_SUFFIXES:
         raise ValueError(f"a template is written as {' or '.join(TEMPLATE_SUFFIXES)}, got {path.name}")
-    first_tabs = [sheet.title for sheet in TEMPLATE if sheet.first_tab]
+    first_tabs = _tab_order(TEMPLATE)  # every tab, in the order shown
     if not computed and path.suffix.lower() == ".xlsx":
         return save(build(TEMPLATE, EXTRA_NAMES), path, first_tabs)
     macro_enabled = path.suffix.lower() == ".xlsm"

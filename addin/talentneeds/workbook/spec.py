@@ -106,4 +106,7 @@ class Sheet:
     tab_color: str | None = None
     freeze: str | None = None   # the top-left cell that scrolls (rows above, columns left stay)
     first_tab: bool = False     # shown as the first tab, wherever it is described
+    # shown right after this sheet's tab, wherever it is described (a sheet added later is
+    # described last, so that the parts of the sheets before it keep their names)
+    tab_after: str | None = None
     pages_wide: int = 1         # printed this many pages wide (and as many long as it takes)

@@ -16,6 +16,7 @@ from talentneeds.workbook.template_layout import _check_status
 from talentneeds.workbook.template_inputs import ASSUMPTIONS, ROLES, STAFF, START, TEAMS
 from talentneeds.workbook.template_plan import PLAN, SCENARIOS_SHEET, _plan_reach, heads_chart
 from talentneeds.workbook.template_plan import SCENARIO_INPUT_ROWS  # noqa: F401 (read as template.X)
+from talentneeds.workbook.template_people import CANDIDATES
 
 # (row, label, formula, shown in the summary of `talentneeds compute`)
 NEEDS_ROWS = (
@@ -232,4 +233,4 @@ DASHBOARD = Sheet("Dashboard", (
 ), column_widths={"A": 34, "B": 24, "C": 3}, tab_color="1F4E79", first_tab=True)
 
 TEMPLATE = (START, ASSUMPTIONS, TEAMS, STAFF, ROLES, NEEDS, COHORT, PLAN, SCENARIOS_SHEET, CHECKS, XLWINGS_CONF,
-            DASHBOARD)
+            DASHBOARD, CANDIDATES)

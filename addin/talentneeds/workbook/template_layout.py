@@ -17,7 +17,7 @@ from talentneeds.model.calendar import quarter_labels
 from talentneeds.model.limits import MAX_HORIZON_QUARTERS
 from talentneeds.workbook.spec import Formula, Highlight, Input, Text, Validation
 
-SHEET_NAMES = ("Dashboard", "Start", "Assumptions", "Teams", "Staff", "Roles", "Needs", "Cohort", "Plan", "Scenarios",
+SHEET_NAMES = ("Dashboard", "Start", "Assumptions", "Teams", "Staff", "Roles", "Needs", "Candidates", "Cohort", "Plan", "Scenarios",
                "Checks", "xlwings.conf")
 UDF_MODULE = "talentneeds.udfs"
 
