@@ -165,15 +165,25 @@ def _charts_by_range(source: Path, archive: zipfile.ZipFile) -> dict[str, bytes]
         if shape is None:
             return found.group(0)
         rows = shape["rows"]
-        if not rows.isdigit():
-            (sheet, cell), = book.defined_names[rows].destinations
-            rows = book[sheet][cell.replace("$", "")].value
+        rows = int(rows) if rows.isdigit() else _one_cell_value(book, rows)
         if not isinstance(rows, (int, float)) or rows < 1:
             return found.group(0)
         last = int(shape["row"]) + int(rows) - 1
         return f"<f>{shape['sheet']}!${shape['column']}${shape['row']}:${shape['column']}${last}</f>".encode()
 
     return {name: _NAMED_CHART_RANGE.sub(cells, data) for name, data in charts.items()}
+
+
+def _one_cell_value(book, name: str):
+    """The stored value of the one cell the defined name ``name`` points at; None when the
+    name is missing or is not one cell (a user's workbook may have deleted or widened it),
+    so that the chart keeps its name rather than ``render`` stopping on a traceback."""
+    defined = book.defined_names.get(name)
+    try:
+        (sheet, cell), = defined.destinations if defined is not None else ()
+        return book[sheet][cell.replace("$", "")].value
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
 
 
 def _to_pdf(soffice: str, source: Path, folder: Path) -> Path:

@@ -13,7 +13,7 @@ from talentneeds.workbook import template as T
 from talentneeds.workbook.builder import build_template
 from talentneeds.workbook.summary import plan_labels, summary
 
-TEAM_START_CHECK, LABELS_CHECK = (f"B{row}" for row in T.CHECK_ROWS[-3:-1])
+TEAM_START_CHECK, LABELS_CHECK, HORIZON_CHECK = (f"B{row}" for row in T.CHECK_ROWS[-3:])
 
 
 @pytest.fixture(scope="module")
@@ -226,6 +226,42 @@ def test_a_horizon_of_40_quarters_gives_a_40_quarter_plan(template, tmp_path, ca
     assert len([v for v in _column(plan, "S", range(5, 45)) if v]) == 40
     assert "Plan over 40 quarters from Q3 2026:" in printed
     assert values["Checks"][T.MASTER_CHECK[1]].value is True
+
+
+def test_a_horizon_past_the_schedules_40_rows_fails_its_check(engine):
+    # the Schedule has 40 rows (the Horizon's validation allows 4-40); 41, pasted past the
+    # validation, is one quarter more than it can label
+    values = engine.calculate(inputs={("Assumptions", f"B{T.HORIZON_ROW}"): 41})
+    assert values[("Checks", HORIZON_CHECK)] is False
+    assert engine.calculate(inputs={("Assumptions", f"B{T.HORIZON_ROW}"): 40})[("Checks", HORIZON_CHECK)] is True
+
+
+def test_the_texts_that_name_assumption_cells_name_the_cells_of_those_inputs(template):
+    # where the inputs are, read from the workbook's names, and the texts written out by hand
+    book = openpyxl.load_workbook(template)
+    names = ("AsOf", "Horizon", "IteratorsAvailable", "ConnectorsAvailable", "AmplifiersAvailable")
+    assert [book.defined_names[name].attr_text for name in names] == [
+        "Assumptions!$B$18", "Assumptions!$B$36", "Assumptions!$B$21", "Assumptions!$B$22", "Assumptions!$B$23"]
+    labels = [book["Checks"][f"A{row}"].value for row in T.CHECK_ROWS]
+    assert labels[-2].endswith("(Assumptions!B18)") and labels[-1].endswith("(Assumptions!B36)")
+    assert book["Needs"][f"A{T.BOTTLENECK_ROW + 1}"].value.endswith("(Assumptions, rows 21-23)")
+
+
+def test_a_chart_name_whose_row_count_name_is_gone_is_left_as_it_is():
+    """render's copy for LibreOffice: a workbook whose Horizon name was deleted, or made a
+    range, keeps the chart's name (LibreOffice then draws it empty) rather than failing."""
+    from openpyxl.workbook.defined_name import DefinedName
+
+    from talentneeds import render
+
+    book = openpyxl.Workbook()
+    book.active.title = "Assumptions"
+    book.active["B36"] = 12
+    assert render._one_cell_value(book, "Horizon") is None  # no such name
+    book.defined_names["Horizon"] = DefinedName("Horizon", attr_text="Assumptions!$B$30:$B$36")
+    assert render._one_cell_value(book, "Horizon") is None  # a range, not one cell
+    book.defined_names["Horizon"] = DefinedName("Horizon", attr_text="Assumptions!$B$36")
+    assert render._one_cell_value(book, "Horizon") == 12
 
 
 def test_the_heads_charts_follow_the_horizon(template, tmp_path, capsys):

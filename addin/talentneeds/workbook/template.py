@@ -77,8 +77,9 @@ NEEDS = Sheet("Needs", (
             spill=BOTTLENECK_TABLE, number_format="0.0", header=BOTTLENECK_HEADER,
             column_formats=(("D", "0"), ("E", "General"))),  # whole teams; TRUE/FALSE
     Highlight("A26:E28", "=$E26=TRUE", ATTENTION, ATTENTION_TEXT),  # the binding archetype
-    Text(f"A{BOTTLENECK_ROW + 1}", "Available: Amplifiers = the promotion candidates (B12) + the Amplifier hires "
-                                   "available; Iterators, Connectors = the hires available (Assumptions, rows 21-23)"),
+    Text(f"A{BOTTLENECK_ROW + 1}", f"Available: Amplifiers = the promotion candidates ({INTERNAL_AMPLIFIERS_CELL}) + "
+                                   "the Amplifier hires available; Iterators, Connectors = the hires available "
+                                   f"(Assumptions, rows {HIRES_AVAILABLE_ROWS[0]}-{HIRES_AVAILABLE_ROWS[-1]})"),
     Text("A31", "Beside the plan (Base scenario, over its quarters)", "Heading"),
     *(item for row, (label, formula, note) in enumerate(_BESIDE_THE_PLAN, start=32) for item in (
         Text(f"A{row}", label, "Label"), Formula(f"B{row}", formula, number_format="0"), Text(f"C{row}", note))),
@@ -149,16 +150,16 @@ _CHECKS = (
     ("The needs compute", "=COUNT(Needs!B15:D22)=ROWS(Needs!B15:D22)*COLUMNS(Needs!B15:D22)"),
     ("The promotion candidates compute", "=ISNUMBER(InternalAmplifiers)"),
     ("Cohort seats add up to the cohort size", "=AND(Cohort!D13=CohortSize,Cohort!I13=CohortSize)"),
-    ("The plan computes", f"=COUNT(Plan!{_plan_reach(1, 15)})>0"),
+    ("The plan computes", f"=COUNT(Plan!{_plan_reach(1, PLAN_ROW)})>0"),
     ("Every scenario computes",
      f"=SUMPRODUCT(--ISERROR(Scenarios!{_SCENARIO_RESULTS}))+COUNTIF(Scenarios!{_SCENARIO_RESULTS},\"#*\")=0"),
     # the mistakes that used to pass every check: a Start typed in another form ("2028-Q1")
     # or outside the plan counts on Needs but not in the plan; labels that are not the plan start's
     (f"Every team starts in a quarter of the plan (Teams, column C: one of Plan!{SCHEDULE_LABELS})",
      "=SUM(Teams[Count])=SUM(Schedule[New teams])"),
-    (f"The plan's first quarter (Plan!{SCHEDULE_LABELS.split(':')[0]}) is the plan start's (Assumptions!B18)",
+    (f"The plan's first quarter (Plan!{SCHEDULE_LABELS.split(':')[0]}) is the plan start's (Assumptions!B{PLAN_START_ROW})",
      f"=Plan!{SCHEDULE_LABELS.split(':')[0]}=Plan!{LABELS_CELL}"),
-    ("The Schedule has a row for each quarter of the Horizon (Assumptions!B36)",
+    (f"The Schedule has a row for each quarter of the Horizon (Assumptions!B{HORIZON_ROW})",
      "=ROWS(Schedule[Quarter])>=Horizon"),
 )
 

@@ -3,6 +3,8 @@ Teams, Staff and Roles. Input cells share one style and are the only unlocked ce
 
 from __future__ import annotations
 
+from openpyxl.utils import get_column_letter
+
 from talentneeds import examples
 from talentneeds.model import assumptions as A
 from talentneeds.model import plan as plan_model
@@ -17,7 +19,7 @@ START = Sheet("Start", (
     Text("A1", "Talent Needs: how many Amplifiers, Iterators and Connectors your new teams need", "Title"),
     Text("A3", "Type only in the yellow cells: Assumptions (the plan start, horizon, times to hire and costs "
                "among them), Teams, Staff, Roles and the scenario choices (Scenarios). Read the results on "
-               "Dashboard, Needs, Cohort, Plan and Scenarios; Checks says whether they hold. Every other cell is "
+               "Dashboard, Needs, Candidates (who the promotion candidates are), Cohort, Plan and Scenarios; Checks says whether they hold. Every other cell is "
                "a formula."),
     Text("A5", "Switch on the functions: which route for whom", "Heading"),
     Text("A6", "Windows with Python installed: classic xlwings (steps from row 17)."),
@@ -102,7 +104,7 @@ ASSUMPTIONS = Sheet("Assumptions", (
                        Validation("list", '"TRUE,FALSE"', message="Soft skills required must be TRUE or FALSE"),
                        "TRUE/FALSE"),
     *_assumption_value("take_up", "Take-up", 17, _share("Take-up must be from 0 to 1"), "share", "0%"),
-    *_value_row(18, "Plan starts on", "AsOf", examples.AS_OF, "date", "Example",
+    *_value_row(PLAN_START_ROW, "Plan starts on", "AsOf", examples.AS_OF, "date", "Example",
                 "quarter 1 of the plan starts on this date (the quarter labels follow it); tenure is "
                 "measured on it", Validation("date", "1", "2958465", "between", "Enter a date"), "yyyy-mm-dd"),
     *_value_row(19, "Cohort size", "CohortSize", examples.COHORT_SIZE, "seats", "Example",
@@ -111,13 +113,13 @@ ASSUMPTIONS = Sheet("Assumptions", (
     *_value_row(20, "Cohort weighting", "Weighting", "value", "heads or value", "Choice",
                 "value weights Amplifiers by manager leverage",
                 Validation("list", '"heads,value"', message="Weighting must be heads or value")),
-    *_value_row(21, "Iterator hires available", "IteratorsAvailable", examples.ITERATORS_AVAILABLE,
+    *_value_row(HIRES_AVAILABLE_ROWS[0], "Iterator hires available", "IteratorsAvailable", examples.ITERATORS_AVAILABLE,
                 "heads", "Example", "Iterators you can hire for the new teams",
                 _non_negative("Iterators available must be a number >= 0")),
-    *_value_row(22, "Connector hires available", "ConnectorsAvailable", examples.CONNECTORS_AVAILABLE,
+    *_value_row(HIRES_AVAILABLE_ROWS[1], "Connector hires available", "ConnectorsAvailable", examples.CONNECTORS_AVAILABLE,
                 "heads", "Example", "Connectors you can hire for the new teams",
                 _non_negative("Connectors available must be a number >= 0")),
-    *_value_row(23, "Amplifier hires available", "AmplifiersAvailable", examples.AMPLIFIERS_AVAILABLE,
+    *_value_row(HIRES_AVAILABLE_ROWS[2], "Amplifier hires available", "AmplifiersAvailable", examples.AMPLIFIERS_AVAILABLE,
                 "heads", "Example", "Amplifiers you can hire from outside for the new teams; the Bottleneck "
                 "(Needs) adds them to the promotion candidates", _non_negative(
                     "Amplifier hires available must be a number >= 0")),
@@ -130,7 +132,7 @@ ASSUMPTIONS = Sheet("Assumptions", (
                              plan_model.TIME_TO_HIRE[archetype], "quarters", "Source: assumption",
                              TIME_TO_HIRE_NOTES[archetype],
                              Validation("whole", "0", str(plan_model.MAX_QUARTERS), "between",
-                                        f"Time to hire of {label} must be a whole number of quarters, 0-200"))),
+                                        f"Time to hire of {label} must be a whole number of quarters, 0-{plan_model.MAX_QUARTERS}"))),
     *(item for row, archetype, label in ((28, Archetype.AMPLIFIER, "Amplifiers"),
                                          (29, Archetype.ITERATOR, "Iterators"),
                                          (30, Archetype.CONNECTOR, "Connectors"))
@@ -141,7 +143,7 @@ ASSUMPTIONS = Sheet("Assumptions", (
     *_value_row(31, "Ramp-up", "RampQuarters", plan_model.RAMP_QUARTERS, "quarters",
                 "Source: assumption", "quarters a new team takes to reach full size",
                 Validation("whole", "1", str(plan_model.MAX_QUARTERS), "between",
-                           "Ramp-up must be a whole number of quarters, 1-200")),
+                           f"Ramp-up must be a whole number of quarters, 1-{plan_model.MAX_QUARTERS}")),
     *_value_row(32, "Fast growth: teams x", "FastGrowth", 2, "factor", "Choice",
                 "the Fast growth scenario starts this many times the planned teams each quarter",
                 Validation("whole", "0", "1000", "between", "Fast growth must be a whole number 0-1000")),
@@ -149,7 +151,7 @@ ASSUMPTIONS = Sheet("Assumptions", (
         row, f"Plan percentile: {label}", None, PERCENTILES[row - PERCENTILE_ROWS.start], "percentile",
         "Choice", "the Plan sheet shows the plan's totals at these percentiles (Monte Carlo over every range)",
         Validation("decimal", "0", "100", "between", "A percentile must be a number from 0 to 100"))),
-    *_value_row(36, "Horizon", "Horizon", len(QUARTERS), "quarters", "Choice",
+    *_value_row(HORIZON_ROW, "Horizon", "Horizon", len(QUARTERS), "quarters", "Choice",
                 "quarters labelled from the plan start; the plan, its cost, the scenarios and the charts "
                 "follow it", Validation("whole", str(MIN_HORIZON_QUARTERS), str(MAX_HORIZON_QUARTERS),
                                                       "between", f"Horizon must be a whole number of quarters, "
@@ -176,7 +178,8 @@ TEAMS = Sheet("Teams", (
            ("Model Organisms", "demonstrations of misalignment", "Q1 2027", 1))),
     # a Start typed as it was in an old template ("2027-Q1") or outside the plan would not count
     RangeValidation("C5:C7", Validation("list", "PlanQuarters",
-                                        message="Start must be one of the plan's quarters (Plan, column S)")),
+                                        message="Start must be one of the plan's quarters "
+                                                f"(Plan, column {get_column_letter(SCHEDULE_COLUMN)})")),
 ), column_widths={"A": 24, "B": 48, "C": 12, "D": 10}, protect=False, tab_color="FFC000", freeze="A5")
 
 STAFF = Sheet("Staff", (

@@ -35,7 +35,8 @@ NEW_TEAMS_CELL = "B3"
 # Quarter column computes them in the workbook, with QUARTER_LABELS, from the input AsOf)
 QUARTERS = tuple(quarter_labels(examples.AS_OF, 8))
 PLAN_WIDTH = len(plan_model.PLAN_COLUMNS)  # the columns HIRING_PLAN returns
-PLAN_TABLE = f"A15:{get_column_letter(PLAN_WIDTH)}{15 + len(QUARTERS)}"   # HIRING_PLAN on Plan: header + one row per quarter
+PLAN_ROW = 15  # the Base plan's header row on Plan: its spill, chart, highlights and readers start here
+PLAN_TABLE = f"A{PLAN_ROW}:{get_column_letter(PLAN_WIDTH)}{PLAN_ROW + len(QUARTERS)}"   # HIRING_PLAN on Plan: header + one row per quarter
 PLAN_COLUMN = {name: get_column_letter(1 + i) for i, name in enumerate(plan_model.PLAN_COLUMNS)}  # on Plan
 # How far a plan can spill: its header and the most quarters a plan has. Formulas that
 # read a plan read this whole reach (blank rows are skipped), so they follow its spill
@@ -51,7 +52,8 @@ SCHEDULE_LABELS = f"{get_column_letter(SCHEDULE_COLUMN)}5:{get_column_letter(SCH
 # Horizon, so the chart shows the plan's quarters and no empty ones, whatever the Horizon
 _CHART_SERIES = {"Quarters": "Quarter", "Amplifiers": "Amplifiers", "Iterators": "Iterators",
                  "Connectors": "Connectors", "Capacity": "Management capacity"}
-CHART_NAMES = {f"PlanChart{name}": f"OFFSET(Plan!${PLAN_COLUMN[column]}$16,0,0,Horizon,1)" for name, column in _CHART_SERIES.items()}
+CHART_NAMES = {f"PlanChart{name}": f"OFFSET(Plan!${PLAN_COLUMN[column]}${PLAN_ROW + 1},0,0,Horizon,1)"
+               for name, column in _CHART_SERIES.items()}
 # QUARTER_LABELS of the plan start, one per Schedule row: the Schedule's Quarter column reads them
 LABELS_COLUMN = SCHEDULE_COLUMN + 4
 LABELS_CELL = f"{get_column_letter(LABELS_COLUMN)}5"
@@ -88,6 +90,10 @@ SCENARIO_PLAN_ROW = 19
 SCENARIO_BLOCK = PLAN_WIDTH + 1 + len(PLAN_COST_HEADER) + 1
 SCENARIO_PLAN_COLUMNS = {name: 1 + SCENARIO_BLOCK * i for i, (name, *_) in enumerate(SCENARIOS[1:])}
 INTERNAL_AMPLIFIERS_CELL = "B12"
+# Assumptions' rows that other sheets' texts name (Checks' labels, Needs' notes)
+PLAN_START_ROW = 18
+HIRES_AVAILABLE_ROWS = range(21, 24)  # Iterators, Connectors, Amplifiers
+HORIZON_ROW = 36
 
 
 # The header rows our table functions return (asked of the functions themselves), for the

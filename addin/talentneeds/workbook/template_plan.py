@@ -15,9 +15,10 @@ _PLAN_ARGUMENTS = ("Staff[#All],AsOf,Point,PerTeam,SpanLow,SpanHigh,{time_to_hir
 # the Base plan's schedule: labelled (a Quarter and a New teams column under their header),
 # so that the plan, its headline and its cost name quarters by their labels
 BASE_SCHEDULE = "Schedule[[#All],[Quarter]:[New teams]]"
-FAST_SCHEDULE = f"Plan!${get_column_letter(FAST_SCHEDULE_COLUMN)}$4:${get_column_letter(FAST_SCHEDULE_COLUMN + 1)}${4 + SCHEDULE_ROWS}"
-_FAST_LABELS = f"{get_column_letter(FAST_SCHEDULE_COLUMN)}5:{get_column_letter(FAST_SCHEDULE_COLUMN)}{4 + SCHEDULE_ROWS}"
-_FAST_TEAMS = f"{get_column_letter(FAST_SCHEDULE_COLUMN + 1)}5:{get_column_letter(FAST_SCHEDULE_COLUMN + 1)}{4 + SCHEDULE_ROWS}"
+_FAST_QUARTER, _FAST_NEW_TEAMS = get_column_letter(FAST_SCHEDULE_COLUMN), get_column_letter(FAST_SCHEDULE_COLUMN + 1)
+FAST_SCHEDULE = f"Plan!${_FAST_QUARTER}$4:${_FAST_NEW_TEAMS}${4 + SCHEDULE_ROWS}"
+_FAST_LABELS = f"{_FAST_QUARTER}5:{_FAST_QUARTER}{4 + SCHEDULE_ROWS}"
+_FAST_TEAMS = f"{_FAST_NEW_TEAMS}5:{_FAST_NEW_TEAMS}{4 + SCHEDULE_ROWS}"
 
 
 def _plan_reach(column: int, row: int) -> str:
@@ -69,9 +70,9 @@ def heads_chart(anchor: str, size: tuple[float, float], data_sheet: str | None =
     """The Base plan's heads per quarter (stacked) and its management capacity (a line),
     over the Horizon's quarters (the PlanChart names)."""
     return Chart("bar", "Heads per quarter, and management capacity", anchor, "PlanChartQuarters",
-                 tuple((f"{PLAN_COLUMN[name]}15", f"PlanChart{name}") for name in ("Amplifiers", "Iterators", "Connectors")),
+                 tuple((f"{PLAN_COLUMN[name]}{PLAN_ROW}", f"PlanChart{name}") for name in ("Amplifiers", "Iterators", "Connectors")),
                  y_title="Heads", stacked=True, size=size, data_sheet=data_sheet,
-                 lines=((f"{PLAN_COLUMN['Management capacity']}15", "PlanChartCapacity"),))
+                 lines=((f"{PLAN_COLUMN['Management capacity']}{PLAN_ROW}", "PlanChartCapacity"),))
 
 
 SCENARIO_INPUT_ROWS = {name: 5 + i for i, (name, *_) in enumerate(SCENARIOS)}
@@ -95,34 +96,33 @@ PLAN = Sheet("Plan", (
                     "New teams": '=IF(Schedule[[#This Row],[Quarter]]="","",'
                                  'SUMIFS(Teams[Count],Teams[Start],Schedule[[#This Row],[Quarter]]))'},
           number_formats={"New teams": "0"}),
-    Text(f"{get_column_letter(FAST_SCHEDULE_COLUMN)}3", "Fast growth (Scenarios): the Schedule's teams x "
+    Text(f"{_FAST_QUARTER}3", "Fast growth (Scenarios): the Schedule's teams x "
                                                         "Fast growth (Assumptions)", "Heading"),
     Text(FAST_SCHEDULE_CELL, "Quarter", "Heading"),
-    Text(f"{get_column_letter(FAST_SCHEDULE_COLUMN + 1)}4", "New teams", "NumberHeading"),
-    Formula(f"{get_column_letter(FAST_SCHEDULE_COLUMN)}5", "=Schedule[Quarter]", spill=_FAST_LABELS),
-    Formula(f"{get_column_letter(FAST_SCHEDULE_COLUMN + 1)}5",
+    Text(f"{_FAST_NEW_TEAMS}4", "New teams", "NumberHeading"),
+    Formula(f"{_FAST_QUARTER}5", "=Schedule[Quarter]", spill=_FAST_LABELS),
+    Formula(f"{_FAST_NEW_TEAMS}5",
             '=IF(Schedule[Quarter]="","",Schedule[New teams]*FastGrowth)', spill=_FAST_TEAMS, number_format="0"),
     Text(f"{get_column_letter(LABELS_COLUMN)}4", "Quarters", "Heading"),
     Formula(LABELS_CELL, "=QUARTER_LABELS(AsOf,Horizon)",
             spill=f"{LABELS_CELL}:{get_column_letter(LABELS_COLUMN)}{4 + len(QUARTERS)}"),
     Text(f"{get_column_letter(COST_COLUMN)}3", "What the plan costs (cost assumptions on Assumptions)", "Heading"),
-    _cost_table(COST_COLUMN, 4, f"{_plan_reach(1, 15)}"),
+    _cost_table(COST_COLUMN, 4, _plan_reach(1, PLAN_ROW)),
     Text("M3", "How sure: the plan's totals at the percentiles on Assumptions", "Heading"),
     Formula("M4", f"=PLAN_DISTRIBUTION({BASE_SCHEDULE},Percentiles,,,,"
                   "Staff[#All],AsOf,PerTeam,SpanLow,SpanHigh,TimeToHire,Attrition,RampQuarters,"
                   f"MinTenureYears,SoftSkillsRequired,TakeUp,Scenarios!$B$5,Scenarios!$C$5,Scenarios!$D$5,Roles[#All])",
             spill=DISTRIBUTION_TABLE, number_format="0", header=DISTRIBUTION_HEADER),
     Text("A14", "The plan (Base scenario)", "Heading"),
-    Formula("A15", _hiring_plan(BASE_SCHEDULE, SCENARIO_INPUT_ROWS["Base"]), spill=PLAN_TABLE, number_format="0",
+    Formula(f"A{PLAN_ROW}", _hiring_plan(BASE_SCHEDULE, SCENARIO_INPUT_ROWS["Base"]), spill=PLAN_TABLE, number_format="0",
             column_formats=(("N", "General"),), header=PLAN_HEADER),
-    *_plan_highlights(1, 15),
+    *_plan_highlights(1, PLAN_ROW),
     *_check_status("F1"),
     heads_chart("B4", (20, 5.2)),
 ), column_widths={"A": 12, "B": 11, "C": 12, **{c: 12 for c in "DEFGHIJM"}, "K": 20, "L": 16, "N": 17, "O": 18, "P": 17, "Q": 18,
                   get_column_letter(PLAN_WIDTH + 1): 3, get_column_letter(SCHEDULE_COLUMN): 12,
                   get_column_letter(SCHEDULE_COLUMN + 1): 11, get_column_letter(LABELS_COLUMN): 10,
-                  get_column_letter(COST_COLUMN): 10, get_column_letter(FAST_SCHEDULE_COLUMN): 12,
-                  get_column_letter(FAST_SCHEDULE_COLUMN + 1): 11}, freeze="A16")
+                  get_column_letter(COST_COLUMN): 10, _FAST_QUARTER: 12, _FAST_NEW_TEAMS: 11}, freeze=f"A{PLAN_ROW + 1}")
 
 _SCENARIO_HEADINGS = ("Promote", "Pool factor", "Leads shared by", "Schedule", "Time to hire: Amplifiers",
                       "Iterators", "Connectors")
@@ -132,7 +132,7 @@ def _scenario_inputs(name: str, column: str, promote, pool, shared, amplifiers_t
     row = SCENARIO_INPUT_ROWS[name]
     hard = (Input(f"G{row}", None, amplifiers_time,
                   Validation("whole", "0", str(plan_model.MAX_QUARTERS), "between",
-                             "Time to hire must be a whole number of quarters, 0-200"))
+                             f"Time to hire must be a whole number of quarters, 0-{plan_model.MAX_QUARTERS}"))
             if amplifiers_time is not None else Formula(f"G{row}", "=TimeToHireAmplifiers", number_format="0"))
     return (
         Text(f"A{row}", name, "Label"),
@@ -177,7 +177,7 @@ SCENARIOS_SHEET = Sheet("Scenarios", (
     *(Text(f"A{row}", label, "Label") for row, label in zip(
         (*HEADLINE_ROWS, COST_ROW),
         ("Fully staffed from quarter", "Peak backlog (heads)", "Management-bound quarters", "Plan cost (total)"))),
-    Formula(f"B{HEADLINE_ROWS.start}", f"=PLAN_HEADLINE(Plan!{_plan_reach(1, 15)},FALSE)",
+    Formula(f"B{HEADLINE_ROWS.start}", f"=PLAN_HEADLINE(Plan!{_plan_reach(1, PLAN_ROW)},FALSE)",
             spill=f"B{HEADLINE_ROWS.start}:B{HEADLINE_ROWS.stop - 1}", number_format="0"),
     Formula(f"B{COST_ROW}", _cost_total(COST_COLUMN, 4, "Plan!"), number_format="#,##0"),
     *(Formula(f"{column}{HEADLINE_ROWS.start}",
