@@ -63,11 +63,14 @@ def summary(values: Values) -> str:
             hires.append([label, *(values.get(("Needs", f"{column}{row}"))
                                    for column in T.POINT_COLUMNS.values())])
     table = block(values, "Needs", T.BOTTLENECK_TABLE)
-    bottleneck = table[-1]
-    teams = bottleneck[3]
+    column = T.BOTTLENECK_HEADER.index
+    bottleneck, amplifier_row = table[-1], table[1]  # the Bottleneck row; Amplifiers, the first archetype
+    teams = bottleneck[column("Teams staffable")]
     staffable = f"{teams:g} whole teams staffable" if isinstance(teams, float) else str(teams)
-    internal, amplifiers = values.get(("Needs", T.INTERNAL_AMPLIFIERS_CELL)), table[1][1]
-    if isinstance(internal, float) and isinstance(amplifiers, float):  # the Bottleneck's Amplifiers available
+    # the hires are what the Bottleneck adds to the candidates (Needs' formula), so the two
+    # parts shown always add up to the Amplifiers it counts
+    internal, amplifiers = values.get(("Needs", T.INTERNAL_AMPLIFIERS_CELL)), amplifier_row[column("Available")]
+    if isinstance(internal, float) and isinstance(amplifiers, float):
         staffable += (f"; Amplifiers: {_number(internal)} promotion candidates + "
                       f"{_number(amplifiers - internal)} hires available")
     heads = block(values, "Cohort", T.COHORT_BY_HEADS)
@@ -79,7 +82,7 @@ def summary(values: Values) -> str:
         "", "Needs (FTE)", format_table(needs),
         "", f"Internal promotion candidates: {_number(values.get(('Needs', T.INTERNAL_AMPLIFIERS_CELL)))}",
         format_table(hires),
-        "", f"Bottleneck: {bottleneck[4]} ({staffable})",
+        "", f"Bottleneck: {bottleneck[column('Binding')]} ({staffable})",
         "", "Cohort mix (heads from outside, net of promotion)", format_table(cohort, "{:,.0f}"),
         "", *_plan(values),
     ]
