@@ -119,10 +119,14 @@ def _result_shapes(engine: WorkbookEngine, spills: list[Spill], inputs,
     """Evaluate; the values and each spill's result as a 2-D array (where it was computed)."""
     nodes = {_node_id(s.sheet, _canonical(s.ref)): s for s in spills}
     results: dict[str, object] = {}
-    for wrapper, node in compat.formula_wrappers(engine.model):
-        if node in nodes:
-            wrapper.func = _Recorder(wrapper.func, results, node)
-    values = engine.calculate(inputs=inputs, progress=progress)
+    wrapped = [(wrapper, node) for wrapper, node in compat.formula_wrappers(engine.model) if node in nodes]
+    for wrapper, node in wrapped:
+        wrapper.func = _Recorder(wrapper.func, results, node)
+    try:
+        values = engine.calculate(inputs=inputs, progress=progress)
+    finally:  # a later load may reuse the compiled cell (engines.compiled_cells): it is left as it was
+        for wrapper, _ in wrapped:
+            wrapper.func = wrapper.func.__wrapped__
     return values, {nodes[n]: _grid(result) for n, result in results.items()}
 
 
@@ -251,9 +255,11 @@ def compute_spilling(in_path: str | Path, out_path: str | Path, spills: list[Spi
     styles = None
     with tempfile.TemporaryDirectory(prefix="talentneeds-spills-") as folder:
         current = in_path
+        compiled = engine.compiled if engine is not None else None
         for number in range(PASSES):
-            if engine is None:
-                engine = WorkbookEngine(current)
+            if engine is None:  # the formula cells the load before compiled are taken as they are
+                engine = WorkbookEngine(current, compiled=compiled)
+                compiled = engine.compiled
             inputs = {(s.sheet, s.anchor): SPILL_ERROR for s in spills if s.blocked}
             values, results = _result_shapes(engine, spills, inputs or None, progress)
             changing = [s for s in spills if s in results and (results[s].shape != _shape(s) or s.blocked)]
