@@ -101,6 +101,17 @@ def run_measured(command: list[str], cwd: Path | None = None, env: dict | None =
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def in_child(module: str, *args: str) -> dict:
+    """``python -m module --child *args`` from the repository: the JSON its last line prints."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    done = subprocess.run([sys.executable, "-m", module, "--child", *args], capture_output=True, text=True,
+                          cwd=ROOT, env=env, timeout=900)
+    if done.returncode != 0:
+        raise RuntimeError(f"{module} {' '.join(args)} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 # ---------------------------------------------------------------- the machine
 
 def _meminfo_total_gib() -> float | None:

@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import calls, lite, montecarlo, profiling, spills, startup, workbooks
+from bench import calls, horizon, lite, montecarlo, profiling, spills, startup, workbooks
 from bench.common import ROOT, fmt_ratio, fmt_time, machine, met, progress, table
 
 #: Goals of issue 17, as ratios within one run.
@@ -94,6 +94,12 @@ def headline(summary: dict) -> str:
         rows.append(["... loading the resized workbook again vs resizing in place",
                      fmt_ratio(s4["reload_vs_in_place"]), f">= {spills.GOAL_RELOAD_VS_IN_PLACE:g}x",
                      met(s4["reload_vs_in_place"] >= spills.GOAL_RELOAD_VS_IN_PLACE)])
+    s5 = summary.get("horizon")
+    if s5:
+        longest = max(s5["seconds"])
+        rows.append([f"`compute` of the template with a Horizon of {longest} quarters vs 8",
+                     fmt_ratio(s5["longest_vs_template"]), f"<= {horizon.GOAL_40_VS_8:g}x",
+                     met(s5["longest_vs_template"] <= horizon.GOAL_40_VS_8)])
     if s3:
         counts = list(s3["calls"].items())
         rows.append(["Excel-function calls per full recalculation",
@@ -165,7 +171,7 @@ def run(argv: list[str] | None = None) -> dict:
     parser.add_argument("--out", type=Path, default=RESULTS, help="where to write the results (bench/results.md)")
     parser.add_argument("--quick", action="store_true", help="a tiny configuration, for tests")
     parser.add_argument("--repeats", type=int, default=None, help="repeats of every figure (default 5; quick 1)")
-    parser.add_argument("--skip", action="append", default=[], choices=["calls", "montecarlo", "workbooks", "spills", "lite"],
+    parser.add_argument("--skip", action="append", default=[], choices=["calls", "montecarlo", "workbooks", "spills", "horizon", "lite"],
                         help="leave a section out")
     options = parser.parse_args(argv)
     repeats = options.repeats or (1 if options.quick else 5)
@@ -206,6 +212,12 @@ def run(argv: list[str] | None = None) -> dict:
             text, summary["spills"] = spills.run(1, teams=3, people=300)
         else:
             text, summary["spills"] = spills.run(repeats)
+        sections.append(text)
+    if "horizon" not in options.skip:
+        if options.quick:
+            text, summary["horizon"] = horizon.run(1, horizons=(8, 40))
+        else:
+            text, summary["horizon"] = horizon.run(repeats)
         sections.append(text)
     if "lite" not in options.skip and not options.quick:  # Pyodide takes a while to start: not in --quick
         text, summary["lite"] = lite.run(repeats)

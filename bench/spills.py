@@ -19,13 +19,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from bench.common import ROOT, Timing, fmt_ratio, met, progress, table
+from bench.common import Timing, fmt_ratio, in_child, met, progress, table
 
 TEAMS, PEOPLE = 1_000, 5_000
 GOAL_LIST_VS_NONE = 1.3   # with the list / without it: at most
@@ -74,13 +72,7 @@ def _size(ref: str) -> int:
 
 
 def _in_child(source: Path, out: Path, in_place: bool) -> dict:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    done = subprocess.run([sys.executable, "-m", "bench.spills", "--child", str(source), str(out),
-                           "1" if in_place else "0"], capture_output=True, text=True, cwd=ROOT, env=env, timeout=900)
-    if done.returncode != 0:
-        raise RuntimeError(f"computing {source.name} failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return in_child("bench.spills", str(source), str(out), "1" if in_place else "0")
 
 
 def run(repeats: int, teams: int = TEAMS, people: int = PEOPLE) -> tuple[str, dict]:

@@ -112,7 +112,7 @@ def test_a_quick_run_writes_every_section_and_counts_the_demos_calls(tmp_path):
     for heading in ("## Headline", "## 1. Per-call overhead", "## 2. Table functions and Monte Carlo",
                     "### Start-up: the floor", "### Where our time goes, stage by stage",
                     "## 3. Evaluating whole workbooks", "## 4. Profile", "## What the profile showed",
-                    "## Spills: a long list"):
+                    "## Spills: a long list", "## Horizon: the plan's spills resized"):
         assert heading in text
     assert "cores" in text and "GiB total" in text
     calls = summary["workbooks"]["calls"]
@@ -135,3 +135,5 @@ def test_a_quick_run_writes_every_section_and_counts_the_demos_calls(tmp_path):
 
     iterators = {title for title, kind in DEFAULT_ROLES if kind is Archetype.ITERATOR}
     assert summary["spills"]["cells"] == 6 * (1 + sum(p[1] in iterators for p in synthetic_roster(300)))
+    # the quick horizon section: the plan's header and a row a quarter, for 8 and for 40 quarters
+    assert summary["horizon"]["plan_rows"] == {8: 9, 40: 41}

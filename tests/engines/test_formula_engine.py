@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
+from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.formula import ArrayFormula
 
@@ -413,6 +414,45 @@ def test_a_call_with_constant_arguments_keeps_its_message(tmp_path):
     engine = WorkbookEngine(_workbook(tmp_path, {"A1": '=AMPLIFIERS_NEEDED("abc")'}))
     assert engine.calculate() == {("S", "A1"): CellError("#VALUE!", 'teams must be a number >= 0, got "abc"')}
     assert engine.messages == {("S", "A1"): '#VALUE! teams must be a number >= 0, got "abc"'}
+
+
+def test_a_second_load_takes_the_compiled_cells_and_files_their_messages_again(tmp_path):
+    # compute loads a resized workbook again for each level of a spill chain (engines.spills)
+    path = _workbook(tmp_path, {"A1": '=AMPLIFIERS_NEEDED("abc")', "A2": 3, "B2": "=AMPLIFIERS_NEEDED(A2)"})
+    first = WorkbookEngine(path)
+    compiled = []
+    second = WorkbookEngine(path, compiled=_counting_compiles(first.compiled, compiled))
+    assert compiled == []  # both formulas were taken from the first load
+    expected = {("S", "A1"): CellError("#VALUE!", 'teams must be a number >= 0, got "abc"'), ("S", "B2"): 4.5}
+    assert first.calculate() == second.calculate() == expected  # 3 teams x 1.5, the mid of 1-2
+    assert second.messages == {("S", "A1"): '#VALUE! teams must be a number >= 0, got "abc"'}
+
+
+def test_compiled_cells_are_not_taken_for_a_workbook_with_other_defined_names(tmp_path):
+    path = _workbook(tmp_path, {"A1": 3, "B1": "=AMPLIFIERS_NEEDED(A1)"})
+    first = WorkbookEngine(path)
+    book = load_workbook(path)
+    book.defined_names["Teams"] = DefinedName("Teams", attr_text="S!$A$1")
+    book["S"]["C1"] = "=Teams"  # a name no formula uses is dropped before compiling
+    book.save(tmp_path / "named.xlsx")
+    compiled = []
+    named = WorkbookEngine(tmp_path / "named.xlsx", compiled=_counting_compiles(first.compiled, compiled))
+    assert compiled == [("S", "B1"), ("S", "C1")]  # B1's text is the same, but the names are not
+    assert named.calculate() == {("S", "B1"): 4.5, ("S", "C1"): 3}
+
+
+def _counting_compiles(cache, calls: list):
+    """``cache`` with each compilation it makes (a cell it did not have) noted in ``calls``."""
+    compiled = cache.compiled
+
+    def counting(key, compile, collector):
+        def noted():
+            calls.append((key[0], key[1]))
+            return compile()
+        return compiled(key, noted, collector)
+
+    cache.compiled = counting
+    return cache
 
 
 def test_a_reference_the_engine_cannot_resolve_is_named(tmp_path):

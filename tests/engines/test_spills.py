@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from workbook_edits import MORE_QUARTERS, PLAN_PART, edited, lengthen, put_cells, shorten
+from workbook_edits import MORE_QUARTERS, PLAN_PART, edited, horizon, lengthen, put_cells, shorten
 
 from talentneeds import examples
 from talentneeds.engines import compute
@@ -225,3 +225,32 @@ def test_a_spill_reference_to_the_list_reads_its_new_size_when_resized_in_place(
     iterators = {title for title, kind in DEFAULT_ROLES if kind is Archetype.ITERATOR}
     rows = 1 + sum(person[1] in iterators for person in synthetic_roster(60))
     assert in_place[("Candidates", "H4")] == again[("Candidates", "H4")] == rows
+
+
+def test_a_horizon_of_40_computed_with_the_compiled_cells_reused_is_the_one_compiled_afresh(
+        template, tmp_path, monkeypatch):
+    """The chain of resizes (labels, plans, cost tables) loads the resized copy once a level; each
+    load takes the formula cells the one before compiled (engines.compiled_cells). The file is
+    the one every load compiling all its cells again writes, byte for byte."""
+    from talentneeds.engines.compiled_cells import CompiledCells
+
+    source = edited(template, tmp_path / "forty.xlsx", horizon(40))
+    compiles = []
+    compiled = CompiledCells.compiled
+
+    def counted(self, key, compile, collector):
+        return compiled(self, key, lambda: compiles.append(key) or compile(), collector)
+
+    monkeypatch.setattr(CompiledCells, "compiled", counted)
+    reused = compute(source, tmp_path / "reused.xlsx")
+    reused_compiles = len(compiles)
+    fresh_for = CompiledCells.for_workbook
+    monkeypatch.setattr(CompiledCells, "for_workbook", lambda self, signature: fresh_for(CompiledCells(), signature))
+    compiles.clear()
+    afresh = compute(source, tmp_path / "afresh.xlsx")
+    assert reused_compiles < len(compiles) / 2  # the later loads compiled little but the moved anchors
+    assert reused == afresh
+    assert (tmp_path / "reused.xlsx").read_bytes() == (tmp_path / "afresh.xlsx").read_bytes()
+    spills = {(s.sheet, s.anchor): s.ref for s in dynamic_arrays(tmp_path / "reused.xlsx")}
+    assert spills[("Plan", "A15")] == "A15:Q55"  # header + 40 quarters
+    assert spills[("Plan", "Y4")] == "Y4:AB45"   # header, 40 quarters, Total

@@ -353,7 +353,7 @@ def _model_class() -> type:
         def _compile_cell(self, crd, val, context, check_formula, references):  # a staticmethod in formulas
             return self._around_compile(
                 context.get("sheet", ""), crd, val, lambda: cell_node(crd, context),
-                lambda: formulas.ExcelModel._compile_cell(crd, val, context, check_formula, references))
+                lambda: formulas.ExcelModel._compile_cell(crd, val, context, check_formula, references), check_formula)
 
     return Model
 
@@ -361,9 +361,9 @@ def _model_class() -> type:
 def new_model(before_load: Callable[[object], None], around_compile: Callable):
     """A ``formulas.ExcelModel`` that calls ``before_load(book)`` before it loads a book (a
     file name, or a book it holds) and compiles each cell that has a value or a formula
-    through ``around_compile(sheet, crd, value, node, compile)``: ``sheet`` upper-cased,
-    ``node()`` the cell's node id, ``compile()`` formulas' own compilation, whose result
-    it returns. Cells without either are skipped (:func:`compile_unless_blank`)."""
+    through ``around_compile(sheet, crd, value, node, compile, check_formula)``: ``sheet``
+    upper-cased, ``node()`` the cell's node id, ``compile()`` formulas' own compilation, whose
+    result it returns, ``check_formula`` False for a text cell. Cells without either are skipped (:func:`compile_unless_blank`)."""
     return _model_class()(before_load, around_compile)
 
 

@@ -39,6 +39,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter, range_bo
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from talentneeds.engines import budget, circular, links
+from talentneeds.engines.compiled_cells import CompiledCells
 from talentneeds.engines.compat import (
     add_constant_range, cell_map, cells_in_order, check_versions, formula_wrappers, has_node,
     hold_book, load_workbook_as_formulas_does, model_progress, new_model, node_id, precedents, release_books,
@@ -122,19 +123,22 @@ class _InCell:
         return getattr(self.__wrapped__, name)
 
 
-def _compile(titles: dict[str, str]):
+def _compile(titles: dict[str, str], compiled: CompiledCells, collector: dict[str, list[str]]):
     """The engine's compilation of one cell (see :func:`.compat.new_model`): it names the
     cell when a formula cannot be read, and scopes the function calls the engine makes
     while compiling (it evaluates calls whose arguments are all constants right away) to
-    the cell they belong to. ``titles``: upper-cased title -> title."""
+    the cell they belong to. ``titles``: upper-cased title -> title; formulas are taken from
+    ``compiled`` when a load before compiled them, their messages filed in ``collector``."""
 
-    def compile_one(sheet, crd, value, node, compile):
+    def compile_one(sheet, crd, value, node, compile, check_formula=True):
         try:
             if _is_constant(value):  # most cells: nothing is evaluated, so no cell to file messages under
                 cell = compile()
             else:
-                with in_cell(node()):
-                    cell = compile()
+                def in_its_cell():
+                    with in_cell(node()):
+                        return compile()
+                cell = compiled.compiled((sheet, crd, value, check_formula), in_its_cell, collector)
             done = _cell_done.get()
             if done is not None:
                 done()
@@ -172,9 +176,11 @@ class WorkbookEngine:
     """
 
     @collection_paused()
-    def __init__(self, path: str | Path, data: bytes | None = None, progress: Progress | None = None):
+    def __init__(self, path: str | Path, data: bytes | None = None, progress: Progress | None = None,
+                 compiled: CompiledCells | None = None):
         """``data``: the file's bytes, when the caller has read them (evaluated as they are,
-        so that what is written is computed from exactly what was read)."""
+        so that what is written is computed from exactly what was read). ``compiled``: the
+        formula cells an earlier load of the same workbook compiled (:mod:`.compiled_cells`)."""
         self.path = Path(path)
         progress = progress or Progress()
         progress.stage("reading the workbook")
@@ -200,6 +206,7 @@ class WorkbookEngine:
         _drop_blank_cells(workbook)
         _drop_unused_names(workbook)
         self._load_messages: dict[str, list[str]] = self._link_messages
+        self.compiled = (compiled or CompiledCells()).for_workbook((self.sheets, _defined_names(workbook)))
         self.model = self._load(workbook, progress)
         self._formula_count = self._wrap_cells()
         missing = [f"{s}!{a}" for s, a, node, _ in self._outputs if not has_node(self.model, node)]
@@ -218,7 +225,8 @@ class WorkbookEngine:
         return [message for _, message in found]
 
     def _load(self, workbook, progress: Progress):
-        model = new_model(_refuse_other_book, _compile({title.upper(): title for title in self.sheets}))
+        model = new_model(_refuse_other_book, _compile({title.upper(): title for title in self.sheets},
+                                                       self.compiled, self._load_messages))
         # formulas loads a book by file name unless it holds it already: it is handed the
         # evaluation copy in memory (saving and reading it again took as long as evaluating)
         hold_book(model, _EVAL_NAME, workbook)
@@ -426,6 +434,13 @@ def _canonical(ref: str) -> str:
     start = f"{get_column_letter(min_col)}{min_row}"
     end = f"{get_column_letter(max_col)}{max_row}"
     return start if start == end else f"{start}:{end}"
+
+
+def _defined_names(workbook) -> tuple:
+    """Every defined name and its text, the workbook's and each sheet's."""
+    scoped = [("", workbook.defined_names)] + [(ws.title, getattr(ws, "defined_names", {}))
+                                                for ws in workbook.worksheets]
+    return tuple((sheet, tuple(sorted((name, d.attr_text) for name, d in names.items()))) for sheet, names in scoped)
 
 
 def _single_range_names(workbook) -> dict[str, Address]:

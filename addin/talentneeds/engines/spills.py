@@ -119,24 +119,30 @@ def _result_shapes(engine: WorkbookEngine, spills: list[Spill], inputs,
     """Evaluate; the values and each spill's result as a 2-D array (where it was computed)."""
     nodes = {_node_id(s.sheet, _canonical(s.ref)): s for s in spills}
     results: dict[str, object] = {}
-    for wrapper, node in compat.formula_wrappers(engine.model):
-        if node in nodes:
-            wrapper.func = _Recorder(wrapper.func, results, node)
-    values = engine.calculate(inputs=inputs, progress=progress)
+    wrapped = [(wrapper, node) for wrapper, node in compat.formula_wrappers(engine.model) if node in nodes]
+    for wrapper, node in wrapped:
+        wrapper.func = _Recorder(wrapper.func, results, node)
+    try:
+        values = engine.calculate(inputs=inputs, progress=progress)
+    finally:  # a later load may reuse the compiled cell (engines.compiled_cells): it is left as it was
+        for wrapper, _ in wrapped:
+            wrapper.func = wrapper.func.__wrapped__
     return values, {nodes[n]: _grid(result) for n, result in results.items()}
 
 
-def _occupied(path: Path, spills: list[Spill], sheets: set[str]) -> dict[str, set[tuple[int, int]]]:
-    """{sheet: (col, row) of every cell a spill may not cover}, for the ``sheets`` named:
-    cells with a value or a formula (the cells of spills as they are now included), and
-    every table's cells. Read from those sheets' parts alone (openpyxl read the whole
-    workbook for it: a second of a 5,000-person roster's compute)."""
+def _occupied(path: Path, spills: list[Spill], boxes: dict[str, list[tuple[int, int, int, int]]]
+              ) -> dict[str, set[tuple[int, int]]]:
+    """{sheet: (col, row) of every cell a spill may not cover}, for the sheets of ``boxes``:
+    cells with a value or a formula within the sheet's boxes (where the spills would go; the
+    only cells asked about), every table's cells and the cells of spills as they are now.
+    Read from those sheets' parts alone (openpyxl read the whole workbook for it: a second
+    of a 5,000-person roster's compute)."""
     taken: dict[str, set[tuple[int, int]]] = {}
     with zipfile.ZipFile(path) as archive:
         for title, part in ooxml.worksheet_parts(archive).items():
-            if title not in sheets:
+            if title not in boxes:
                 continue
-            sheet = ooxml.scan_worksheet(archive.read(part))
+            sheet = ooxml.scan_worksheet(archive.read(part), _InBoxes(boxes[title]))
             held = (sheet.q("v"), sheet.q("f"), sheet.q("is"))
             cells = {position for position, cell in sheet.cells.items()
                      if any(child.name in held for child in cell.children)}
@@ -151,6 +157,24 @@ def _occupied(path: Path, spills: list[Spill], sheets: set[str]) -> dict[str, se
     return taken
 
 
+class _InBoxes:
+    """The (col, row) positions within any of ``boxes`` ((min col, min row, max col, max row)),
+    as a collection that is never built."""
+
+    def __init__(self, boxes: list[tuple[int, int, int, int]]):
+        self._boxes = boxes
+
+    def __contains__(self, position: object) -> bool:
+        c, r = position
+        return any(c1 <= c <= c2 and r1 <= r <= r2 for c1, r1, c2, r2 in self._boxes)
+
+
+def _box(spill: Spill, shape: tuple[int, int]) -> tuple[int, int, int, int]:
+    """The bounds a result of ``shape`` fills from the spill's anchor (an empty result: one cell)."""
+    c1, r1, _, _ = range_boundaries(spill.anchor)
+    return c1, r1, c1 + max(shape[1], 1) - 1, r1 + max(shape[0], 1) - 1
+
+
 def _cells(ref: str) -> set[tuple[int, int]]:
     c1, r1, c2, r2 = range_boundaries(ref)
     return {(c, r) for c in range(c1, c2 + 1) for r in range(r1, r2 + 1)}
@@ -161,12 +185,10 @@ def _target(spill: Spill, shape: tuple[int, int], taken: set[tuple[int, int]],
     """Where the spill goes for a result of ``shape``: its new range, or blocked when that
     would cover a cell that is taken or in a range ``placed`` (other spills' new ranges),
     its own present range aside."""
-    rows, cols = max(shape[0], 1), max(shape[1], 1)
-    c1, r1, _, _ = range_boundaries(spill.anchor)
-    c2, r2 = c1 + cols - 1, r1 + rows - 1
+    c1, r1, c2, r2 = _box(spill, shape)
     if c2 > MAX_COLUMNS or r2 > MAX_ROWS:
         return replace(spill, ref=spill.anchor, blocked=True)
-    ref = spill.anchor if (rows, cols) == (1, 1) else f"{spill.anchor}:{get_column_letter(c2)}{r2}"
+    ref = spill.anchor if (c1, r1) == (c2, r2) else f"{spill.anchor}:{get_column_letter(c2)}{r2}"
     o1, p1, o2, p2 = spill.bounds()
     if any(c1 <= c <= c2 and r1 <= r <= r2 and not (o1 <= c <= o2 and p1 <= r <= p2) for c, r in taken) or any(
             _covers_beyond(box, (c1, r1, c2, r2), (o1, p1, o2, p2)) for box in placed):
@@ -194,7 +216,9 @@ def _resized_copy(source: Path, target: Path, moves: list[tuple[Spill, Spill]],
 
 
 def _move_spill(data: bytes, old: Spill, new: Spill, fill: bool = True) -> tuple[bytes, dict[int, str | None]]:
-    sheet = ooxml.scan_worksheet(data)
+    # only the old range's cells are wanted: scanning every cell of the Scenarios sheet
+    # (3,500 of them, twice a move, four moves a pass) was most of a resize's time
+    sheet = ooxml.scan_worksheet(data, _cells(old.ref))
     o1, p1, o2, p2 = old.bounds()
     n1, q1, n2, q2 = new.bounds()
     edits = []
@@ -213,9 +237,9 @@ def _styled_new_cells(data: bytes, old: Spill, new: Spill, fill: bool = True) ->
     """The cells the new range covers that the file lacks, created empty (``fill``) with the
     style of the old range's last row in their column (so a longer plan keeps its number
     formats); and those styles, {column: style}."""
-    sheet = ooxml.scan_worksheet(data)
     _, _, _, last = old.bounds()
     n1, q1, n2, q2 = new.bounds()
+    sheet = ooxml.scan_worksheet(data, _cells(new.ref) | {(col, last) for col in range(n1, n2 + 1)})
     styles = {col: sheet.cells[(col, last)].attr("s") for col in range(n1, n2 + 1) if (col, last) in sheet.cells}
     if not fill:
         return data, styles
@@ -249,13 +273,18 @@ def compute_spilling(in_path: str | Path, out_path: str | Path, spills: list[Spi
     styles = None
     with tempfile.TemporaryDirectory(prefix="talentneeds-spills-") as folder:
         current = in_path
+        compiled = engine.compiled if engine is not None else None
         for number in range(PASSES):
-            if engine is None:
-                engine = WorkbookEngine(current)
+            if engine is None:  # the formula cells the load before compiled are taken as they are
+                engine = WorkbookEngine(current, compiled=compiled)
+                compiled = engine.compiled
             inputs = {(s.sheet, s.anchor): SPILL_ERROR for s in spills if s.blocked}
             values, results = _result_shapes(engine, spills, inputs or None, progress)
             changing = [s for s in spills if s in results and (results[s].shape != _shape(s) or s.blocked)]
-            taken = _occupied(current, spills, {s.sheet for s in changing}) if changing else {}
+            boxes: dict[str, list[tuple[int, int, int, int]]] = {}
+            for spill in changing:
+                boxes.setdefault(spill.sheet, []).append(_box(spill, results[spill].shape))
+            taken = _occupied(current, spills, boxes) if changing else {}
             moves, settled = [], []
             placed: dict[str, list[tuple[int, int, int, int]]] = {}
             for spill in spills:
