@@ -103,3 +103,19 @@ def test_the_present_template_still_fails_where_it_should(tmp_path, capsys, edit
                    "compute); Checks!B11 (Cohort seats add up to the cohort size); Checks!B12 (The plan computes); "
                    "Checks!B13 (Every scenario computes); 5 check(s) fail in all") if edit else (0, "")
     assert _compute(path, tmp_path, capsys) == expected
+
+
+def test_a_master_name_pointing_at_an_empty_cell_fails_rather_than_passing_unread(tmp_path, capsys):
+    # AllChecksOK moved to Checks!C40: column C holds no labelled formula (no checks) and row 40
+    # is below the sheet's last row; before, nothing was read there and compute exited 0
+    from openpyxl.workbook.defined_name import DefinedName
+
+    path = tmp_path / "odd-name.xlsx"
+    book = openpyxl.load_workbook(TEMPLATE)
+    del book.defined_names["AllChecksOK"]
+    book.defined_names["AllChecksOK"] = DefinedName("AllChecksOK", attr_text="Checks!$C$40")
+    book.save(path)
+    checks = workbook_checks(path.read_bytes())
+    assert checks.checks == () and (checks.master.cell, checks.master.label) == ("C40", "AllChecksOK")
+    assert _compute(path, tmp_path, capsys) == (1, "talentneeds: check failed: Checks!C40 (AllChecksOK); "
+                                                   "1 check(s) fail in all")

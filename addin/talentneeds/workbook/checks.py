@@ -78,6 +78,8 @@ def workbook_checks(data: bytes) -> WorkbookChecks:
                 master_check = Check(sheet, cell, label or MASTER_NAME)
             elif isinstance(formula, str) and formula.startswith("=") and label is not None:
                 checks.append(Check(sheet, cell, label))
+        if master is not None and master_check is None:  # below the sheet's last row: empty, so it fails
+            master_check = Check(sheet, master[1], MASTER_NAME)
         return WorkbookChecks(tuple(checks), master_check)
     finally:
         book.close()
