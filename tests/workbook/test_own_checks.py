@@ -119,3 +119,29 @@ def test_a_master_name_pointing_at_an_empty_cell_fails_rather_than_passing_unrea
     assert checks.checks == () and (checks.master.cell, checks.master.label) == ("C40", "AllChecksOK")
     assert _compute(path, tmp_path, capsys) == (1, "talentneeds: check failed: Checks!C40 (AllChecksOK); "
                                                    "1 check(s) fail in all")
+
+
+def _named(path: Path, place: str, chart_sheet: bool = False) -> bytes:
+    """The template with AllChecksOK naming ``place`` (and a chart sheet Chart1, if asked)."""
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.workbook.defined_name import DefinedName
+
+    book = openpyxl.load_workbook(TEMPLATE)
+    if chart_sheet:
+        chart = BarChart()
+        chart.add_data(Reference(book["Checks"], min_col=2, min_row=4, max_row=5))
+        book.create_chartsheet("Chart1").add_chart(chart)
+    del book.defined_names["AllChecksOK"]
+    book.defined_names["AllChecksOK"] = DefinedName("AllChecksOK", attr_text=place)
+    book.save(path)
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("place, chart_sheet", [("Checks!$B$0", False), ("Checks!", False), ("Chart1!$A$1", True)])
+def test_a_master_name_that_is_no_cell_of_a_worksheet_leaves_column_b_of_checks(tmp_path, place, chart_sheet):
+    # no row 0, no cell, a chart sheet (no cells): read as a workbook without the name; before, the
+    # first two raised openpyxl's CellCoordinatesException and the chart sheet an AttributeError
+    checks = workbook_checks(_named(tmp_path / "named.xlsx", place, chart_sheet))
+    # the template's 13 checks, and its master B18 as a check of its own (it has a label)
+    assert [check.cell for check in checks.checks] == [f"B{row}" for row in range(4, 17)] + ["B18"]
+    assert checks.master is None

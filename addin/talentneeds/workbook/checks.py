@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.cell import coordinate_from_string
+from openpyxl.utils.exceptions import CellCoordinatesException
 
 MASTER_NAME = "AllChecksOK"
 CHECKS_SHEET, CHECKS_COLUMN = "Checks", "B"
@@ -54,7 +55,16 @@ def _master_cell(book) -> tuple[str, str] | None:
     if len(destinations) != 1 or ":" in destinations[0][1]:
         return None
     sheet, cell = destinations[0]
-    return (sheet, cell.replace("$", "")) if sheet in book.sheetnames else None
+    try:
+        coordinate_from_string(cell.replace("$", ""))
+    except (CellCoordinatesException, ValueError):  # "Checks!$B$0", "Checks!": not a cell
+        return None
+    return (sheet, cell.replace("$", "")) if sheet in _worksheet_titles(book) else None
+
+
+def _worksheet_titles(book) -> list[str]:
+    """The sheets that have cells: a chart sheet has none to read."""
+    return [sheet.title for sheet in book.worksheets]
 
 
 def workbook_checks(data: bytes) -> WorkbookChecks:
@@ -67,7 +77,7 @@ def workbook_checks(data: bytes) -> WorkbookChecks:
         sheet, column = CHECKS_SHEET, column_index_from_string(CHECKS_COLUMN)
         if master is not None:
             sheet, column = master[0], column_index_from_string(coordinate_from_string(master[1])[0])
-        if sheet not in book.sheetnames:
+        if sheet not in _worksheet_titles(book):
             return WorkbookChecks((), None)
         checks, master_check = [], None
         for number, row in enumerate(book[sheet].iter_rows(max_col=column, values_only=True), start=1):
