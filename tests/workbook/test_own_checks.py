@@ -145,3 +145,11 @@ def test_a_master_name_that_is_no_cell_of_a_worksheet_leaves_column_b_of_checks(
     # the template's 13 checks, and its master B18 as a check of its own (it has a label)
     assert [check.cell for check in checks.checks] == [f"B{row}" for row in range(4, 17)] + ["B18"]
     assert checks.master is None
+
+
+def test_a_workbook_with_no_check_to_read_fails_rather_than_passing(tmp_path, capsys):
+    # a Checks sheet with notes only and no AllChecksOK: nothing to judge by; before, exit 0
+    path = _with_checks(tmp_path / "none.xlsx", (Text("A1", "Checks", "Title"), Text("A3", "A note")))
+    assert _compute(path, tmp_path, capsys) == (
+        1, "talentneeds: check failed: Checks!B:B (no checks found: no cell named AllChecksOK and no formula "
+           "with a label to its left here); 1 check(s) fail in all")

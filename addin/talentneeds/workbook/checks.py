@@ -78,7 +78,7 @@ def workbook_checks(data: bytes) -> WorkbookChecks:
         if master is not None:
             sheet, column = master[0], column_index_from_string(coordinate_from_string(master[1])[0])
         if sheet not in _worksheet_titles(book):
-            return WorkbookChecks((), None)
+            return _none_found(sheet, column)
         checks, master_check = [], None
         for number, row in enumerate(book[sheet].iter_rows(max_col=column, values_only=True), start=1):
             row = (*row, *(None,) * (column - len(row)))
@@ -90,9 +90,19 @@ def workbook_checks(data: bytes) -> WorkbookChecks:
                 checks.append(Check(sheet, cell, label))
         if master is not None and master_check is None:  # below the sheet's last row: empty, so it fails
             master_check = Check(sheet, master[1], MASTER_NAME)
+        if not checks and master_check is None:
+            return _none_found(sheet, column)
         return WorkbookChecks(tuple(checks), master_check)
     finally:
         book.close()
+
+
+def _none_found(sheet: str, column: int) -> WorkbookChecks:
+    """A workbook with no check to read fails, as a column that is never TRUE: judged by no
+    check at all, any workbook would pass."""
+    letter = get_column_letter(column)
+    return WorkbookChecks((), Check(sheet, f"{letter}:{letter}", f"no checks found: no cell named {MASTER_NAME} "
+                                                                 "and no formula with a label to its left here"))
 
 
 def _label(cells: tuple) -> str | None:
