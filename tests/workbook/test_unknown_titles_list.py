@@ -79,17 +79,20 @@ def _template_with(path: Path, edit) -> Path:
 
 def test_compute_names_role_cells_with_no_title_and_judges_a_formula_by_its_result(tmp_path, capsys):
     # the Staff table's header is row 4, Role in column B: B5 blank, B6 the number 7 (ARCHETYPE
-    # refuses both), B7 a formula showing "Chef" (unknown); before, the blank and the number were
-    # not named at all and the formula was named by its text, '="Chef"'
+    # refuses both), B7 a formula showing "Chef" (unknown), B8 the text "=Pilot" (quote prefix,
+    # as import-roster stores such a title; unknown); before, the blank and the number were not
+    # named at all and the formula was named by its text, '="Chef"'
     def edit(staff):
         assert staff.tables["Staff"].ref.startswith("A4:") and staff["B4"].value == "Role"
-        staff["B5"], staff["B6"], staff["B7"] = None, 7, '="Chef"'
+        staff["B5"], staff["B6"], staff["B7"], staff["B8"] = None, 7, '="Chef"', "=Pilot"
+        staff["B8"].data_type, staff["B8"].quotePrefix = "s", True
 
     path = _template_with(tmp_path / "roles.xlsx", edit)
     assert cli.main(["compute", str(path), "-o", str(tmp_path / "computed.xlsx")]) == 1
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "Checks!B8 (Every role on Staff has an archetype" in err
-    assert err.endswith('; 1 title not in the catalogue on Roles: "Chef" (add each on Roles with its archetype); '
+    assert err.endswith('; 2 titles not in the catalogue on Roles: "Chef", "=Pilot" (add each on Roles with its '
+                        'archetype); '
                         "2 Role cells on Staff hold no title (blank, or a number or date): Staff!B5, Staff!B6; "
                         "type a title Roles lists")
 

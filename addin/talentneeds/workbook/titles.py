@@ -21,14 +21,13 @@ from talentneeds.model.roles import DEFAULT_CATALOG, Catalog, check_title
 from talentneeds.model.roles import unknown_titles as unknown_in_catalog
 from talentneeds.roster.schema import roster_columns
 
-_UNKNOWN = object()  # a formula's result when compute's values are not given
-
 # Titles named in one message, at most; beyond, the message says how many more.
 SHOWN_TITLES = 20
 
 
 def _table_refs(archive: zipfile.ZipFile, names: Iterable[str]) -> dict[str, tuple[str, str, int]]:
-    """{name: (sheet title, ref, rows of totals at its foot)} of the tables called ``names`` (case ignored, as Excel does)."""
+    """{name: (sheet title, ref, rows of totals at its foot)} of the tables called ``names``
+    (case ignored, as Excel does)."""
     wanted = {name.casefold(): name for name in names}
     found = {}
     for title, _, table_part in ooxml.worksheet_tables(archive):
@@ -74,7 +73,7 @@ def table_rows(data: bytes, names: Iterable[str]) -> dict[str, TableCells]:
 
 @dataclass(frozen=True)
 class StaffTitles:
-    titles: list[str]     # the Role titles typed on Staff (a formula's result is not known here)
+    titles: list[str]     # the Role titles on Staff (a formula's by its computed value, if given)
     untitled: list[str]   # the Role cells ARCHETYPE cannot look up: blank, or a number, a date ...
     catalog: Catalog      # the Roles table's
 
@@ -99,11 +98,13 @@ def workbook_titles(data: bytes, values: dict | None = None) -> StaffTitles:
     letter = get_column_letter(staff.first_column + column)
     for number, row in enumerate(staff.rows[1:], start=staff.first_row + 1):
         role = row[column]
-        if isinstance(role, str) and role.startswith("="):  # a formula: what it shows is not in these bytes
-            role = (values or {}).get((staff.sheet, f"{letter}{number}"), _UNKNOWN)
+        if isinstance(role, str) and role.startswith("=") and values is not None:
+            # a formula shows what compute worked out; text typed with a leading = (quote
+            # prefix, as import-roster stores it) is no formula and has no computed value
+            role = values.get((staff.sheet, f"{letter}{number}"), role)
         if isinstance(role, str) and role.strip():
             titles.append(role)
-        elif role is None or isinstance(role, (str, int, float, dt.date)):  # not an error, nor unknown
+        elif role is None or isinstance(role, (str, int, float, dt.date)):  # not an error value
             untitled.append(f"{quoted_sheet_name(staff.sheet)}!{letter}{number}")
     return StaffTitles(titles, untitled, catalog)
 
