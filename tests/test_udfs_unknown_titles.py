@@ -81,7 +81,8 @@ def test_only_the_role_column_is_needed_and_numbers_are_titles_as_the_roster_rea
 
 @pytest.mark.parametrize("roster, catalog, expected", [
     ([["Name", "Start date"], ["Ann", D]], None,
-     "#VALUE! roster needs a Role column in its header row (a header such as Role, Title or Job title)"),
+     '#VALUE! roster needs a Role column in its header row (a header such as Role, Title or Job title), '
+     'got the header "Name", "Start date"'),
     ([["Role"], ["Chef"], ["#N/A"]], None,
      "#N/A roster row 3: Role comes from a cell that shows #N/A; fix that cell first"),
     ([["Role"], ["..."]], None, '#VALUE! roster row 2: Role must be a role title (text), got "..."'),

@@ -151,7 +151,7 @@ def compute_command(input_: str, output: str | None, in_place: bool, force: bool
     with _reading(input_):  # the workbook's own checks and titles, from the bytes evaluated
         failures = failed_checks(values, data)
         if failures:
-            return fail(describe_failed_checks(failures, data))
+            return fail(describe_failed_checks(failures, data, values))
     return 0
 
 

@@ -103,3 +103,53 @@ def test_the_present_template_still_fails_where_it_should(tmp_path, capsys, edit
                    "compute); Checks!B11 (Cohort seats add up to the cohort size); Checks!B12 (The plan computes); "
                    "Checks!B13 (Every scenario computes); 5 check(s) fail in all") if edit else (0, "")
     assert _compute(path, tmp_path, capsys) == expected
+
+
+def test_a_master_name_pointing_at_an_empty_cell_fails_rather_than_passing_unread(tmp_path, capsys):
+    # AllChecksOK moved to Checks!C40: column C holds no labelled formula (no checks) and row 40
+    # is below the sheet's last row; before, nothing was read there and compute exited 0
+    from openpyxl.workbook.defined_name import DefinedName
+
+    path = tmp_path / "odd-name.xlsx"
+    book = openpyxl.load_workbook(TEMPLATE)
+    del book.defined_names["AllChecksOK"]
+    book.defined_names["AllChecksOK"] = DefinedName("AllChecksOK", attr_text="Checks!$C$40")
+    book.save(path)
+    checks = workbook_checks(path.read_bytes())
+    assert checks.checks == () and (checks.master.cell, checks.master.label) == ("C40", "AllChecksOK")
+    assert _compute(path, tmp_path, capsys) == (1, "talentneeds: check failed: Checks!C40 (AllChecksOK); "
+                                                   "1 check(s) fail in all")
+
+
+def _named(path: Path, place: str, chart_sheet: bool = False) -> bytes:
+    """The template with AllChecksOK naming ``place`` (and a chart sheet Chart1, if asked)."""
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.workbook.defined_name import DefinedName
+
+    book = openpyxl.load_workbook(TEMPLATE)
+    if chart_sheet:
+        chart = BarChart()
+        chart.add_data(Reference(book["Checks"], min_col=2, min_row=4, max_row=5))
+        book.create_chartsheet("Chart1").add_chart(chart)
+    del book.defined_names["AllChecksOK"]
+    book.defined_names["AllChecksOK"] = DefinedName("AllChecksOK", attr_text=place)
+    book.save(path)
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("place, chart_sheet", [("Checks!$B$0", False), ("Checks!", False), ("Chart1!$A$1", True)])
+def test_a_master_name_that_is_no_cell_of_a_worksheet_leaves_column_b_of_checks(tmp_path, place, chart_sheet):
+    # no row 0, no cell, a chart sheet (no cells): read as a workbook without the name; before, the
+    # first two raised openpyxl's CellCoordinatesException and the chart sheet an AttributeError
+    checks = workbook_checks(_named(tmp_path / "named.xlsx", place, chart_sheet))
+    # the template's 13 checks, and its master B18 as a check of its own (it has a label)
+    assert [check.cell for check in checks.checks] == [f"B{row}" for row in range(4, 17)] + ["B18"]
+    assert checks.master is None
+
+
+def test_a_workbook_with_no_check_to_read_fails_rather_than_passing(tmp_path, capsys):
+    # a Checks sheet with notes only and no AllChecksOK: nothing to judge by; before, exit 0
+    path = _with_checks(tmp_path / "none.xlsx", (Text("A1", "Checks", "Title"), Text("A3", "A note")))
+    assert _compute(path, tmp_path, capsys) == (
+        1, "talentneeds: check failed: Checks!B:B (no checks found: no cell named AllChecksOK and no formula "
+           "with a label to its left here); 1 check(s) fail in all")

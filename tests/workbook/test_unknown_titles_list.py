@@ -68,3 +68,44 @@ def test_the_template_says_none_in_one_cell(tmp_path):
     values = openpyxl.load_workbook(TEMPLATE, data_only=True)["Checks"]
     assert values["D8"].value == "No unknown titles" and values["D9"].value is None and values["E8"].value is None
     assert values["D7"].value == "Titles on Staff that Roles does not list"
+
+
+def _template_with(path: Path, edit) -> Path:
+    book = openpyxl.load_workbook(TEMPLATE)
+    edit(book["Staff"])
+    book.save(path)
+    return path
+
+
+def test_compute_names_role_cells_with_no_title_and_judges_a_formula_by_its_result(tmp_path, capsys):
+    # the Staff table's header is row 4, Role in column B: B5 blank, B6 the number 7 (ARCHETYPE
+    # refuses both), B7 a formula showing "Chef" (unknown), B8 the text "=Pilot" (quote prefix,
+    # as import-roster stores such a title; unknown); before, the blank and the number were not
+    # named at all and the formula was named by its text, '="Chef"'
+    def edit(staff):
+        assert staff.tables["Staff"].ref.startswith("A4:") and staff["B4"].value == "Role"
+        staff["B5"], staff["B6"], staff["B7"], staff["B8"] = None, 7, '="Chef"', "=Pilot"
+        staff["B8"].data_type, staff["B8"].quotePrefix = "s", True
+
+    path = _template_with(tmp_path / "roles.xlsx", edit)
+    assert cli.main(["compute", str(path), "-o", str(tmp_path / "computed.xlsx")]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "Checks!B8 (Every role on Staff has an archetype" in err
+    assert err.endswith('; 2 titles not in the catalogue on Roles: "Chef", "=Pilot" (add each on Roles with its '
+                        'archetype); '
+                        "2 Role cells on Staff hold no title (blank, or a number or date): Staff!B5, Staff!B6; "
+                        "type a title Roles lists")
+
+
+def test_a_totals_row_is_not_a_title(tmp_path):
+    from talentneeds.workbook.titles import workbook_titles
+
+    typed = [row[1].value for row in openpyxl.load_workbook(TEMPLATE)["Staff"]["A5:F24"]]
+
+    def edit(staff):  # a Total row under the 20 people, shown as Excel shows one
+        table = staff.tables["Staff"]
+        table.ref, table.totalsRowCount = "A4:F25", 1
+        staff["B25"] = "Total"
+
+    staff = workbook_titles(_template_with(tmp_path / "totals.xlsx", edit).read_bytes())
+    assert staff.titles == typed and len(typed) == 20 and staff.untitled == []

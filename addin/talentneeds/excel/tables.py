@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from talentneeds.errors import InvalidInput
+from talentneeds.errors import InvalidInput, shown
 from talentneeds.excel_text import control_problem
 from talentneeds.excel import cells
 from talentneeds.model import assumptions as A
@@ -136,10 +136,12 @@ def roster_titles(value: object, name: str = "roster") -> list[str]:
     rows = cells.non_blank_rows(value)
     if not rows:
         return []
-    column = roster_columns(rows[0][1], ("role",)).get("role")
+    header = rows[0][1]
+    column = roster_columns(header, ("role",)).get("role")
     if column is None:
+        found = ", ".join(shown(cell) for cell in header if not cells.is_blank(cell))
         raise InvalidInput(f"{name} needs a Role column in its header row (a header such as Role, "
-                           "Title or Job title)")
+                           f"Title or Job title), got the header {found}")
     titles = []
     for number, row in rows[1:]:
         try:

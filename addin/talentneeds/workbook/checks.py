@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.cell import coordinate_from_string
+from openpyxl.utils.exceptions import CellCoordinatesException
 
 MASTER_NAME = "AllChecksOK"
 CHECKS_SHEET, CHECKS_COLUMN = "Checks", "B"
@@ -54,7 +55,16 @@ def _master_cell(book) -> tuple[str, str] | None:
     if len(destinations) != 1 or ":" in destinations[0][1]:
         return None
     sheet, cell = destinations[0]
-    return (sheet, cell.replace("$", "")) if sheet in book.sheetnames else None
+    try:
+        coordinate_from_string(cell.replace("$", ""))
+    except (CellCoordinatesException, ValueError):  # "Checks!$B$0", "Checks!": not a cell
+        return None
+    return (sheet, cell.replace("$", "")) if sheet in _worksheet_titles(book) else None
+
+
+def _worksheet_titles(book) -> list[str]:
+    """The sheets that have cells: a chart sheet has none to read."""
+    return [sheet.title for sheet in book.worksheets]
 
 
 def workbook_checks(data: bytes) -> WorkbookChecks:
@@ -67,8 +77,8 @@ def workbook_checks(data: bytes) -> WorkbookChecks:
         sheet, column = CHECKS_SHEET, column_index_from_string(CHECKS_COLUMN)
         if master is not None:
             sheet, column = master[0], column_index_from_string(coordinate_from_string(master[1])[0])
-        if sheet not in book.sheetnames:
-            return WorkbookChecks((), None)
+        if sheet not in _worksheet_titles(book):
+            return _none_found(sheet, column)
         checks, master_check = [], None
         for number, row in enumerate(book[sheet].iter_rows(max_col=column, values_only=True), start=1):
             row = (*row, *(None,) * (column - len(row)))
@@ -78,9 +88,21 @@ def workbook_checks(data: bytes) -> WorkbookChecks:
                 master_check = Check(sheet, cell, label or MASTER_NAME)
             elif isinstance(formula, str) and formula.startswith("=") and label is not None:
                 checks.append(Check(sheet, cell, label))
+        if master is not None and master_check is None:  # below the sheet's last row: empty, so it fails
+            master_check = Check(sheet, master[1], MASTER_NAME)
+        if not checks and master_check is None:
+            return _none_found(sheet, column)
         return WorkbookChecks(tuple(checks), master_check)
     finally:
         book.close()
+
+
+def _none_found(sheet: str, column: int) -> WorkbookChecks:
+    """A workbook with no check to read fails, as a column that is never TRUE: judged by no
+    check at all, any workbook would pass."""
+    letter = get_column_letter(column)
+    return WorkbookChecks((), Check(sheet, f"{letter}:{letter}", f"no checks found: no cell named {MASTER_NAME} "
+                                                                 "and no formula with a label to its left here"))
 
 
 def _label(cells: tuple) -> str | None:

@@ -29,23 +29,27 @@ def failed_checks(values: Values, data: bytes) -> list[tuple[str, str]]:
             for check in workbook_checks(data).failed(values)]
 
 
-def describe_failed_checks(failures: list[tuple[str, str]], data: bytes) -> str:
+def describe_failed_checks(failures: list[tuple[str, str]], data: bytes, values: Values | None = None) -> str:
     """One line: every failing check by cell and label, then the role titles the workbook's
-    catalogue does not know (the usual cause of several failing checks at once), read
-    from the workbook's bytes ``data``."""
+    catalogue does not know (the usual cause of several failing checks at once) and the
+    Role cells that hold no title, read from the workbook's bytes ``data`` (a formula's
+    result from the computed ``values``)."""
     from talentneeds.untrusted import is_reading_error
-    from talentneeds.workbook.titles import describe_unknown, unknown_titles, workbook_titles
+    from talentneeds.workbook.titles import describe_unknown, describe_untitled, unknown_titles, workbook_titles
 
     named = "; ".join(f"{cell} ({label})" for cell, label in failures)
     line = f"check failed: {named}; {len(failures)} check(s) fail in all"
     try:
-        unknown = unknown_titles(*workbook_titles(data))
+        staff = workbook_titles(data, values)
     except Exception as error:  # the checks are named either way; a bug is re-raised
         if not is_reading_error(error):
             raise
-        unknown = []
+        return line
+    unknown = unknown_titles(staff.titles, staff.catalog)
     if unknown:
         line += f"; {describe_unknown(unknown, 'Roles')} (add each on Roles with its archetype)"
+    if staff.untitled:
+        line += f"; {describe_untitled(staff.untitled)}"
     return line
 
 
