@@ -1,5 +1,7 @@
 """The command line, through its main(argv)."""
 
+import re
+
 from talentneeds import cli, udfs
 from talentneeds.excel.boundary import specs
 
@@ -135,3 +137,22 @@ def test_a_user_mistake_is_one_line_and_a_non_zero_exit(capsys):
     assert cli.main(["frobnicate"]) == 2
     err = capsys.readouterr().err
     assert "invalid choice" in err and "Traceback" not in err
+
+
+def test_compute_refuses_a_defined_name_it_cannot_parse_in_one_line(tmp_path, capsys):
+    # Excel would not save "Checks!$B$0" (there is no row 0); another tool can
+    from talentneeds.workbook.builder import build_template
+    from tests.workbook_edits import edited
+
+    def bad_name(parts):
+        xml, count = re.subn(rb'(<definedName name="AllChecksOK"[^>]*>)[^<]*<', rb"\1Checks!$B$0<",
+                             parts["xl/workbook.xml"])
+        assert count == 1
+        parts["xl/workbook.xml"] = xml
+
+    source = edited(build_template(tmp_path / "plan.xlsx"), tmp_path / "bad.xlsx", bad_name)
+    assert cli.main(["compute", str(source), "-o", str(tmp_path / "out.xlsx")]) == 1
+    assert capsys.readouterr().err.strip() == (
+        f"talentneeds: {source}: the defined name AllChecksOK is not a formula the engine can read: "
+        "=Checks!$B$0 (correct or delete it in Excel's Name Manager)")
+    assert not (tmp_path / "out.xlsx").exists()

@@ -22,6 +22,7 @@ from talentneeds.engines import compat
 from talentneeds.engines.compat import (
     UnsupportedVersionError, add_constant_range, array_type, blank, cell_map, cell_node, cells_in_order,
     check_versions, drop_external_links, error_type, error_value, formula_wrappers, function_table, has_node,
+    parse_error_type,
     hold_book, is_unimplemented, load_workbook_as_formulas_does, model_progress, new_model, node_id, precedents,
     release_books, value_at, wrap_ranges,
 )
@@ -387,6 +388,19 @@ def test_error_type_is_the_class_of_the_errors_the_engine_computes(tmp_path):
     assert isinstance(division, error_type()) and str(division) == "#DIV/0!"
     assert text == "#N/A" and not isinstance(text, error_type())  # text that looks like an error
     assert isinstance(error_value("#N/A"), error_type())
+
+
+def test_parse_error_type_is_what_loading_an_unparsable_defined_name_raises(tmp_path):
+    from openpyxl.workbook.defined_name import DefinedName
+
+    book = Workbook()
+    book.active.title = "Sheet"
+    book.active["A1"] = "=Broken"
+    book.defined_names["Broken"] = DefinedName("Broken", attr_text="Sheet!$B$0")
+    book.save(tmp_path / "names.xlsx")
+    with pytest.raises(parse_error_type()) as raised:
+        _loaded(tmp_path / "names.xlsx")
+    assert raised.value.args[-1] == "=Sheet!$B$0"
 
 
 def test_wrap_ranges_hands_arrays_and_an_array_type_result_fills_the_array_range(tmp_path):

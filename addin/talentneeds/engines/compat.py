@@ -23,7 +23,7 @@ The hooks:
 * :func:`formula_wrappers`, :func:`has_node`, :func:`precedents`, :func:`data_ranges` -- a
   loaded model's compiled formulas, nodes, graph and the ranges it holds; :func:`value_at` -- a value of a calculated node;
   :func:`blank` and :func:`error_value` -- the engine's blank cell and error values,
-  :func:`error_type` -- their class.
+  :func:`error_type` -- their class; :func:`parse_error_type` -- the error of a formula it cannot parse.
 * :func:`array_type` -- the class of a function's array result; :func:`wrap_ranges` -- a
   function given numpy arrays where the engine passes ranges; :func:`is_unimplemented`
   -- the function table's entry for a name formulas does not implement.
@@ -448,6 +448,13 @@ def error_type() -> type:
     from formulas.tokens.operand import XlError
 
     return XlError
+
+
+def parse_error_type() -> type:
+    """The class of formulas' error for a formula it cannot parse (a defined name's too)."""
+    from formulas.errors import FormulaError
+
+    return FormulaError
 
 
 def array_type() -> type:

@@ -42,7 +42,8 @@ from talentneeds.engines import budget, circular, links
 from talentneeds.engines.compiled_cells import CompiledCells
 from talentneeds.engines.compat import (
     add_constant_range, cell_map, cells_in_order, check_versions, formula_wrappers, has_node,
-    hold_book, load_workbook_as_formulas_does, model_progress, new_model, node_id, precedents, release_books,
+    hold_book, load_workbook_as_formulas_does, model_progress, new_model, node_id, parse_error_type, precedents,
+    release_books,
     value_at,
 )
 from talentneeds.progress import Progress
@@ -232,7 +233,10 @@ class WorkbookEngine:
         hold_book(model, _EVAL_NAME, workbook)
         progress.stage("compiling formulas", total=sum(len(cell_map(ws)) for ws in workbook.worksheets))
         with collecting(self._load_messages), _counting(progress):
-            model.loads(_EVAL_NAME)
+            try:
+                model.loads(_EVAL_NAME)
+            except parse_error_type() as error:  # a cell's is caught where it compiles: a defined name's
+                raise FormulaEngineError(_unreadable_name(workbook, error)) from None
         progress.stage("linking ranges")
         with collecting(self._load_messages), model_progress(lambda done, total: progress.advance()):
             for block in self._blocks:
@@ -371,6 +375,13 @@ def _drop_blank_cells(workbook) -> None:
         cells = cell_map(ws)
         for key in [key for key, cell in cells.items() if cell.value is None]:
             del cells[key]
+
+
+def _unreadable_name(workbook, error) -> str:
+    expression = str(error.args[-1] if error.args else error)
+    names = [name for name, defined in workbook.defined_names.items() if f"={defined.attr_text}" == expression]
+    return (f"the defined name {', '.join(names) or '(unknown)'} is not a formula the engine can read: "
+            f"{expression} (correct or delete it in Excel's Name Manager)")
 
 
 def _formula_texts(workbook) -> list[str]:
