@@ -41,7 +41,7 @@ templates: $(STAMP)
 # (needs soffice and pdftoppm: apt-get install libreoffice-calc-nogui poppler-utils)
 pictures: $(STAMP)
 	$(BIN)/talentneeds demo --force -o $(VENV)/pictures-demo.xlsx > /dev/null
-	$(BIN)/talentneeds render $(VENV)/pictures-demo.xlsx --sheet Dashboard --sheet Needs --sheet Cohort \
+	$(BIN)/talentneeds render $(VENV)/pictures-demo.xlsx --sheet Dashboard --sheet Needs --sheet Candidates --sheet Cohort \
 		--sheet Plan --sheet Scenarios --sheet Checks -o docs/images --force
 	rm -f docs/images/*-[0-9].png  # the README shows each sheet's first page
 

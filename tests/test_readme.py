@@ -46,6 +46,6 @@ def test_every_picture_the_readme_shows_is_in_the_repo():
 
     pictures = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", README)
     assert pictures == [f"docs/images/{sheet}.png"
-                        for sheet in ("dashboard", "needs", "cohort", "plan", "scenarios", "checks")]
+                        for sheet in ("dashboard", "needs", "candidates", "cohort", "plan", "scenarios", "checks")]
     for picture in pictures:
         assert (Path(__file__).resolve().parents[1] / picture).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", picture

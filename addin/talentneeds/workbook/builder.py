@@ -215,7 +215,7 @@ def _align_spill(cells, item: Formula, styles) -> None:
         for j, cell in enumerate(row):
             if i == 0 and item.header:
                 cell.style = styles["Heading"].name
-            if j > 0:
+            if j > 0 and cell.column_letter not in item.text_columns:
                 cell.alignment = Alignment(horizontal="right", vertical="top")
 
 

@@ -54,6 +54,7 @@ class Formula:
     number_format: str = "General"
     style: str = "Calculation"
     column_formats: tuple[tuple[str, str], ...] = ()  # (column letter, format) within the spill
+    text_columns: tuple[str, ...] = ()  # column letters of a spill's text after its first: left-aligned too
     # the header row the function returns as the spill's first row: shown as headings,
     # right-aligned over the numbers below them, the columns wide enough for them
     header: tuple[str, ...] = ()

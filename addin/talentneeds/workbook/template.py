@@ -180,7 +180,7 @@ CHECKS = Sheet("Checks", (
     Text(f"D{_FIRST_CHECK_ROW + 3}", "Titles on Staff that Roles does not list", "Heading"),
     # no header styling: a spill grows with its last row's style, and here that is the one cell
     Formula(UNKNOWN_TITLES_CELL, "=UNKNOWN_TITLES(Staff[[#All],[Role]],Roles[#All])", spill=UNKNOWN_TITLES_CELL),
-), column_widths={"A": 42, "B": 10, "C": 3, "D": 30, "E": 10})
+), column_widths={"A": 80, "B": 10, "C": 3, "D": 30, "E": 10})  # A: the labels name cells; none cut off
 
 XLWINGS_CONF = Sheet("xlwings.conf", (
     Text("A1", "UDF Modules", "Label"), Text("B1", UDF_MODULE, "Label"),

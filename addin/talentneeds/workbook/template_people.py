@@ -17,10 +17,11 @@ CANDIDATES_FORMULA = "=PROMOTION_CANDIDATES(Staff[#All],AsOf,MinTenureYears,Soft
 
 CANDIDATES = Sheet("Candidates", (
     Text("A1", "Promotion candidates", "Title"),
+    # two short lines, not one: a line of text as wide as the sheet hides the list when printed
     Text("A2", "Every Iterator on the Staff table (roles mapped through the Roles catalogue), the first day "
-               "their tenure is more than the minimum tenure (Assumptions: Minimum tenure), and whether they "
-               "are a candidate on the plan start (Assumptions: Plan starts on), soft skills too if "
-               "Assumptions asks for them. Needs counts the candidates; this is who they are."),
+               "their tenure is more than the minimum tenure (Assumptions: Minimum tenure),"),
+    Text("A3", "and whether they are a candidate on the plan start (Assumptions: Plan starts on), soft skills "
+               "too if Assumptions asks for them. Needs counts the candidates; this is who they are."),
     Text("A4", "Candidates on the plan start", "Label"),
     # take-up omitted: every candidate, where Needs counts them x the take-up on Assumptions
     Formula(CANDIDATES_COUNT_CELL,
@@ -29,5 +30,5 @@ CANDIDATES = Sheet("Candidates", (
     Text("C4", "people with Candidate TRUE below, before the take-up that Needs applies"),
     *_check_status("D1"),
     Formula(f"A{CANDIDATES_ROW}", CANDIDATES_FORMULA, spill=CANDIDATES_TABLE, header=CANDIDATES_HEADER,
-            column_formats=(("D", "yyyy-mm-dd"), ("E", "General"), ("F", "General"))),
+            column_formats=(("D", "yyyy-mm-dd"), ("E", "General"), ("F", "General")), text_columns=("B", "C")),
 ), column_widths={"A": 24, "B": 28, "C": 18, "D": 14, "E": 11, "F": 11}, tab_after="Needs")
